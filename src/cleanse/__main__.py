@@ -1,0 +1,5 @@
+"""``python -m cleanse``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,136 @@
+"""The ``cleanse`` command: click commands only — parse, call the library, print.
+
+Exit codes: 0 all fine, 1 some files failed (or rule examples failed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ._version import __version__
+from .errors import CleanseError, RuleFileError
+from .pipeline import PLACEHOLDER_MODES, Cleaner, Options
+from .rules import RuleSet, load_rules
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UsageFailure(click.UsageError):
+    """A usage error (exit 2) whose message is a CleanseError's."""
+
+
+def _fail_usage(exc: CleanseError) -> None:
+    raise UsageFailure(str(exc))
+
+
+def rule_options(fn: F) -> F:
+    """--rules / --disable / --enable / --no-default-rules, shared by every cleaning command."""
+    decorators = [
+        click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path),
+                     help="Extra rule file or folder (repeatable); same id replaces a default."),
+        click.option("--disable", multiple=True, metavar="ID", help="Turn a rule off (repeatable)."),
+        click.option("--enable", multiple=True, metavar="ID",
+                     help="Turn on an off-by-default rule (repeatable)."),
+        click.option("--no-default-rules", is_flag=True, help="Use only the --rules files."),
+    ]
+    for deco in reversed(decorators):
+        fn = deco(fn)
+    return fn
+
+
+def cleaning_options(fn: F) -> F:
+    """Options that shape what a Cleaner does."""
+    decorators = [
+        click.option("--placeholders", type=click.Choice(PLACEHOLDER_MODES), default="flag",
+                     show_default=True, help="Flag placeholders, mark them in the text, or skip."),
+        click.option("--mark-template", default=Options.mark_template, show_default=True,
+                     help="Template for --placeholders mark: {text}, {category}, {rule}."),
+        click.option("--encoding", default="auto", show_default=True,
+                     help="Force a codec for every input instead of detecting it."),
+        click.option("--keep-boilerplate", is_flag=True, help="Only normalize; remove no ads."),
+    ]
+    for deco in reversed(decorators):
+        fn = deco(fn)
+    return fn
+
+
+def load_ruleset(rule_paths: tuple[Path, ...], disable: tuple[str, ...], enable: tuple[str, ...],
+                 no_default_rules: bool) -> RuleSet:
+    """The RuleSet for a command; rule-file problems become a usage error (exit 2)."""
+    try:
+        return load_rules(rule_paths, defaults=not no_default_rules, disable=disable, enable=enable)
+    except RuleFileError as exc:
+        raise UsageFailure("invalid rules:\n" + "\n".join(f"  {p}" for p in exc.problems)) from None
+
+
+def build_cleaner(ruleset: RuleSet, **options: Any) -> Cleaner:
+    """A Cleaner, with option errors reported as usage errors."""
+    try:
+        return Cleaner(ruleset, Options(**options))
+    except CleanseError as exc:
+        raise UsageFailure(str(exc)) from None
+
+
+def handle_errors(fn: F) -> F:
+    """Turn library errors that escape a command into clear messages, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CleanseError as exc:
+            raise UsageFailure(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cleanse")
+def main() -> None:
+    """Clean messy Chinese documents: encodings, ads, punctuation, whitespace, placeholders.
+
+    \b
+    Example:
+      cleanse run input/ output/ --report report.jsonl
+    """
+
+
+def _register() -> None:
+    """Attach the commands (kept in their own modules to keep this one small)."""
+    from .commands import clean_cmd, rules_cmd, run_cmd
+
+    main.add_command(run_cmd.run)
+    main.add_command(clean_cmd.clean)
+    main.add_command(rules_cmd.rules)
+
+
+def echo_err(message: str) -> None:
+    """A message for people, on stderr."""
+    click.echo(message, err=True)
+
+
+def document_json(doc: Any) -> str:
+    """A Document as JSON: text, encoding, removed, changes, flags."""
+    return json.dumps(
+        {
+            "source": doc.source,
+            "encoding": doc.encoding,
+            "text": doc.text,
+            "removed": [asdict(r) for r in doc.removals],
+            "changes": [asdict(c) for c in doc.changes],
+            "flags": [asdict(f) for f in doc.flags],
+            "warnings": list(doc.meta.get("warnings", ())),
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
+
+
+_register()

@@ -1,0 +1,1 @@
+"""One module per ``cleanse`` subcommand; shared option helpers live in ``cleanse.cli``."""

@@ -1,0 +1,166 @@
+"""The one type that flows through cleanse, and the records of what happened to it.
+
+A stage never mutates a Document: it returns a new one whose ``removals``, ``changes`` and
+``flags`` have grown. Removed text is kept verbatim, so every run can be audited and undone.
+
+Line numbers
+------------
+``Removal.line`` and ``Change.line`` are 1-based lines of the *decoded input*. Stages drop
+lines, so a Document also carries ``origins``: for each line of the current ``text`` the input
+line it came from. The helpers below (``drop_lines``, ``map_lines``) keep ``origins`` true, so a
+stage author never has to think about it. ``Flag.line``/``col`` refer to the OUTPUT text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A removed line or span. ``line`` is the 1-based line in the decoded input."""
+
+    rule: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """An in-place normalization (punctuation, spacing, invisibles)."""
+
+    rule: str
+    line: int
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Something found but not changed (a placeholder, a damaged byte).
+
+    ``line``/``col`` are 1-based and count characters of the OUTPUT text; ``category`` says
+    what was found in more detail (e.g. ``count`` or ``person`` for a placeholder).
+    """
+
+    kind: str
+    rule: str
+    line: int
+    col: int
+    text: str
+    category: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A text and everything cleanse did to it."""
+
+    text: str
+    source: str = ""
+    encoding: str | None = None
+    changes: tuple[Change, ...] = ()
+    removals: tuple[Removal, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)  # read-only by convention
+    origins: tuple[int, ...] | None = None
+
+    # -- construction helpers -------------------------------------------------------------
+    def replace(self, **kwargs: Any) -> Document:
+        """A copy with some fields replaced (a thin, typed wrapper over dataclasses.replace)."""
+        return dataclasses.replace(self, **kwargs)
+
+    def with_meta(self, **items: Any) -> Document:
+        """A copy whose ``meta`` has these extra items."""
+        return self.replace(meta={**self.meta, **items})
+
+    def add(
+        self,
+        *,
+        removals: Iterable[Removal] = (),
+        changes: Iterable[Change] = (),
+        flags: Iterable[Flag] = (),
+        warnings: Iterable[str] = (),
+    ) -> Document:
+        """A copy with more records appended (``warnings`` go to ``meta['warnings']``)."""
+        doc = self.replace(
+            removals=self.removals + tuple(removals),
+            changes=self.changes + tuple(changes),
+            flags=self.flags + tuple(flags),
+        )
+        warnings = tuple(warnings)
+        if warnings:
+            doc = doc.with_meta(warnings=tuple(self.meta.get("warnings", ())) + warnings)
+        return doc
+
+    # -- line views -----------------------------------------------------------------------
+    @property
+    def lines(self) -> list[str]:
+        """The text split on ``\\n`` (a final newline does not make an extra empty line)."""
+        return split_lines(self.text)
+
+    def line_origins(self) -> tuple[int, ...]:
+        """Input line number for each current line (identity until a stage drops lines)."""
+        if self.origins is not None:
+            return self.origins
+        return tuple(range(1, len(self.lines) + 1))
+
+    @property
+    def changed(self) -> bool:
+        """True when any stage removed or changed anything."""
+        return bool(self.removals or self.changes)
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on ``\\n`` only; a trailing newline ends the last line rather than adding one."""
+    if not text:
+        return []
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    return lines
+
+
+def join_lines(lines: Iterable[str], *, final_newline: bool) -> str:
+    """Inverse of :func:`split_lines`."""
+    out = "\n".join(lines)
+    return out + "\n" if final_newline and out else out
+
+
+def drop_lines(doc: Document, drops: Mapping[int, str]) -> Document:
+    """Remove the lines whose 0-based index is a key of ``drops``; the value is the rule id.
+
+    Each dropped line becomes a Removal with its input line number, and ``origins`` follows.
+    """
+    if not drops:
+        return doc
+    lines, origins = doc.lines, doc.line_origins()
+    keep = [i for i in range(len(lines)) if i not in drops]
+    removals = [Removal(drops[i], origins[i], lines[i]) for i in sorted(drops)]
+    text = join_lines((lines[i] for i in keep), final_newline=doc.text.endswith("\n"))
+    return doc.replace(text=text, origins=tuple(origins[i] for i in keep)).add(removals=removals)
+
+
+LineFix = Callable[[str], tuple[str, list[tuple[str, str, str]]]]
+
+
+def map_lines(doc: Document, fix: LineFix) -> Document:
+    """Apply ``fix`` to every line; it returns the new line and ``(rule, before, after)`` records.
+
+    Line count must not change: a fix that needs to drop lines uses :func:`drop_lines`.
+    """
+    lines, origins = doc.lines, doc.line_origins()
+    out: list[str] = []
+    changes: list[Change] = []
+    for line, origin in zip(lines, origins, strict=True):
+        new, records = fix(line)
+        if "\n" in new:
+            raise ValueError("a line fix must not insert newlines")
+        out.append(new)
+        changes.extend(Change(rule, origin, before, after) for rule, before, after in records)
+    if not changes and out == lines:
+        return doc
+    text = join_lines(out, final_newline=doc.text.endswith("\n"))
+    return doc.replace(text=text, origins=origins).add(changes=changes)

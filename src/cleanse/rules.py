@@ -1,0 +1,420 @@
+"""Loading, validating and compiling rule files (TOML) into a RuleSet.
+
+A rule file is validated like code: every problem names the file, the rule id, the line and
+the key, and says what to do. Rule files are data: nothing in them is ever executed.
+
+Layering: the default rules (``rules/`` shipped in the wheel) come first, then each ``--rules``
+path in order. A rule whose id is already defined by an earlier layer replaces it; the same id
+twice inside one layer is an error. ``disable = [...]`` in any file, or ``--disable ID``, turns
+rules off. A rule with ``enabled = false`` is off until a user file re-enables it by id.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from .errors import RuleFileError
+
+STAGES = ("whitespace", "boilerplate", "punctuation", "placeholders")
+ZONES = ("head", "tail", "edges", "anywhere")
+ACTIONS = ("drop-line", "drop-span", "replace", "flag")
+STRENGTHS = ("strong", "weak")
+DEFAULT_ACTION = {
+    "whitespace": "replace",
+    "boilerplate": "drop-line",
+    "punctuation": "replace",
+    "placeholders": "flag",
+}
+
+_RULE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "id": str,
+    "stage": str,
+    "why": str,
+    "pattern": str,
+    "zone": str,
+    "action": str,
+    "replace": str,
+    "kind": str,
+    "category": str,
+    "strength": str,
+    "long_lines": bool,
+    "enabled": bool,
+    "ignore_case": bool,
+    "examples": dict,
+}
+_EXAMPLE_KEYS = ("match", "keep", "fix")
+_FILE_KEYS = ("rule", "disable", "description")
+_REQUIRED = ("id", "stage", "why", "pattern", "examples")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validated rule. Pure data: it pickles small and compiles lazily, once per process."""
+
+    id: str
+    stage: str
+    why: str
+    pattern: str
+    zone: str = "anywhere"
+    action: str = "drop-line"
+    replace: str | None = None
+    kind: str | None = None
+    category: str | None = None
+    strength: str = "strong"
+    long_lines: bool = False
+    enabled: bool = True
+    ignore_case: bool = False
+    examples_match: tuple[str, ...] = ()
+    examples_keep: tuple[str, ...] = ()
+    examples_fix: tuple[tuple[str, str], ...] = ()
+    source: str = ""
+    line: int = 0
+
+    @property
+    def compiled(self) -> regex.Pattern[str]:
+        """The compiled pattern (cached per process, so a Cleaner compiles each rule once)."""
+        return compile_pattern(self.pattern, self.ignore_case)
+
+    @property
+    def where(self) -> str:
+        """``file:line`` of the rule's definition, for messages."""
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+
+@lru_cache(maxsize=4096)
+def compile_pattern(pattern: str, ignore_case: bool = False) -> regex.Pattern[str]:
+    """Compile with the ``regex`` module (it supports per-call timeouts)."""
+    flags = regex.IGNORECASE if ignore_case else 0
+    return regex.compile(pattern, flags)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The enabled rules in order, plus what was disabled (for ``rules list``)."""
+
+    rules: tuple[Rule, ...]
+    disabled: frozenset[str] = field(default_factory=frozenset)
+    all_rules: tuple[Rule, ...] = ()
+
+    def for_stage(self, stage: str) -> tuple[Rule, ...]:
+        """The enabled rules of one stage, in load order."""
+        return tuple(r for r in self.rules if r.stage == stage)
+
+    def get(self, rule_id: str) -> Rule | None:
+        """Any known rule by id, enabled or not."""
+        return next((r for r in self.all_rules or self.rules if r.id == rule_id), None)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+# -- locating rule files ------------------------------------------------------------------------
+
+
+def default_rules_dir() -> Path:
+    """The packaged ``rules/`` folder (inside the wheel), or the checkout's for editable installs."""
+    packaged = Path(str(resources.files("cleanse"))) / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def rule_files(path: Path) -> list[Path]:
+    """A rule file itself, or every ``*.toml`` below a folder, sorted for a stable order."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.toml") if p.is_file())
+    if path.is_file():
+        return [path]
+    raise RuleFileError([f"{path}: no such rule file or folder; check the --rules path"])
+
+
+# -- parsing and validation ---------------------------------------------------------------------
+
+
+def _suggest(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
+
+
+def _line_of(text: str, rule_id: str | None, index: int) -> int:
+    """Best-effort line number of a rule: its ``id = ...`` line, else its ``[[rule]]`` header."""
+    lines = text.splitlines()
+    if rule_id:
+        for n, line in enumerate(lines, 1):
+            stripped = line.strip().replace(" ", "")
+            if stripped in (f'id="{rule_id}"', f"id='{rule_id}'"):
+                return n
+    headers = [n for n, line in enumerate(lines, 1) if line.strip().startswith("[[rule]]")]
+    return headers[index] if index < len(headers) else 0
+
+
+def _check_examples(value: Any, where: str) -> tuple[list[str], dict[str, Any]]:
+    problems: list[str] = []
+    if not isinstance(value, dict):
+        return [f"{where}: 'examples' must be a table with 'match' and 'keep' lists"], {}
+    for key in value:
+        if key not in _EXAMPLE_KEYS:
+            problems.append(f"{where}: unknown key 'examples.{key}'" + _suggest(key, _EXAMPLE_KEYS))
+    match, keep, fix = value.get("match"), value.get("keep"), value.get("fix", [])
+    for name, items in (("match", match), ("keep", keep)):
+        if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+            problems.append(f"{where}: 'examples.{name}' must be a list of strings")
+        elif not items:
+            what = "matches" if name == "match" else "must leave alone"
+            problems.append(f"{where}: 'examples.{name}' is empty; add at least one text it {what}")
+    pairs_ok = isinstance(fix, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p) for p in fix
+    )
+    if not pairs_ok:
+        problems.append(f"{where}: 'examples.fix' must be a list of [input, expected] pairs")
+    return problems, {"match": match, "keep": keep, "fix": fix if pairs_ok else []}
+
+
+def _check_choice(raw: dict[str, Any], key: str, choices: Sequence[str], where: str) -> list[str]:
+    if key in raw and raw[key] not in choices:
+        return [f"{where}: {key} = {raw[key]!r} is not one of {', '.join(choices)}"]
+    return []
+
+
+def _check_pattern(raw: dict[str, Any], where: str) -> list[str]:
+    pattern = raw.get("pattern")
+    if not isinstance(pattern, str):
+        return []
+    if not pattern:
+        return [f"{where}: 'pattern' is empty; it would match every line"]
+    try:
+        compiled = compile_pattern(pattern, bool(raw.get("ignore_case", False)))
+    except regex.error as exc:
+        return [f"{where}: pattern does not compile: {exc}; fix the regular expression"]
+    if compiled.search("", timeout=1.0) is not None:
+        return [
+            f"{where}: pattern {pattern!r} matches empty text, so it would match every line; "
+            "make it require at least one character"
+        ]
+    return []
+
+
+def _validate_rule(raw: Any, where: str) -> list[str]:
+    """All problems with one ``[[rule]]`` table (empty when it is valid)."""
+    if not isinstance(raw, dict):
+        return [f"{where}: each [[rule]] must be a table"]
+    problems = [
+        f"{where}: unknown key {key!r}" + _suggest(key, _RULE_KEYS) for key in raw if key not in _RULE_KEYS
+    ]
+    problems += [f"{where}: missing required key {key!r}" for key in _REQUIRED if key not in raw]
+    for key, typ in _RULE_KEYS.items():
+        if key in raw and not isinstance(raw[key], typ):
+            want = typ.__name__ if isinstance(typ, type) else typ
+            problems.append(f"{where}: {key!r} must be a {want}, not {type(raw[key]).__name__}")
+    if problems:
+        return problems
+    problems += _check_choice(raw, "stage", STAGES, where)
+    problems += _check_choice(raw, "zone", ZONES, where)
+    problems += _check_choice(raw, "action", ACTIONS, where)
+    problems += _check_choice(raw, "strength", STRENGTHS, where)
+    if not raw["why"].strip():
+        problems.append(f"{where}: 'why' is empty; say why this text is not content")
+    action = raw.get("action", DEFAULT_ACTION.get(raw["stage"], "drop-line"))
+    if action == "replace" and "replace" not in raw:
+        problems.append(f"{where}: action 'replace' needs a 'replace' template")
+    problems += _check_pattern(raw, where)
+    problems += _check_examples(raw["examples"], where)[0]
+    return problems
+
+
+def _build_rule(raw: dict[str, Any], source: str, line: int) -> Rule:
+    examples = raw["examples"]
+    return Rule(
+        id=raw["id"],
+        stage=raw["stage"],
+        why=raw["why"].strip(),
+        pattern=raw["pattern"],
+        zone=raw.get("zone", "anywhere"),
+        action=raw.get("action", DEFAULT_ACTION[raw["stage"]]),
+        replace=raw.get("replace"),
+        kind=raw.get("kind"),
+        category=raw.get("category"),
+        strength=raw.get("strength", "strong"),
+        long_lines=raw.get("long_lines", False),
+        enabled=raw.get("enabled", True),
+        ignore_case=raw.get("ignore_case", False),
+        examples_match=tuple(examples.get("match", ())),
+        examples_keep=tuple(examples.get("keep", ())),
+        examples_fix=tuple((a, b) for a, b in examples.get("fix", ())),
+        source=source,
+        line=line,
+    )
+
+
+@dataclass
+class ParsedFile:
+    """What one rule file contributes: rules, ids to disable, and problems found."""
+
+    path: str
+    rules: list[Rule] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_rule_text(text: str, source: str) -> ParsedFile:
+    """Parse and validate one rule file's text; never raises, collects problems instead."""
+    parsed = ParsedFile(source)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        parsed.problems.append(f"{source}: not valid TOML: {exc}; fix the syntax at that line")
+        return parsed
+    for key in data:
+        if key not in _FILE_KEYS:
+            parsed.problems.append(f"{source}: unknown top-level key {key!r}" + _suggest(key, _FILE_KEYS))
+    disable = data.get("disable", [])
+    if not isinstance(disable, list) or not all(isinstance(x, str) for x in disable):
+        parsed.problems.append(f"{source}: 'disable' must be a list of rule ids")
+    else:
+        parsed.disable = list(disable)
+    raws = data.get("rule", [])
+    if not isinstance(raws, list):
+        parsed.problems.append(f"{source}: rules are written as [[rule]] tables")
+        raws = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(raws):
+        rule_id = raw.get("id") if isinstance(raw, dict) else None
+        line = _line_of(text, rule_id if isinstance(rule_id, str) else None, index)
+        label = f"rule {rule_id!r}" if isinstance(rule_id, str) else f"rule #{index + 1}"
+        where = f"{source}:{line}: {label}" if line else f"{source}: {label}"
+        problems = _validate_rule(raw, where)
+        if isinstance(rule_id, str) and rule_id in seen:
+            problems.append(
+                f"{where}: duplicate id {rule_id!r} (first defined at line {seen[rule_id]}); "
+                "give each rule its own id"
+            )
+        if isinstance(rule_id, str):
+            seen.setdefault(rule_id, line)
+        parsed.problems.extend(problems)
+        if not problems:
+            parsed.rules.append(_build_rule(raw, source, line))
+    return parsed
+
+
+def parse_rule_file(path: Path) -> ParsedFile:
+    """Read and parse one rule file, turning read errors into problems."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return ParsedFile(str(path), problems=[f"{path}: cannot read rule file: {exc}"])
+    return parse_rule_text(text, str(path))
+
+
+def _merge_layer(
+    merged: dict[str, Rule], files: list[ParsedFile], problems: list[str]
+) -> None:
+    """Add one layer's rules: replacing earlier layers by id, rejecting duplicates within it."""
+    layer: dict[str, Rule] = {}
+    for parsed in files:
+        for rule in parsed.rules:
+            if rule.id in layer:
+                first = layer[rule.id]
+                problems.append(
+                    f"{rule.where}: duplicate id {rule.id!r} (also defined at {first.where}); "
+                    "rename one of them"
+                )
+                continue
+            layer[rule.id] = rule
+    merged.update(layer)
+
+
+def load_rules(
+    paths: Iterable[str | Path] = (),
+    *,
+    defaults: bool = True,
+    disable: Iterable[str] = (),
+    enable: Iterable[str] = (),
+) -> RuleSet:
+    """Load the default rules (unless ``defaults=False``) and each path (file or folder).
+
+    Raises :class:`RuleFileError` listing every problem found in every file.
+    """
+    layers: list[list[ParsedFile]] = []
+    if defaults:
+        layers.append([parse_rule_file(p) for p in rule_files(default_rules_dir())])
+    for path in paths:
+        layers.append([parse_rule_file(p) for p in rule_files(Path(path))])
+    problems = [msg for layer in layers for parsed in layer for msg in parsed.problems]
+    merged: dict[str, Rule] = {}
+    for layer in layers:
+        _merge_layer(merged, layer, problems)
+    off = {rule_id for layer in layers for parsed in layer for rule_id in parsed.disable}
+    off |= set(disable)
+    on = set(enable)
+    unknown = sorted((off | on) - set(merged))
+    problems += [
+        f"disable/enable names unknown rule {rule_id!r}; see `cleanse rules list`" for rule_id in unknown
+    ]
+    if problems:
+        raise RuleFileError(problems)
+    all_rules = tuple(merged.values())
+    enabled = tuple(
+        r for r in all_rules if r.id not in off and (r.enabled or r.id in on)
+    )
+    return RuleSet(rules=enabled, disabled=frozenset(r.id for r in all_rules) - {r.id for r in enabled},
+                   all_rules=all_rules)
+
+
+def with_rules(ruleset: RuleSet, extra: Iterable[Rule]) -> RuleSet:
+    """A RuleSet with more rules added (replacing by id); used for learned rules."""
+    merged = {r.id: r for r in ruleset.all_rules or ruleset.rules}
+    enabled = {r.id: r for r in ruleset.rules}
+    for rule in extra:
+        merged[rule.id] = rule
+        enabled[rule.id] = rule
+    return replace(ruleset, rules=tuple(enabled.values()), all_rules=tuple(merged.values()))
+
+
+# -- rule examples ------------------------------------------------------------------------------
+
+
+def example_failures(rule: Rule, *, timeout: float = 2.0) -> list[str]:
+    """What is wrong with a rule's own examples (empty when they all hold).
+
+    ``examples.match``: the pattern must find a match in each text. ``examples.keep``: the
+    pattern must find none (context such as zones or line length is deliberately not used:
+    a keep example documents what the pattern itself leaves alone). ``examples.fix``: the
+    rule's replacement applied to the input must give the expected output.
+    """
+    failures: list[str] = []
+    pattern = rule.compiled
+
+    def found(text: str) -> bool:
+        try:
+            return pattern.search(text, timeout=timeout) is not None
+        except TimeoutError:
+            failures.append(f"{rule.where}: rule {rule.id!r}: pattern timed out on {text!r}")
+            return False
+
+    for text in rule.examples_match:
+        if not found(text):
+            failures.append(f"{rule.where}: rule {rule.id!r}: should match but does not: {text!r}")
+    for text in rule.examples_keep:
+        if found(text):
+            failures.append(f"{rule.where}: rule {rule.id!r}: should leave alone but matches: {text!r}")
+    for text, expected in rule.examples_fix:
+        replacement = rule.replace if rule.replace is not None else ""
+        try:
+            got = pattern.sub(replacement, text, timeout=timeout)
+        except (regex.error, IndexError, TimeoutError) as exc:
+            failures.append(f"{rule.where}: rule {rule.id!r}: replacement fails on {text!r}: {exc}")
+            continue
+        if got != expected:
+            failures.append(
+                f"{rule.where}: rule {rule.id!r}: {text!r} gives {got!r}, expected {expected!r}"
+            )
+    return failures
