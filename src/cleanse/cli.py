@@ -33,11 +33,17 @@ def _fail_usage(exc: CleanseError) -> None:
 def rule_options(fn: F) -> F:
     """--rules / --disable / --enable / --no-default-rules, shared by every cleaning command."""
     decorators = [
-        click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path),
-                     help="Extra rule file or folder (repeatable); same id replaces a default."),
+        click.option(
+            "--rules",
+            "rule_paths",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Extra rule file or folder (repeatable); same id replaces a default.",
+        ),
         click.option("--disable", multiple=True, metavar="ID", help="Turn a rule off (repeatable)."),
-        click.option("--enable", multiple=True, metavar="ID",
-                     help="Turn on an off-by-default rule (repeatable)."),
+        click.option(
+            "--enable", multiple=True, metavar="ID", help="Turn on an off-by-default rule (repeatable)."
+        ),
         click.option("--no-default-rules", is_flag=True, help="Use only the --rules files."),
     ]
     for deco in reversed(decorators):
@@ -48,12 +54,25 @@ def rule_options(fn: F) -> F:
 def cleaning_options(fn: F) -> F:
     """Options that shape what a Cleaner does."""
     decorators = [
-        click.option("--placeholders", type=click.Choice(PLACEHOLDER_MODES), default="flag",
-                     show_default=True, help="Flag placeholders, mark them in the text, or skip."),
-        click.option("--mark-template", default=Options.mark_template, show_default=True,
-                     help="Template for --placeholders mark: {text}, {category}, {rule}."),
-        click.option("--encoding", default="auto", show_default=True,
-                     help="Force a codec for every input instead of detecting it."),
+        click.option(
+            "--placeholders",
+            type=click.Choice(PLACEHOLDER_MODES),
+            default="flag",
+            show_default=True,
+            help="Flag placeholders, mark them in the text, or skip.",
+        ),
+        click.option(
+            "--mark-template",
+            default=Options.mark_template,
+            show_default=True,
+            help="Template for --placeholders mark: {text}, {category}, {rule}.",
+        ),
+        click.option(
+            "--encoding",
+            default="auto",
+            show_default=True,
+            help="Force a codec for every input instead of detecting it.",
+        ),
         click.option("--keep-boilerplate", is_flag=True, help="Only normalize; remove no ads."),
     ]
     for deco in reversed(decorators):
@@ -61,8 +80,9 @@ def cleaning_options(fn: F) -> F:
     return fn
 
 
-def load_ruleset(rule_paths: tuple[Path, ...], disable: tuple[str, ...], enable: tuple[str, ...],
-                 no_default_rules: bool) -> RuleSet:
+def load_ruleset(
+    rule_paths: tuple[Path, ...], disable: tuple[str, ...], enable: tuple[str, ...], no_default_rules: bool
+) -> RuleSet:
     """The RuleSet for a command; rule-file problems become a usage error (exit 2)."""
     try:
         return load_rules(rule_paths, defaults=not no_default_rules, disable=disable, enable=enable)

@@ -41,9 +41,7 @@ def _matches(name: str, globs: Iterable[str]) -> bool:
     return any(fnmatch.fnmatch(name, g) for g in globs)
 
 
-def discover(
-    root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlinks: bool = False
-) -> list[str]:
+def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlinks: bool = False) -> list[str]:
     """Relative POSIX paths of the files under ``root`` matching ``globs``, sorted.
 
     Symbolic links are not followed unless asked (they may point outside INPUT or loop).
@@ -54,7 +52,9 @@ def discover(
         return [root.name]
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_symlinks):
-        dirnames[:] = sorted(d for d in dirnames if follow_symlinks or not os.path.islink(os.path.join(dirpath, d)))
+        dirnames[:] = sorted(
+            d for d in dirnames if follow_symlinks or not os.path.islink(os.path.join(dirpath, d))
+        )
         for name in filenames:
             full = os.path.join(dirpath, name)
             if not follow_symlinks and os.path.islink(full):

@@ -29,9 +29,7 @@ def _screenable(rule: Rule) -> bool:
 
 
 def _build_screen(rules: Sequence[Rule]) -> regex.Pattern[str] | None:
-    parts = [
-        f"(?i:{r.pattern})" if r.ignore_case else f"(?:{r.pattern})" for r in rules if _screenable(r)
-    ]
+    parts = [f"(?i:{r.pattern})" if r.ignore_case else f"(?:{r.pattern})" for r in rules if _screenable(r)]
     if not parts or len(parts) != len(rules):
         return None
     try:

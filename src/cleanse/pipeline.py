@@ -134,8 +134,9 @@ class Cleaner:
 _DEFAULT: dict[tuple[Any, ...], Cleaner] = {}
 
 
-def clean(text_or_bytes: str | bytes, *, rules: Iterable[str | Path] | None = None,
-          **options: Any) -> Document:
+def clean(
+    text_or_bytes: str | bytes, *, rules: Iterable[str | Path] | None = None, **options: Any
+) -> Document:
     """Clean one text (or raw bytes) with the default rules plus ``rules``.
 
     Convenient for one-off use; for many documents build a :class:`Cleaner` once.

@@ -48,8 +48,9 @@ def _flag_dict(flag: Any) -> dict[str, Any]:
     return d
 
 
-def problem_entry(path: str, status: str, error: str, *, reason: str | None = None,
-                  bytes_in: int | None = None) -> dict[str, Any]:
+def problem_entry(
+    path: str, status: str, error: str, *, reason: str | None = None, bytes_in: int | None = None
+) -> dict[str, Any]:
     """The report object of a document that was skipped or failed."""
     return {
         "path": path,

@@ -314,9 +314,7 @@ def parse_rule_file(path: Path) -> ParsedFile:
     return parse_rule_text(text, str(path))
 
 
-def _merge_layer(
-    merged: dict[str, Rule], files: list[ParsedFile], problems: list[str]
-) -> None:
+def _merge_layer(merged: dict[str, Rule], files: list[ParsedFile], problems: list[str]) -> None:
     """Add one layer's rules: replacing earlier layers by id, rejecting duplicates within it."""
     layer: dict[str, Rule] = {}
     for parsed in files:
@@ -362,11 +360,12 @@ def load_rules(
     if problems:
         raise RuleFileError(problems)
     all_rules = tuple(merged.values())
-    enabled = tuple(
-        r for r in all_rules if r.id not in off and (r.enabled or r.id in on)
+    enabled = tuple(r for r in all_rules if r.id not in off and (r.enabled or r.id in on))
+    return RuleSet(
+        rules=enabled,
+        disabled=frozenset(r.id for r in all_rules) - {r.id for r in enabled},
+        all_rules=all_rules,
     )
-    return RuleSet(rules=enabled, disabled=frozenset(r.id for r in all_rules) - {r.id for r in enabled},
-                   all_rules=all_rules)
 
 
 def with_rules(ruleset: RuleSet, extra: Iterable[Rule]) -> RuleSet:
@@ -414,7 +413,5 @@ def example_failures(rule: Rule, *, timeout: float = 2.0) -> list[str]:
             failures.append(f"{rule.where}: rule {rule.id!r}: replacement fails on {text!r}: {exc}")
             continue
         if got != expected:
-            failures.append(
-                f"{rule.where}: rule {rule.id!r}: {text!r} gives {got!r}, expected {expected!r}"
-            )
+            failures.append(f"{rule.where}: rule {rule.id!r}: {text!r} gives {got!r}, expected {expected!r}")
     return failures

@@ -58,8 +58,9 @@ def _clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
     except (OSError, CleanseError) as exc:
         target = job.output_root / rel
         msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return problem_entry(rel, "failed", f"{target}: cannot write: {msg}", reason="write",
-                             bytes_in=len(data))
+        return problem_entry(
+            rel, "failed", f"{target}: cannot write: {msg}", reason="write", bytes_in=len(data)
+        )
     return entry
 
 
@@ -71,8 +72,9 @@ def clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
         return problem_entry(rel, "failed", f"{rel}: {exc}", reason="error")
     except Exception as exc:  # a bug must not stop a run over millions of files
         log.exception("internal error on %s", rel)
-        return problem_entry(rel, "failed", f"{rel}: internal error: {exc!r}; please report it",
-                             reason="internal")
+        return problem_entry(
+            rel, "failed", f"{rel}: internal error: {exc!r}; please report it", reason="internal"
+        )
 
 
 _WORKER: tuple[Cleaner, Job] | None = None

@@ -22,12 +22,22 @@ from ..io import read_bytes
 @click.argument("file", default="-", type=click.Path(allow_dash=True, path_type=Path))
 @rule_options
 @cleaning_options
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the Document as JSON: text, removed, changes, flags.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the Document as JSON: text, removed, changes, flags."
+)
 @handle_errors
-def clean(file: Path, rule_paths: tuple[Path, ...], disable: tuple[str, ...],
-          enable: tuple[str, ...], no_default_rules: bool, placeholders: str,
-          mark_template: str, encoding: str, keep_boilerplate: bool, as_json: bool) -> None:
+def clean(
+    file: Path,
+    rule_paths: tuple[Path, ...],
+    disable: tuple[str, ...],
+    enable: tuple[str, ...],
+    no_default_rules: bool,
+    placeholders: str,
+    mark_template: str,
+    encoding: str,
+    keep_boilerplate: bool,
+    as_json: bool,
+) -> None:
     """Clean one document (FILE, or - for stdin) and print the result.
 
     \b
@@ -35,8 +45,13 @@ def clean(file: Path, rule_paths: tuple[Path, ...], disable: tuple[str, ...],
       cleanse clean speech.txt --json | jq .removed
     """
     ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
-    cleaner = build_cleaner(ruleset, placeholders=placeholders, mark_template=mark_template,
-                            encoding=encoding, keep_boilerplate=keep_boilerplate)
+    cleaner = build_cleaner(
+        ruleset,
+        placeholders=placeholders,
+        mark_template=mark_template,
+        encoding=encoding,
+        keep_boilerplate=keep_boilerplate,
+    )
     source = "-" if str(file) == "-" else str(file)
     data = sys.stdin.buffer.read() if source == "-" else read_bytes(file)
     doc = cleaner.clean_bytes(data, source=source)

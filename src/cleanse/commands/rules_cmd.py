@@ -24,8 +24,9 @@ def rules() -> None:
 
 @rules.command("list")
 @rule_options
-def list_rules(rule_paths: tuple[Path, ...], disable: tuple[str, ...], enable: tuple[str, ...],
-               no_default_rules: bool) -> None:
+def list_rules(
+    rule_paths: tuple[Path, ...], disable: tuple[str, ...], enable: tuple[str, ...], no_default_rules: bool
+) -> None:
     """List every rule: id, stage, zone, action, and whether it is on.
 
     \b
@@ -41,8 +42,13 @@ def list_rules(rule_paths: tuple[Path, ...], disable: tuple[str, ...], enable: t
 @rules.command("show")
 @click.argument("rule_id")
 @rule_options
-def show_rule(rule_id: str, rule_paths: tuple[Path, ...], disable: tuple[str, ...],
-              enable: tuple[str, ...], no_default_rules: bool) -> None:
+def show_rule(
+    rule_id: str,
+    rule_paths: tuple[Path, ...],
+    disable: tuple[str, ...],
+    enable: tuple[str, ...],
+    no_default_rules: bool,
+) -> None:
     """Show what a rule does, why, where it is defined, and its examples.
 
     \b
@@ -117,8 +123,7 @@ def test_rules(paths: tuple[Path, ...]) -> None:
     failures = [msg for r in rule_list for msg in example_failures(r)]
     for failure in failures:
         click.echo(failure)
-    examples = sum(len(r.examples_match) + len(r.examples_keep) + len(r.examples_fix)
-                   for r in rule_list)
+    examples = sum(len(r.examples_match) + len(r.examples_keep) + len(r.examples_fix) for r in rule_list)
     click.echo(f"{len(rule_list)} rules, {examples} examples, {len(failures)} failed")
     if failures:
         sys.exit(1)

@@ -36,23 +36,52 @@ def _progress(total: int, quiet: bool) -> Any:
 @click.argument("output_path", metavar="OUTPUT", type=click.Path(path_type=Path))
 @rule_options
 @cleaning_options
-@click.option("--report", "report_path", type=click.Path(path_type=Path),
-              help="Write the JSONL report (one object per document) here.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes [default: all cores].")
-@click.option("--glob", "globs", multiple=True, metavar="PATTERN",
-              help=f"File names to clean (repeatable) [default: {' '.join(DEFAULT_GLOBS)}].")
-@click.option("--output-encoding", type=click.Choice(OUTPUT_ENCODINGS), default="utf-8",
-              show_default=True, help="Encoding of the written files.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path),
+    help="Write the JSONL report (one object per document) here.",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores]."
+)
+@click.option(
+    "--glob",
+    "globs",
+    multiple=True,
+    metavar="PATTERN",
+    help=f"File names to clean (repeatable) [default: {' '.join(DEFAULT_GLOBS)}].",
+)
+@click.option(
+    "--output-encoding",
+    type=click.Choice(OUTPUT_ENCODINGS),
+    default="utf-8",
+    show_default=True,
+    help="Encoding of the written files.",
+)
 @click.option("--dry-run", is_flag=True, help="Write nothing but the report.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links under INPUT.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @handle_errors
-def run(input_path: Path, output_path: Path, rule_paths: tuple[Path, ...], disable: tuple[str, ...],
-        enable: tuple[str, ...], no_default_rules: bool, placeholders: str, mark_template: str,
-        encoding: str, keep_boilerplate: bool, report_path: Path | None, jobs: int | None,
-        globs: tuple[str, ...], output_encoding: str, dry_run: bool, follow_symlinks: bool,
-        quiet: bool) -> None:
+def run(
+    input_path: Path,
+    output_path: Path,
+    rule_paths: tuple[Path, ...],
+    disable: tuple[str, ...],
+    enable: tuple[str, ...],
+    no_default_rules: bool,
+    placeholders: str,
+    mark_template: str,
+    encoding: str,
+    keep_boilerplate: bool,
+    report_path: Path | None,
+    jobs: int | None,
+    globs: tuple[str, ...],
+    output_encoding: str,
+    dry_run: bool,
+    follow_symlinks: bool,
+    quiet: bool,
+) -> None:
     """Clean every matching file under INPUT into OUTPUT (same relative paths, UTF-8).
 
     \b
@@ -61,8 +90,13 @@ def run(input_path: Path, output_path: Path, rule_paths: tuple[Path, ...], disab
     """
     check_run_paths(input_path, output_path)
     ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
-    cleaner = build_cleaner(ruleset, placeholders=placeholders, mark_template=mark_template,
-                            encoding=encoding, keep_boilerplate=keep_boilerplate)
+    cleaner = build_cleaner(
+        ruleset,
+        placeholders=placeholders,
+        mark_template=mark_template,
+        encoding=encoding,
+        keep_boilerplate=keep_boilerplate,
+    )
     paths = discover(input_path, globs or DEFAULT_GLOBS, follow_symlinks=follow_symlinks)
     if not paths:
         echo_err(f"warning: no files matching {' '.join(globs or DEFAULT_GLOBS)} under {input_path}")
@@ -78,8 +112,7 @@ def run(input_path: Path, output_path: Path, rule_paths: tuple[Path, ...], disab
             message = f"{entry['status']}: {entry['error']}"
             (bar.write if bar is not None else echo_err)(message)
 
-    entries, summary = run_files(cleaner, job, paths, jobs=jobs or default_jobs(),
-                                 on_result=on_result)
+    entries, summary = run_files(cleaner, job, paths, jobs=jobs or default_jobs(), on_result=on_result)
     if bar is not None:
         bar.close()
     if report_path is not None:

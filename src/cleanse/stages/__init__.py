@@ -74,8 +74,9 @@ def flag_rules(doc: Document, matcher: RuleMatcher, *, default_kind: str) -> Doc
                 start, end = match.span("flag") if "flag" in match.groupdict() else match.span()
                 if start < 0:
                     start, end = match.span()
-                flags.append(Flag(rule.kind or default_kind, rule.id, n, start + 1,
-                                  line[start:end], rule.category))
+                flags.append(
+                    Flag(rule.kind or default_kind, rule.id, n, start + 1, line[start:end], rule.category)
+                )
         return d.add(flags=flags)
 
     return run_without_timeouts(body, doc, matcher)

@@ -32,9 +32,7 @@ class BoilerplateMatchers:
     def build(cls, rules: tuple[Rule, ...], timeout: float) -> BoilerplateMatchers:
         def group(action: str) -> dict[str, RuleMatcher]:
             return {
-                zone: RuleMatcher(
-                    tuple(r for r in rules if r.action == action and r.zone == zone), timeout
-                )
+                zone: RuleMatcher(tuple(r for r in rules if r.action == action and r.zone == zone), timeout)
                 for zone in ("head", "tail", "edges", "anywhere")
             }
 
@@ -113,7 +111,8 @@ def _remove_boilerplate(doc: Document, *, matchers: BoilerplateMatchers) -> Docu
             lambda d, m, z=zone: _drop_line_rules(d, _swap(matchers, z, m)), doc, matcher
         )
     span_matcher = RuleMatcher(
-        tuple(r for m in matchers.spans.values() for r in m.rules), next(iter(matchers.spans.values())).timeout
+        tuple(r for m in matchers.spans.values() for r in m.rules),
+        next(iter(matchers.spans.values())).timeout,
     )
     return run_without_timeouts(_drop_span_rules, doc, span_matcher)
 
