@@ -1,0 +1,27 @@
+"""Shared fixtures: paths to the repository, the bundled sample and ../shared (devset)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+SAMPLE = FIXTURES / "speech-with-ads.txt"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def sample_bytes() -> bytes:
+    """The canonical real dirty input (a copy of ../shared/samples/speech-with-ads.txt)."""
+    return SAMPLE.read_bytes()
+
+
+@pytest.fixture
+def devset_dir() -> Path:
+    """../shared/devset; skipped where the shared folder is not beside the checkout."""
+    path = SHARED / "devset"
+    if not (path / "in").is_dir():
+        pytest.skip("../shared/devset is not available here")
+    return path
