@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
-SAMPLE = FIXTURES / "speech-with-ads.txt"
+SAMPLE = FIXTURES / "sample" / "speech-with-ads.txt"
 SHARED = ROOT.parent / "shared"
 
 
