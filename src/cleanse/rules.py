@@ -215,6 +215,8 @@ def _validate_rule(raw: Any, where: str) -> list[str]:
         if key in raw and not isinstance(raw[key], typ):
             want = typ.__name__ if isinstance(typ, type) else typ
             problems.append(f"{where}: {key!r} must be a {want}, not {type(raw[key]).__name__}")
+    if isinstance(raw.get("examples"), dict):
+        problems += _check_examples(raw["examples"], where)[0]
     if problems:
         return problems
     problems += _check_choice(raw, "stage", STAGES, where)
@@ -227,7 +229,6 @@ def _validate_rule(raw: Any, where: str) -> list[str]:
     if action == "replace" and "replace" not in raw:
         problems.append(f"{where}: action 'replace' needs a 'replace' template")
     problems += _check_pattern(raw, where)
-    problems += _check_examples(raw["examples"], where)[0]
     return problems
 
 
