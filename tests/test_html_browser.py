@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from cleanse.cli import main
 from cleanse.report import summarize
+from cleanse.report_html import flag_tag
 from conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -157,13 +158,9 @@ def test_filter_by_rule_shows_exactly_its_documents(
 def test_filter_by_status_and_flag(small_run: tuple[Path, list[dict]], tmp_path: Path) -> None:
     page, entries = small_run
     assert rows(dom(page, "status=skipped", tmp_path)) == ["d.txt"]
-    tags = {
-        f"{f['kind']}:{f['category']}" if f.get("category") else f["kind"]
-        for e in entries
-        for f in e["flags"]
-    }
-    for tag in sorted(tags)[:1]:
-        flagged = sorted(e["path"] for e in entries if e["flags"])
+    tags = {e["path"]: {flag_tag(f) for f in e["flags"]} for e in entries}
+    for tag in sorted(set().union(*tags.values()))[:1]:
+        flagged = sorted(path for path, found in tags.items() if tag in found)
         assert sorted(rows(dom(page, f"flag={quote(tag)}", tmp_path))) == flagged
 
 
