@@ -200,3 +200,36 @@ def test_devset_page_loads_fast_with_right_totals(devset_dir: Path, tmp_path: Pa
     assert d.totals["lines removed"] == f"{sum(len(e['removed']) for e in entries):,}"
     assert int(d.attrs["html"]["data-render-ms"] or 0) < 2000, "page rendered in under 2 s"
     assert wall < 30
+
+
+@pytest.mark.slow
+def test_page_of_100k_documents_stays_usable(tmp_path: Path) -> None:
+    from cleanse.report_html import write_page
+
+    ads = [f"广告行{i} 仅供学习 禁止外传 会员群：免费QQ群：{i}" for i in range(40)]
+    flag = {"kind": "placeholder", "rule": "placeholder.x-count", "col": 17, "text": "X", "category": "count"}
+    entries = [
+        {
+            "path": f"part{n // 1000:03d}/doc{n:06d}.txt",
+            "status": "ok",
+            "changed": True,
+            "encoding": ("utf-8", "gb18030", "big5")[n % 3],
+            "bytes_in": 5000,
+            "removed": [
+                {"rule": f"ads.r{k}", "line": k + 1, "text": ads[(n + k) % 40]} for k in range(n % 8)
+            ],
+            "changes": [{"rule": "punct.semicolon", "line": 40, "before": ";", "after": "；"}] * (n % 3),
+            "flags": [
+                {**flag, "line": 9 + k, "context": f"…共有离退休干部{n}X人，其中{k}…"} for k in range(n % 4)
+            ],
+            "error": None,
+        }
+        for n in range(100_000)
+    ]
+    page = tmp_path / "big.html"
+    write_page(page, entries)
+    assert page.stat().st_size < 40_000_000
+    d = dom(page, "rule=ads.r6", tmp_path)
+    assert f"{sum(1 for n in range(100_000) if n % 8 > 6)} of 100000 documents" in d.texts["span"]
+    assert len(rows(d)) == 100  # one page of rows, rendered lazily
+    assert int(d.attrs["html"]["data-render-ms"] or 0) < 5000

@@ -63,6 +63,28 @@ def test_details_past_the_budget_are_counted_not_embedded(monkeypatch) -> None:
     assert all(d[4] == 1 for d in data["docs"])  # counts still cover every document
 
 
+def test_contexts_run_out_before_record_texts(monkeypatch) -> None:
+    monkeypatch.setattr(report_html, "CONTEXT_BUDGET", 50)
+    flag = {"kind": "placeholder", "rule": "p", "line": 1, "col": 3, "text": "X", "category": "count"}
+    entries = [
+        entry(f"d{i}.txt", flags=[{**flag, "context": f"…共有X人参加会议{i:03d}…"}]) for i in range(20)
+    ]
+    data = page_data(entries, summarize(entries))
+    flags = [d[10][2] for d in data["docs"]]
+    assert all(len(f) == 1 for f in flags)  # every flag is still shown
+    with_context = [f[0][5] for f in flags if f[0][5] >= 0]
+    assert 0 < len(with_context) < 20
+
+
+def test_documents_keep_fewer_records_on_large_runs() -> None:
+    assert report_html.records_per_document(100) == report_html.MAX_RECORDS
+    assert report_html.MIN_RECORDS <= report_html.records_per_document(100_000) < report_html.MAX_RECORDS
+    removed = [{"rule": "r", "line": n, "text": f"ad {n}"} for n in range(300)]
+    data = page_data([entry("a.txt", removed=removed)], summarize([entry("a.txt", removed=removed)]))
+    assert len(data["docs"][0][10][0]) == report_html.MAX_RECORDS
+    assert data["docs"][0][10][3] == 300 - report_html.MAX_RECORDS
+
+
 def test_long_texts_are_trimmed() -> None:
     entries = [entry("a.txt", removed=[{"rule": "r", "line": 1, "text": "广告" * 1000}])]
     data = page_data(entries, summarize(entries))
