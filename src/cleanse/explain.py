@@ -265,10 +265,12 @@ def _flag_note(flag: Flag) -> tuple[str, str]:
 def totals(view: View) -> str:
     """One line: how many lines removed, changes and flags this view holds, by how many rules."""
     rules = {r.rule for r in view.removals} | {c.rule for c in view.changes} | {f.rule for f in view.flags}
-    return (
-        f"{len(view.removals)} removed, {len(view.changes)} changes, {len(view.flags)} flags "
-        f"by {len(rules)} rules"
-    )
+    counts = [
+        _plural(len(view.removals), "removal"),
+        _plural(len(view.changes), "change"),
+        _plural(len(view.flags), "flag"),
+    ]
+    return ", ".join(counts) + f" by {_plural(len(rules), 'rule')}"
 
 
 # -- rendering ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..cli import build_cleaner, cleaning_options, handle_errors, load_ruleset, rule_options
+from ..errors import DecodeError
 from ..explain import full_view, render, stage_names, stage_views
 from ..io import read_bytes
 
@@ -83,7 +84,10 @@ def explain(
     )
     source = "-" if str(file) == "-" else str(file)
     data = sys.stdin.buffer.read() if source == "-" else read_bytes(file)
-    decoded = cleaner.decode(data, source=source)
+    try:
+        decoded = cleaner.decode(data, source=source)
+    except DecodeError as exc:
+        raise click.UsageError(f"{source}: {exc}; explain shows text files (try --encoding NAME)") from None
     if stage is None:
         views = [full_view(cleaner, decoded)]
     elif stage not in stage_names(cleaner):
