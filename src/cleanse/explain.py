@@ -338,12 +338,18 @@ def render_view(view: View, *, color: bool = False, context: int | None = None) 
     previous = -1
     for i in shown:
         if i > previous + 1:
-            lines.append(f"{'⋮':>5}   {'':<{width}} │ ({_plural(i - previous - 1, 'unchanged line')})")
+            lines.append(_gap(i - previous - 1, width))
         lines += _row_lines(rows[i], width, color)
         previous = i
+    if len(rows) > previous + 1:
+        lines.append(_gap(len(rows) - previous - 1, width))
     lines += [f"{'':>5}   {'':<{width}} ┆ ↳ {text}" for _, text in leftover]
     lines.append(_paint(totals(view), "head", color))
     return lines
+
+
+def _gap(hidden: int, width: int) -> str:
+    return f"{'⋮':>5}   {'':<{width}} │ ({_plural(hidden, 'unchanged line')})"
 
 
 def _shown_rows(rows: list[Row], context: int | None) -> list[int]:
