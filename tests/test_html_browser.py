@@ -93,14 +93,17 @@ class Dom(HTMLParser):
 
 
 def browse(page: Path, fragment: str, profile: Path, *extra: str) -> str:
+    """Load the page headless; fail on any script error or refused (CSP) action it logs."""
     url = page.as_uri() + "#" + fragment
     done = subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *extra, url],
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *extra, url],
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
+    errors = [line for line in done.stderr.splitlines() if "Uncaught" in line or "Refused to" in line]
+    assert not errors, errors
     return done.stdout
 
 
