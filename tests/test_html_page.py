@@ -85,6 +85,12 @@ def test_documents_keep_fewer_records_on_large_runs() -> None:
     assert data["docs"][0][10][3] == 300 - report_html.MAX_RECORDS
 
 
+def test_warnings_are_embedded() -> None:
+    entries = [{**entry("a.txt"), "warnings": ["empty file"]}]
+    data = page_data(entries, summarize(entries))
+    assert [data["strings"][i] for i in data["docs"][0][11]] == ["empty file"]
+
+
 def test_long_texts_are_trimmed() -> None:
     entries = [entry("a.txt", removed=[{"rule": "r", "line": 1, "text": "广告" * 1000}])]
     data = page_data(entries, summarize(entries))

@@ -126,7 +126,8 @@ def _details(entry: Mapping[str, Any], strings: Strings, names: dict[str, Names]
 
 
 def _document(entry: Mapping[str, Any], strings: Strings, names: dict[str, Names], limit: int) -> list[Any]:
-    """One row of the documents table: path, status, encoding, counts, rules, flag tags, error."""
+    """One row of the documents table: path, status, encoding, changed, counts, rules, flag
+    tags, error, details and warnings (the page's script names these positions)."""
     rules, tags = names["rules"], names["tags"]
     removed, changes, flags = (entry.get(k, ()) for k in ("removed", "changes", "flags"))
     rule_ids = sorted({rules.add(r["rule"]) for r in (*removed, *changes, *flags)})
@@ -144,6 +145,7 @@ def _document(entry: Mapping[str, Any], strings: Strings, names: dict[str, Names
         tag_ids,
         strings.add(error) if error else -1,
         _details(entry, strings, names, limit),
+        [i for i in (strings.add(w) for w in entry.get("warnings", ())[:MIN_RECORDS]) if i >= 0],
     ]
 
 
