@@ -236,3 +236,11 @@ def test_page_of_a_large_run_stays_usable(tmp_path: Path) -> None:
     assert f"{sum(1 for n in range(count) if n % 8 > 6)} of {count} documents" in d.texts["span"]
     assert len(rows(d)) == 100  # one page of rows, rendered lazily
     assert int(d.attrs["html"]["data-render-ms"] or 0) < 5000
+
+
+def test_sort_from_the_url(small_run: tuple[Path, list[dict]], tmp_path: Path) -> None:
+    page, entries = small_run
+    expected = [
+        e["path"] for e in sorted(entries, key=lambda e: (len(e["removed"]), e["path"]), reverse=True)
+    ]
+    assert rows(dom(page, "sort=removed&desc=1", tmp_path)) == expected
