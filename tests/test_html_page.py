@@ -113,3 +113,21 @@ def test_report_command_rejects_a_non_report(tmp_path: Path) -> None:
     bad.write_text("not json\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["report", str(bad), "-o", str(tmp_path / "p.html")])
     assert result.exit_code == 2 and "cleanse run --report" in result.output
+
+
+def test_report_entries_carry_short_contexts(sample_bytes: bytes) -> None:
+    from cleanse.pipeline import Cleaner
+    from cleanse.report import CONTEXT, document_entry
+
+    doc = Cleaner().clean_bytes(sample_bytes)
+    e = document_entry("s.txt", doc)
+    lines = doc.text.splitlines()
+    assert e["flags"]
+    for f in e["flags"]:
+        ctx, line = f["context"], lines[f["line"] - 1]
+        assert ctx.strip("…") in line and len(ctx) <= 2 * CONTEXT + len(f["text"]) + 2
+        at = 1 + CONTEXT if ctx.startswith("…") else f["col"] - 1  # where the page highlights it
+        assert ctx[at : at + len(f["text"])] == f["text"]
+    semis = [c for c in e["changes"] if c["after"] == "；"]
+    assert semis and all("；" in c["context"] for c in semis)
+    assert len({c["context"] for c in semis}) == len(semis)  # each change placed at its own position
