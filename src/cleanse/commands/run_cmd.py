@@ -17,7 +17,8 @@ from ..cli import (
     rule_options,
 )
 from ..io import DEFAULT_GLOBS, check_run_paths, discover, remove_stale_temps
-from ..report import write_report
+from ..report import summary_table, write_report, write_summary
+from ..report_html import write_page
 from ..runner import OUTPUT_ENCODINGS, Job, default_jobs
 from ..runner import run as run_files
 
@@ -59,6 +60,21 @@ def _progress(total: int, quiet: bool) -> Any:
     show_default=True,
     help="Encoding of the written files.",
 )
+@click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(path_type=Path),
+    help="Write the run summary (rules, encodings, problems) as JSON here.",
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(path_type=Path),
+    help="Write the self-contained HTML review page here.",
+)
+@click.option(
+    "--top", type=click.IntRange(min=0), default=10, show_default=True, help="Rules in the summary table."
+)
 @click.option("--dry-run", is_flag=True, help="Write nothing but the report.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links under INPUT.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
@@ -75,6 +91,9 @@ def run(
     encoding: str,
     keep_boilerplate: bool,
     report_path: Path | None,
+    summary_path: Path | None,
+    html_path: Path | None,
+    top: int,
     jobs: int | None,
     globs: tuple[str, ...],
     output_encoding: str,
@@ -117,7 +136,12 @@ def run(
         bar.close()
     if report_path is not None:
         write_report(report_path, entries)
+    if summary_path is not None:
+        write_summary(summary_path, summary)
+    if html_path is not None:
+        write_page(html_path, entries, summary=summary, title=f"cleanse review: {input_path}")
     if not quiet:
-        echo_err(summary.line())
+        table = summary_table(summary, top=top)
+        echo_err(table + "\n" + summary.line() if table else summary.line())
     if summary.failed:
         sys.exit(1)
