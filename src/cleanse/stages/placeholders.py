@@ -1,23 +1,275 @@
-"""Redaction placeholders (X同志, 约占X%, ×××, 某某): flagged, never changed by default.
+"""Redaction placeholders (X同志, 约占X%, ×××, 张某某): flagged, never changed by default.
 
 Runs last, after every text-changing stage, so that each Flag's line and column point into
-the OUTPUT text. Detectors are ``flag`` rules in ``rules/placeholders*.toml``; a rule may name
-the flagged part with a ``(?P<flag>...)`` group and say what was redacted with ``category``.
+the OUTPUT text. Everything this stage knows is in ``rules/placeholders*.toml``:
+
+- ``flag`` rules are detectors. A rule names the placeholder with a ``(?P<flag>...)`` group and
+  says what was redacted with ``category`` (count, percent, year, date, person, place, org,
+  doc-number, generic); its lookarounds are the context on both sides.
+- ``keep`` rules are the exception list (X光, X Window, 设X为, 3×4, ...): a candidate that
+  overlaps one of their matches is not flagged. Precision first: a missed placeholder costs
+  less than a false alarm in technical text.
+
+Every placeholder gives exactly one Flag (``kind="placeholder"``), whichever rules match it.
+In ``mark`` mode each placeholder is also wrapped in a template (``⟨X:count⟩``); the wraps are
+recorded as Changes, and the Flags point at the placeholder text inside the marked output.
+:func:`unmark` undoes the marks, giving the ``flag`` mode output back.
 """
 
 from __future__ import annotations
 
-from functools import partial
+import string
+from dataclasses import dataclass
+from functools import lru_cache, partial
 
-from ..document import Document
-from ..matcher import RuleMatcher
-from . import Stage, flag_rules
+import regex
+
+from ..document import Change, Document, Flag, join_lines
+from ..errors import OptionError, RuleTimeout
+from ..matcher import RuleMatcher, run_without_timeouts
+from ..rules import Rule
+from . import Stage
+
+KIND = "placeholder"
+MARKED_RULE = "placeholder.marked"
+TEMPLATE_FIELDS = ("text", "category", "kind", "rule")
+# What a mark's {text} can be: a placeholder token (X, XX, 20XX, ×××, ○○, ＊＊, ***, 某某).
+_MARKED_TEXT = r"(?:19|20)?[0-9]?[XＸ×○＊*某]{1,16}"
+
+Span = tuple[int, int]
 
 
-def _flag(doc: Document, *, matcher: RuleMatcher) -> Document:
-    return flag_rules(doc, matcher, default_kind="placeholder")
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One placeholder found in a line: 0-based character span, rule and category."""
+
+    start: int
+    end: int
+    rule: str
+    category: str | None
 
 
-def build_placeholders(matcher: RuleMatcher) -> Stage:
-    """The placeholder stage over the enabled placeholder rules."""
-    return Stage("placeholders", partial(_flag, matcher=matcher))
+# -- finding placeholders in one line -----------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _split(matcher: RuleMatcher) -> tuple[RuleMatcher, RuleMatcher]:
+    """The detectors (``flag`` rules) and the exceptions (``keep`` rules) of one matcher."""
+    detect = tuple(r for r in matcher.rules if r.action != "keep")
+    keep = tuple(r for r in matcher.rules if r.action == "keep")
+    return RuleMatcher(detect, matcher.timeout), RuleMatcher(keep, matcher.timeout)
+
+
+def _all_matches(rule: Rule, line: str, timeout: float) -> list[Span]:
+    """Every (possibly overlapping-with-other-rules) match span of one exception rule."""
+    try:
+        return [m.span() for m in rule.compiled.finditer(line, timeout=timeout)]
+    except TimeoutError:
+        raise RuleTimeout(rule.id, timeout) from None
+
+
+def protected_spans(line: str, keep: RuleMatcher) -> list[Span]:
+    """Spans of ``line`` that exception rules protect (all matches of every matching rule)."""
+    spans: list[Span] = []
+    for rule, _ in keep.matching(line):
+        spans.extend(_all_matches(rule, line, keep.timeout))
+    return spans
+
+
+def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _flag_span(match: regex.Match[str]) -> Span:
+    """The flagged part of a detector match: its ``flag`` group, else the whole match."""
+    if "flag" in match.groupdict():
+        start, end = match.span("flag")
+        if start >= 0:
+            return start, end
+    return match.span()
+
+
+def find_placeholders(line: str, matcher: RuleMatcher, protect: list[Span] | None = None) -> list[Hit]:
+    """The placeholders of one line, in order, one Hit per placeholder, exceptions applied.
+
+    ``matcher`` holds the stage's rules (detectors and exceptions); ``protect`` adds spans
+    that must not be flagged either (marks already in the text).
+    """
+    detect, keep = _split(matcher)
+    if not detect:
+        return []
+    candidates = detect.finditer(line)
+    if not candidates:
+        return []
+    shield = protected_spans(line, keep) + list(protect or ())
+    hits: list[Hit] = []
+    seen: set[Span] = set()
+    for rule, match in candidates:
+        start, end = _flag_span(match)
+        if end <= start or (start, end) in seen or _overlaps(start, end, shield):
+            continue
+        seen.add((start, end))
+        hits.append(Hit(start, end, rule.id, rule.category))
+    return hits
+
+
+# -- flag mode ----------------------------------------------------------------------------------
+
+
+def flag_placeholders(doc: Document, matcher: RuleMatcher) -> Document:
+    """One Flag per placeholder; the text is unchanged. Positions are 1-based in ``doc.text``."""
+    flags = [
+        Flag(KIND, hit.rule, n, hit.start + 1, line[hit.start : hit.end], hit.category)
+        for n, line in enumerate(doc.lines, 1)
+        for hit in find_placeholders(line, matcher)
+    ]
+    return doc.add(flags=flags)
+
+
+# -- mark mode ----------------------------------------------------------------------------------
+
+
+def _fields(template: str) -> list[tuple[str, str | None]]:
+    """``(literal, field)`` pieces of a format template; raises OptionError when it is invalid."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise OptionError(f"mark template {template!r} is not a valid format string: {exc}") from None
+    pieces = []
+    for literal, field, spec, conversion in parsed:
+        if field is not None and (field not in TEMPLATE_FIELDS or spec or conversion):
+            raise OptionError(
+                f"mark template {template!r}: unknown field {{{field}}}; use only "
+                + ", ".join(f"{{{f}}}" for f in TEMPLATE_FIELDS)
+            )
+        pieces.append((literal, field))
+    return pieces
+
+
+def check_mark_template(template: str) -> None:
+    """Raise OptionError unless ``template`` is usable for marking and unmarking."""
+    if "text" not in {field for _, field in _fields(template)}:
+        raise OptionError(
+            f"mark template {template!r} has no {{text}}; it must keep the placeholder, "
+            'e.g. "⟨{text}:{category}⟩"'
+        )
+
+
+def expand_mark(template: str, text: str, category: str | None, rule: str) -> tuple[str, int]:
+    """The mark for one placeholder, and where its ``{text}`` starts inside the mark."""
+    values = {"text": text, "category": category or "generic", "kind": category or "generic", "rule": rule}
+    out: list[str] = []
+    offset = -1
+    for literal, field in _fields(template):
+        out.append(literal)
+        if field is not None:
+            if field == "text" and offset < 0:
+                offset = sum(map(len, out))
+            out.append(values[field])
+    return "".join(out), offset
+
+
+@lru_cache(maxsize=16)
+def mark_regex(template: str) -> regex.Pattern[str]:
+    """A pattern matching the marks a template makes (groups ``text``, ``category``, ``rule``)."""
+    groups = {"text": _MARKED_TEXT, "category": r"[a-z][a-z-]*", "kind": r"[a-z][a-z-]*", "rule": r"[\w.\-]+"}
+    named = {"kind": "category"}
+    parts: list[str] = []
+    used: set[str] = set()
+    for literal, field in _fields(template):
+        parts.append(regex.escape(literal))
+        if field is not None:
+            name = named.get(field, field)
+            parts.append(f"(?P<{name}>{groups[field]})" if name not in used else f"(?:{groups[field]})")
+            used.add(name)
+    return regex.compile("".join(parts))
+
+
+def unmark(text: str, template: str) -> str:
+    """Undo ``mark`` mode: every mark made with ``template`` becomes its placeholder again."""
+    check_mark_template(template)
+    return mark_regex(template).sub(lambda m: m.group("text"), text)
+
+
+def _existing_marks(line: str, n: int, template: str) -> tuple[list[Flag], list[Span]]:
+    """Marks already in a line (a second run over marked text): flagged again, never re-wrapped."""
+    flags: list[Flag] = []
+    spans: list[Span] = []
+    for m in mark_regex(template).finditer(line):
+        groups = m.groupdict()
+        rule = groups.get("rule") or MARKED_RULE
+        flags.append(Flag(KIND, rule, n, m.start("text") + 1, m.group("text"), groups.get("category")))
+        spans.append(m.span())
+    return flags, spans
+
+
+def _mark_line(
+    line: str, n: int, hits: list[Hit], template: str
+) -> tuple[str, list[Flag], list[tuple[str, str, str]]]:
+    """Wrap each hit of one line; returns the line, flags into it and (rule, before, after)."""
+    out: list[str] = []
+    flags: list[Flag] = []
+    records: list[tuple[str, str, str]] = []
+    pos = length = 0
+    for hit in hits:
+        before = line[hit.start : hit.end]
+        mark, offset = expand_mark(template, before, hit.category, hit.rule)
+        gap = line[pos : hit.start]
+        out += [gap, mark]
+        flags.append(Flag(KIND, hit.rule, n, length + len(gap) + offset + 1, before, hit.category))
+        records.append((hit.rule, before, mark))
+        length += len(gap) + len(mark)
+        pos = hit.end
+    out.append(line[pos:])
+    return "".join(out), flags, records
+
+
+def _shift(flag: Flag, records: list[tuple[str, str, str]], hits: list[Hit]) -> Flag:
+    """An existing mark's flag moved right by the wraps made before it on the same line."""
+    grow = sum(len(after) - len(before) for hit, (_, before, after) in zip(hits, records) if hit.end < flag.col)
+    return Flag(flag.kind, flag.rule, flag.line, flag.col + grow, flag.text, flag.category)
+
+
+def mark_placeholders(doc: Document, matcher: RuleMatcher, template: str) -> Document:
+    """Wrap every placeholder in ``template``; Changes record the wraps, Flags point into the result."""
+    lines, origins = doc.lines, doc.line_origins()
+    out: list[str] = []
+    flags: list[Flag] = []
+    changes: list[Change] = []
+    for n, (line, origin) in enumerate(zip(lines, origins, strict=True), 1):
+        old_flags, marked = _existing_marks(line, n, template)
+        hits = find_placeholders(line, matcher, marked)
+        new, new_flags, records = _mark_line(line, n, hits, template)
+        old_flags = [_shift(f, records, hits) for f in old_flags]
+        out.append(new)
+        flags += sorted(old_flags + new_flags, key=lambda f: f.col)
+        changes += [Change(rule, origin, before, after) for rule, before, after in records]
+    if not changes:
+        return doc.add(flags=flags)
+    text = join_lines(out, final_newline=doc.text.endswith("\n"))
+    return doc.replace(text=text, origins=origins).add(changes=changes, flags=flags)
+
+
+# -- the stage ----------------------------------------------------------------------------------
+
+
+def _run(doc: Document, *, matcher: RuleMatcher, mode: str, template: str) -> Document:
+    if mode == "mark":
+        return run_without_timeouts(lambda d, m: mark_placeholders(d, m, template), doc, matcher)
+    return run_without_timeouts(flag_placeholders, doc, matcher)
+
+
+def build_placeholders(
+    rules: tuple[Rule, ...] | RuleMatcher,
+    *,
+    mode: str = "flag",
+    template: str = "⟨{text}:{category}⟩",
+    timeout: float = 2.0,
+) -> Stage:
+    """The placeholder stage over the enabled placeholder rules (detectors and exceptions)."""
+    if mode not in ("flag", "mark"):
+        raise OptionError(f"placeholder stage mode {mode!r}: choose flag or mark ('off' builds no stage)")
+    if mode == "mark":
+        check_mark_template(template)
+    matcher = rules if isinstance(rules, RuleMatcher) else RuleMatcher(tuple(rules), timeout)
+    return Stage("placeholders", partial(_run, matcher=matcher, mode=mode, template=template))
