@@ -226,7 +226,8 @@ def _mark_line(
 
 def _shift(flag: Flag, records: list[tuple[str, str, str]], hits: list[Hit]) -> Flag:
     """An existing mark's flag moved right by the wraps made before it on the same line."""
-    grow = sum(len(after) - len(before) for hit, (_, before, after) in zip(hits, records) if hit.end < flag.col)
+    pairs = zip(hits, records, strict=True)
+    grow = sum(len(after) - len(before) for hit, (_, before, after) in pairs if hit.end < flag.col)
     return Flag(flag.kind, flag.rule, flag.line, flag.col + grow, flag.text, flag.category)
 
 
