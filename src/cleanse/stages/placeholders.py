@@ -52,28 +52,39 @@ class Hit:
 # -- finding placeholders in one line -----------------------------------------------------------
 
 
+# Every placeholder form contains one of these; a line without any is skipped at once.
+_CANDIDATE = regex.compile(r"[XＸ×○＊*某]")
+
+
 @lru_cache(maxsize=64)
-def _split(matcher: RuleMatcher) -> tuple[RuleMatcher, RuleMatcher]:
-    """The detectors (``flag`` rules) and the exceptions (``keep`` rules) of one matcher."""
-    detect = tuple(r for r in matcher.rules if r.action != "keep")
-    keep = tuple(r for r in matcher.rules if r.action == "keep")
-    return RuleMatcher(detect, matcher.timeout), RuleMatcher(keep, matcher.timeout)
+def _split(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    """The detectors (``flag`` rules) and the exceptions (``keep`` rules) of the stage."""
+    return tuple(r for r in rules if r.action != "keep"), tuple(r for r in rules if r.action == "keep")
 
 
-def _all_matches(rule: Rule, line: str, timeout: float) -> list[Span]:
-    """Every (possibly overlapping-with-other-rules) match span of one exception rule."""
+def _matches(rule: Rule, line: str, timeout: float) -> list[regex.Match[str]]:
+    """Every match of one rule in a line (each rule alone: one combined alternation of these
+    lookaround-heavy patterns is far slower than searching them one by one)."""
     try:
-        return [m.span() for m in rule.compiled.finditer(line, timeout=timeout)]
+        return list(rule.compiled.finditer(line, timeout=timeout))
     except TimeoutError:
         raise RuleTimeout(rule.id, timeout) from None
 
 
-def protected_spans(line: str, keep: RuleMatcher) -> list[Span]:
-    """Spans of ``line`` that exception rules protect (all matches of every matching rule)."""
-    spans: list[Span] = []
-    for rule, _ in keep.matching(line):
-        spans.extend(_all_matches(rule, line, keep.timeout))
-    return spans
+def protected_spans(line: str, keep: tuple[Rule, ...], timeout: float) -> list[Span]:
+    """Spans of ``line`` that exception rules protect (all matches of every rule)."""
+    return [m.span() for rule in keep for m in _matches(rule, line, timeout)]
+
+
+def _candidates(line: str, detect: tuple[Rule, ...], timeout: float) -> list[tuple[Rule, Span]]:
+    """Flag spans of every detector in position order; at one position the earlier rule wins."""
+    found = [
+        (_flag_span(m), order, rule)
+        for order, rule in enumerate(detect)
+        for m in _matches(rule, line, timeout)
+    ]
+    found.sort(key=lambda t: (t[0][0], t[1]))
+    return [(rule, span) for span, _, rule in found]
 
 
 def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
@@ -93,23 +104,24 @@ def find_placeholders(line: str, matcher: RuleMatcher, protect: list[Span] | Non
     """The placeholders of one line, in order, one Hit per placeholder, exceptions applied.
 
     ``matcher`` holds the stage's rules (detectors and exceptions); ``protect`` adds spans
-    that must not be flagged either (marks already in the text).
+    that must not be flagged either (marks already in the text). Where several detectors
+    flag overlapping text, the first in position (then rule) order is kept: no duplicates.
     """
-    detect, keep = _split(matcher)
-    if not detect:
+    if _CANDIDATE.search(line) is None:
         return []
-    candidates = detect.finditer(line)
+    detect, keep = _split(matcher.rules)
+    candidates = _candidates(line, detect, matcher.timeout)
     if not candidates:
         return []
-    shield = protected_spans(line, keep) + list(protect or ())
+    shield = protected_spans(line, keep, matcher.timeout) + list(protect or ())
     hits: list[Hit] = []
-    seen: set[Span] = set()
-    for rule, match in candidates:
-        start, end = _flag_span(match)
-        if end <= start or (start, end) in seen or _overlaps(start, end, shield):
+    end = -1
+    for rule, (start, stop) in candidates:
+        if stop <= start or start < end:
             continue
-        seen.add((start, end))
-        hits.append(Hit(start, end, rule.id, rule.category))
+        end = stop
+        if not _overlaps(start, stop, shield):
+            hits.append(Hit(start, stop, rule.id, rule.category))
     return hits
 
 
