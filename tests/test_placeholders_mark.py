@@ -57,7 +57,7 @@ def test_marking_twice_changes_nothing(both) -> None:
 def test_marking_text_that_is_partly_marked_wraps_only_the_rest() -> None:
     doc = Cleaner(placeholders="mark").clean("已有⟨X:count⟩人，新增X人")
     assert doc.text.rstrip("\n") == "已有⟨X:count⟩人，新增⟨X:count⟩人"
-    assert [f.col for f in doc.flags] == [4, 15]
+    assert [f.col for f in doc.flags] == [4, 17]
     assert _points_at_text(doc)
 
 
