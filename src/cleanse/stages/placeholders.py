@@ -56,10 +56,23 @@ class Hit:
 _CANDIDATE = regex.compile(r"[XＸ×○＊*某]")
 
 
-@lru_cache(maxsize=64)
-def _split(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
-    """The detectors (``flag`` rules) and the exceptions (``keep`` rules) of the stage."""
-    return tuple(r for r in rules if r.action != "keep"), tuple(r for r in rules if r.action == "keep")
+@dataclass(frozen=True)
+class Detectors:
+    """The stage's rules split once per document: detectors (``flag``) and exceptions (``keep``)."""
+
+    detect: tuple[Rule, ...]
+    keep: tuple[Rule, ...]
+    timeout: float = 2.0
+
+    @classmethod
+    def of(cls, matcher: RuleMatcher) -> Detectors:
+        """Split a matcher's rules (after a timeout it has fewer: see ``run_without_timeouts``)."""
+        rules = matcher.rules
+        return cls(
+            tuple(r for r in rules if r.action != "keep"),
+            tuple(r for r in rules if r.action == "keep"),
+            matcher.timeout,
+        )
 
 
 def _matches(rule: Rule, line: str, timeout: float) -> list[regex.Match[str]]:
@@ -100,20 +113,23 @@ def _flag_span(match: regex.Match[str]) -> Span:
     return match.span()
 
 
-def find_placeholders(line: str, matcher: RuleMatcher, protect: list[Span] | None = None) -> list[Hit]:
+def find_placeholders(
+    line: str, rules: Detectors | RuleMatcher, protect: list[Span] | None = None
+) -> list[Hit]:
     """The placeholders of one line, in order, one Hit per placeholder, exceptions applied.
 
-    ``matcher`` holds the stage's rules (detectors and exceptions); ``protect`` adds spans
+    ``rules`` are the stage's rules (detectors and exceptions); ``protect`` adds spans
     that must not be flagged either (marks already in the text). Where several detectors
     flag overlapping text, the first in position (then rule) order is kept: no duplicates.
     """
     if _CANDIDATE.search(line) is None:
         return []
-    detect, keep = _split(matcher.rules)
-    candidates = _candidates(line, detect, matcher.timeout)
+    if isinstance(rules, RuleMatcher):
+        rules = Detectors.of(rules)
+    candidates = _candidates(line, rules.detect, rules.timeout)
     if not candidates:
         return []
-    shield = protected_spans(line, keep, matcher.timeout) + list(protect or ())
+    shield = protected_spans(line, rules.keep, rules.timeout) + list(protect or ())
     hits: list[Hit] = []
     end = -1
     for rule, (start, stop) in candidates:
@@ -130,10 +146,11 @@ def find_placeholders(line: str, matcher: RuleMatcher, protect: list[Span] | Non
 
 def flag_placeholders(doc: Document, matcher: RuleMatcher) -> Document:
     """One Flag per placeholder; the text is unchanged. Positions are 1-based in ``doc.text``."""
+    rules = Detectors.of(matcher)
     flags = [
         Flag(KIND, hit.rule, n, hit.start + 1, line[hit.start : hit.end], hit.category)
         for n, line in enumerate(doc.lines, 1)
-        for hit in find_placeholders(line, matcher)
+        for hit in find_placeholders(line, rules)
     ]
     return doc.add(flags=flags)
 
@@ -246,12 +263,13 @@ def _shift(flag: Flag, records: list[tuple[str, str, str]], hits: list[Hit]) -> 
 def mark_placeholders(doc: Document, matcher: RuleMatcher, template: str) -> Document:
     """Wrap every placeholder in ``template``; Changes record the wraps, Flags point into the result."""
     lines, origins = doc.lines, doc.line_origins()
+    rules = Detectors.of(matcher)
     out: list[str] = []
     flags: list[Flag] = []
     changes: list[Change] = []
     for n, (line, origin) in enumerate(zip(lines, origins, strict=True), 1):
         old_flags, marked = _existing_marks(line, n, template)
-        hits = find_placeholders(line, matcher, marked)
+        hits = find_placeholders(line, rules, marked)
         new, new_flags, records = _mark_line(line, n, hits, template)
         old_flags = [_shift(f, records, hits) for f in old_flags]
         out.append(new)
