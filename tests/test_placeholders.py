@@ -258,3 +258,15 @@ def test_devset_gold_bodies(stage, devset_dir: Path) -> None:
     assert true_pos / flags >= 0.98
     assert true_pos / total >= 0.98
     assert negatives_hit == []
+
+
+CATEGORIES = {"count", "percent", "year", "date", "person", "place", "org", "doc-number", "generic"}
+
+
+def test_every_detector_names_its_placeholder_and_category() -> None:
+    rules = load_rules().for_stage("placeholders")
+    detectors = [r for r in rules if r.action == "flag"]
+    assert len(detectors) >= 20 and any(r.action == "keep" for r in rules)
+    for rule in detectors:
+        assert rule.category in CATEGORIES, rule.id
+        assert "flag" in rule.compiled.groupindex, rule.id
