@@ -207,6 +207,7 @@ XX染色体为女性，XY为男性；脆性X综合征与X连锁遗传有关。
 iPhone X 和 Mac OS X 都是苹果的产品，SpaceX 发射了火箭，Windows XP 已停止支持。
 XML、XHTML 和 XXL 都不是占位符，罗马数字 XIV 和Ⅹ也不是。
 某些软件包在某种情况下会失败，请按 X 键退出。
+启动X后屏幕变黑，在X中运行 xterm；添加一个 X 条目，X 字符串，X 的 Y 次方。
 """
 
 
