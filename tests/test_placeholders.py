@@ -271,3 +271,23 @@ def test_every_detector_names_its_placeholder_and_category() -> None:
     for rule in detectors:
         assert rule.category in CATEGORIES, rule.id
         assert "flag" in rule.compiled.groupindex, rule.id
+
+
+def test_user_detectors_see_every_line(tmp_path: Path) -> None:
+    """A user rule for a form the defaults do not know (□□) still runs on lines without X."""
+    rule_file = tmp_path / "mine.toml"
+    rule_file.write_text(
+        """
+[[rule]]
+id = "my.box-run"
+stage = "placeholders"
+why = "Our archive redacts names as □□."
+pattern = '(?P<flag>□{2,})'
+category = "person"
+examples.match = ["□□同志"]
+examples.keep = ["□"]
+""",
+        encoding="utf-8",
+    )
+    doc = Cleaner(load_rules([rule_file])).clean("□□同志发表讲话，共X人参加")
+    assert [(f.text, f.category) for f in doc.flags] == [("□□", "person"), ("X", "count")]

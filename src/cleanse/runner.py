@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .document import Document
 from .errors import CleanseError, DecodeError, InputError
 from .io import read_bytes, safe_output_path, source_path, write_atomic
 from .pipeline import Cleaner
@@ -37,11 +38,11 @@ class Job:
     flagged_root: Path | None = None  # --skip-flagged: documents with placeholders go here
 
 
-def _has_placeholders(doc: Any) -> bool:
+def _has_placeholders(doc: Document) -> bool:
     return any(f.kind == "placeholder" for f in doc.flags)
 
 
-def _route(job: Job, doc: Any, rel: str, entry: dict[str, Any]) -> Path:
+def _route(job: Job, doc: Document, rel: str, entry: dict[str, Any]) -> Path:
     """Where a cleaned document is written: OUTPUT, or the --skip-flagged folder (said in the entry)."""
     if job.flagged_root is not None and _has_placeholders(doc):
         entry["routed"] = "skip-flagged"
