@@ -289,5 +289,5 @@ examples.keep = ["□"]
 """,
         encoding="utf-8",
     )
-    doc = Cleaner(load_rules([rule_file])).clean("□□同志发表讲话，共X人参加")
+    doc = Cleaner(load_rules([rule_file])).clean("□□同志发表讲话。\n共X人参加。")
     assert [(f.text, f.category) for f in doc.flags] == [("□□", "person"), ("X", "count")]
