@@ -291,3 +291,10 @@ examples.keep = ["□"]
     )
     doc = Cleaner(load_rules([rule_file])).clean("□□同志发表讲话。\n共X人参加。")
     assert [(f.text, f.category) for f in doc.flags] == [("□□", "person"), ("X", "count")]
+
+
+def test_unsure_forms_are_off_until_enabled() -> None:
+    text = "住某市某区的一位老人"
+    assert not Cleaner().clean(text).flags
+    doc = Cleaner(load_rules(enable=["placeholder.mou-determiner"])).clean(text)
+    assert [(f.text, f.col) for f in doc.flags] == [("某", 2), ("某", 4)]
