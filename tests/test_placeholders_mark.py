@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cleanse import Cleaner
+from cleanse import Cleaner, Document
 from cleanse.cli import main
 from cleanse.errors import OptionError
-from cleanse.stages.placeholders import expand_mark, unmark
+from cleanse.rules import load_rules
+from cleanse.stages.placeholders import build_placeholders, expand_mark, unmark
 from conftest import SAMPLE
 
 DEFAULT = "⟨{text}:{category}⟩"
@@ -152,3 +156,66 @@ def test_skip_flagged_usage_errors(corpus: Path, tmp_path: Path, extra: list[str
     result = CliRunner().invoke(main, ["run", str(corpus), str(out), *extra])
     assert result.exit_code == 2
     assert message in result.output
+
+
+# -- properties over random text made of placeholder-ish pieces ------------------------------------
+
+
+PIECES = [
+    "X",
+    "XX",
+    "Ｘ",
+    "×××",
+    "某某",
+    "张某",
+    "○○",
+    "＊＊",
+    "***",
+    "人",
+    "个",
+    "%",
+    "年",
+    "月",
+    "同志",
+    "市",
+    "〔2020〕",
+    "号",
+    "第",
+    "新",
+    "的",
+    "光",
+    "设",
+    "为",
+    " ",
+    "\n",
+    "X11",
+    "iPhone",
+    "3",
+    "，",
+]
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
+
+
+RULES = load_rules().for_stage("placeholders")
+FLAG, MARK = build_placeholders(RULES), build_placeholders(RULES, mode="mark")
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXTS)
+def test_flags_point_at_their_text_and_never_overlap(text: str) -> None:
+    doc = FLAG(Document(text))
+    assert _points_at_text(doc)
+    spans = sorted((f.line, f.col, f.col + len(f.text)) for f in doc.flags)
+    assert all(a[0] != b[0] or a[2] <= b[1] for a, b in itertools.pairwise(spans))
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXTS)
+def test_mark_round_trip_and_idempotence(text: str) -> None:
+    flagged, marked = FLAG(Document(text)), MARK(Document(text))
+    assert unmark(marked.text, DEFAULT) == flagged.text == text
+    assert [(f.rule, f.text) for f in marked.flags] == [(f.rule, f.text) for f in flagged.flags]
+    assert _points_at_text(marked)
+    again = MARK(Document(marked.text))
+    assert again.text == marked.text
+    assert [(f.line, f.col) for f in again.flags] == [(f.line, f.col) for f in marked.flags]

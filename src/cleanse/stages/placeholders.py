@@ -235,44 +235,79 @@ def unmark(text: str, template: str) -> str:
     return mark_regex(template).sub(lambda m: m.group("text"), text)
 
 
-def _existing_marks(line: str, n: int, template: str) -> tuple[list[Flag], list[Span]]:
-    """Marks already in a line (a second run over marked text): flagged again, never re-wrapped."""
-    flags: list[Flag] = []
-    spans: list[Span] = []
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """A mark already in a line: where its text lies in the unmarked line, and the mark itself."""
+
+    start: int
+    end: int
+    match: regex.Match[str]
+
+
+def _unmark_line(line: str, template: str) -> tuple[str, list[_Mark]]:
+    """A line with its marks undone, and where each mark's text lies in that plain line.
+
+    Detection runs on the plain line, so marks are transparent: marking marked text finds
+    the same placeholders (a mark's brackets never become a placeholder's new context).
+    """
+    plain: list[str] = []
+    marks: list[_Mark] = []
+    pos = length = 0
     for m in mark_regex(template).finditer(line):
-        groups = m.groupdict()
-        rule = groups.get("rule") or MARKED_RULE
-        flags.append(Flag(KIND, rule, n, m.start("text") + 1, m.group("text"), groups.get("category")))
-        spans.append(m.span())
-    return flags, spans
+        plain += [line[pos : m.start()], m.group("text")]
+        length += m.start() - pos
+        marks.append(_Mark(length, length + len(m.group("text")), m))
+        length += len(m.group("text"))
+        pos = m.end()
+    plain.append(line[pos:])
+    return "".join(plain), marks
+
+
+def _events(hits: list[Hit], marks: list[_Mark]) -> list[tuple[int, int, Hit | None, _Mark | None]]:
+    """Spans of the plain line to render: existing marks (with the hit on them) and new hits."""
+    at_mark = {(k.start, k.end): k for k in marks}
+    events = [(k.start, k.end, None, k) for k in marks]
+    for hit in hits:
+        mark = at_mark.get((hit.start, hit.end))
+        if mark is not None:
+            events[marks.index(mark)] = (mark.start, mark.end, hit, mark)
+        elif not any(k.start < hit.end and hit.start < k.end for k in marks):
+            events.append((hit.start, hit.end, hit, None))
+    return sorted(events, key=lambda e: e[0])
+
+
+def _mark_flag(mark: _Mark, hit: Hit | None, n: int, col: int) -> Flag:
+    """The flag of a mark that was already there (its rule from the detector, else the mark)."""
+    groups = mark.match.groupdict()
+    rule = hit.rule if hit else groups.get("rule") or MARKED_RULE
+    category = hit.category if hit else groups.get("category")
+    return Flag(KIND, rule, n, col, mark.match.group("text"), category)
 
 
 def _mark_line(
-    line: str, n: int, hits: list[Hit], template: str
+    line: str, n: int, rules: Detectors, template: str
 ) -> tuple[str, list[Flag], list[tuple[str, str, str]]]:
-    """Wrap each hit of one line; returns the line, flags into it and (rule, before, after)."""
+    """Wrap each new placeholder of one line; returns the line, its flags and (rule, before, after)."""
+    plain, marks = _unmark_line(line, template)
     out: list[str] = []
     flags: list[Flag] = []
     records: list[tuple[str, str, str]] = []
-    pos = length = 0
-    for hit in hits:
-        before = line[hit.start : hit.end]
-        mark, offset = expand_mark(template, before, hit.category, hit.rule)
-        gap = line[pos : hit.start]
-        out += [gap, mark]
-        flags.append(Flag(KIND, hit.rule, n, length + len(gap) + offset + 1, before, hit.category))
-        records.append((hit.rule, before, mark))
-        length += len(gap) + len(mark)
-        pos = hit.end
-    out.append(line[pos:])
+    pos = 0
+    for start, end, hit, mark in _events(find_placeholders(plain, rules), marks):
+        out.append(plain[pos:start])
+        length = sum(map(len, out))
+        if mark is not None:
+            out.append(mark.match.group())
+            flags.append(_mark_flag(mark, hit, n, length + mark.match.start("text") - mark.match.start() + 1))
+        elif hit is not None:
+            before = plain[start:end]
+            wrapped, offset = expand_mark(template, before, hit.category, hit.rule)
+            out.append(wrapped)
+            flags.append(Flag(KIND, hit.rule, n, length + offset + 1, before, hit.category))
+            records.append((hit.rule, before, wrapped))
+        pos = end
+    out.append(plain[pos:])
     return "".join(out), flags, records
-
-
-def _shift(flag: Flag, records: list[tuple[str, str, str]], hits: list[Hit]) -> Flag:
-    """An existing mark's flag moved right by the wraps made before it on the same line."""
-    pairs = zip(hits, records, strict=True)
-    grow = sum(len(after) - len(before) for hit, (_, before, after) in pairs if hit.end < flag.col)
-    return Flag(flag.kind, flag.rule, flag.line, flag.col + grow, flag.text, flag.category)
 
 
 def mark_placeholders(doc: Document, rules: Detectors | RuleMatcher, template: str) -> Document:
@@ -283,12 +318,9 @@ def mark_placeholders(doc: Document, rules: Detectors | RuleMatcher, template: s
     flags: list[Flag] = []
     changes: list[Change] = []
     for n, (line, origin) in enumerate(zip(lines, origins, strict=True), 1):
-        old_flags, marked = _existing_marks(line, n, template)
-        hits = find_placeholders(line, rules, marked)
-        new, new_flags, records = _mark_line(line, n, hits, template)
-        old_flags = [_shift(f, records, hits) for f in old_flags]
+        new, line_flags, records = _mark_line(line, n, rules, template)
         out.append(new)
-        flags += sorted(old_flags + new_flags, key=lambda f: f.col)
+        flags += line_flags
         changes += [Change(rule, origin, before, after) for rule, before, after in records]
     if not changes:
         return doc.add(flags=flags)
