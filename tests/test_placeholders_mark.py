@@ -72,6 +72,8 @@ def test_custom_templates_round_trip(template: str) -> None:
     assert len(marked.flags) == len(flagged.flags) == 5
     assert _points_at_text(marked)
     assert unmark(marked.text, template) == flagged.text
+    wraps = [c for c in marked.changes if c.rule.startswith("placeholder.")]
+    assert len(wraps) == (0 if template == "{text}" else 5)
 
 
 def test_template_fields() -> None:

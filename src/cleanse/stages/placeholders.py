@@ -173,7 +173,8 @@ def flag_placeholders(doc: Document, rules: Detectors | RuleMatcher) -> Document
 # -- mark mode ----------------------------------------------------------------------------------
 
 
-def _fields(template: str) -> list[tuple[str, str | None]]:
+@lru_cache(maxsize=16)
+def _fields(template: str) -> tuple[tuple[str, str | None], ...]:
     """``(literal, field)`` pieces of a format template; raises OptionError when it is invalid."""
     try:
         parsed = list(string.Formatter().parse(template))
@@ -187,7 +188,7 @@ def _fields(template: str) -> list[tuple[str, str | None]]:
                 + ", ".join(f"{{{f}}}" for f in TEMPLATE_FIELDS)
             )
         pieces.append((literal, field))
-    return pieces
+    return tuple(pieces)
 
 
 def check_mark_template(template: str) -> None:
@@ -304,7 +305,8 @@ def _mark_line(
             wrapped, offset = expand_mark(template, before, hit.category, hit.rule)
             out.append(wrapped)
             flags.append(Flag(KIND, hit.rule, n, length + offset + 1, before, hit.category))
-            records.append((hit.rule, before, wrapped))
+            if wrapped != before:  # a "{text}" template changes nothing: nothing to record
+                records.append((hit.rule, before, wrapped))
         pos = end
     out.append(plain[pos:])
     return "".join(out), flags, records
