@@ -128,6 +128,10 @@ POSITIVES = [
     ("住X号楼X单元", [("X", "count"), ("X", "count")]),
     ("联系电话：XXX-XXXXXXXX", [("XXX-XXXXXXXX", "generic")]),
     ("本季度营收X亿元，第X季度", [("X", "count"), ("X", "date")]),
+    ("同比增长X.X%，共X.X亿元", [("X.X", "percent"), ("X.X", "count")]),
+    ("有X-X人参加，X至X个工作日", [("X", "count")] * 4),
+    ("（2019）X01民初XXX号", [("X", "place"), ("XXX", "doc-number")]),
+    ("X政办发〔2021〕XX号", [("X", "doc-number"), ("XX", "doc-number")]),
 ]
 
 
