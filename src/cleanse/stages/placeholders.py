@@ -264,10 +264,13 @@ def _unmark_line(line: str, template: str) -> tuple[str, list[_Mark]]:
     return "".join(plain), marks
 
 
-def _events(hits: list[Hit], marks: list[_Mark]) -> list[tuple[int, int, Hit | None, _Mark | None]]:
+_Event = tuple[int, int, Hit | None, _Mark | None]
+
+
+def _events(hits: list[Hit], marks: list[_Mark]) -> list[_Event]:
     """Spans of the plain line to render: existing marks (with the hit on them) and new hits."""
     at_mark = {(k.start, k.end): k for k in marks}
-    events = [(k.start, k.end, None, k) for k in marks]
+    events: list[_Event] = [(k.start, k.end, None, k) for k in marks]
     for hit in hits:
         mark = at_mark.get((hit.start, hit.end))
         if mark is not None:
