@@ -124,14 +124,11 @@ def _flag_span(match: regex.Match[str]) -> Span:
     return match.span()
 
 
-def find_placeholders(
-    line: str, rules: Detectors | RuleMatcher, protect: list[Span] | None = None
-) -> list[Hit]:
+def find_placeholders(line: str, rules: Detectors | RuleMatcher) -> list[Hit]:
     """The placeholders of one line, in order, one Hit per placeholder, exceptions applied.
 
-    ``rules`` are the stage's rules (detectors and exceptions); ``protect`` adds spans
-    that must not be flagged either (marks already in the text). Where several detectors
-    flag overlapping text, the first in position (then rule) order is kept: no duplicates.
+    ``rules`` are the stage's rules (detectors and exceptions). Where several detectors flag
+    overlapping text, the first in position (then rule) order is kept: no duplicates.
     """
     if isinstance(rules, RuleMatcher):
         rules = Detectors.of(rules)
@@ -140,7 +137,7 @@ def find_placeholders(
     candidates = _candidates(line, rules.detect, rules.timeout)
     if not candidates:
         return []
-    shield = protected_spans(line, rules.keep, rules.timeout) + list(protect or ())
+    shield = protected_spans(line, rules.keep, rules.timeout)
     hits: list[Hit] = []
     end = -1
     for rule, (start, stop) in candidates:
