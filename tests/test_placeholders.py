@@ -302,3 +302,23 @@ def test_unsure_forms_are_off_until_enabled() -> None:
     assert not Cleaner().clean(text).flags
     doc = Cleaner(load_rules(enable=["placeholder.mou-determiner"])).clean(text)
     assert [(f.text, f.col) for f in doc.flags] == [("某", 2), ("某", 4)]
+
+
+def test_a_slow_user_rule_is_dropped_and_reported(tmp_path: Path) -> None:
+    rule_file = tmp_path / "slow.toml"
+    rule_file.write_text(
+        """
+[[rule]]
+id = "my.slow"
+stage = "placeholders"
+why = "Catastrophic backtracking on long runs of X."
+pattern = '(?P<flag>(?:X|XX|XXX)+Y)'
+examples.match = ["XY"]
+examples.keep = ["X"]
+""",
+        encoding="utf-8",
+    )
+    cleaner = Cleaner(load_rules([rule_file]), rule_timeout=0.05)
+    doc = cleaner.clean("共X人参加\n" + "X" * 40 + "\n")
+    assert [(f.line, f.text, f.rule) for f in doc.flags] == [(1, "X", "placeholder.count")]
+    assert any("my.slow" in w for w in doc.meta["warnings"])
