@@ -65,7 +65,7 @@ def cleaning_options(fn: F) -> F:
             "--mark-template",
             default=Options.mark_template,
             show_default=True,
-            help="Template for --placeholders mark: {text}, {category}, {rule}.",
+            help="Template for --placeholders mark: {text} (required), {category} (alias {kind}), {rule}.",
         ),
         click.option(
             "--encoding",

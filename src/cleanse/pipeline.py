@@ -19,7 +19,7 @@ from .rules import RuleSet, load_rules
 from .stages import Stage
 from .stages.boilerplate import build_boilerplate
 from .stages.encoding import check_codec, decode
-from .stages.placeholders import build_placeholders
+from .stages.placeholders import build_placeholders, check_mark_template
 from .stages.punctuation import build_punctuation
 from .stages.whitespace import build_whitespace
 
@@ -42,6 +42,8 @@ class Options:
             raise OptionError(
                 f"placeholders={self.placeholders!r}: choose one of {', '.join(PLACEHOLDER_MODES)}"
             )
+        if self.placeholders == "mark":
+            check_mark_template(self.mark_template)
         if self.encoding is not None and self.encoding != "auto":
             object.__setattr__(self, "encoding", check_codec(self.encoding))
         if self.encoding == "auto":
@@ -77,7 +79,11 @@ def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
     stages.append(build_punctuation(matcher("punctuation")))
     stages.append(build_whitespace(ws, final=True, max_blank=options.max_blank_lines))
     if options.placeholders != "off":
-        stages.append(build_placeholders(matcher("placeholders")))
+        stages.append(
+            build_placeholders(
+                matcher("placeholders"), mode=options.placeholders, template=options.mark_template
+            )
+        )
     return tuple(stages)
 
 

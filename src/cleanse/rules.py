@@ -26,7 +26,7 @@ from .errors import RuleFileError
 
 STAGES = ("whitespace", "boilerplate", "punctuation", "placeholders")
 ZONES = ("head", "tail", "edges", "anywhere")
-ACTIONS = ("drop-line", "drop-span", "replace", "flag")
+ACTIONS = ("drop-line", "drop-span", "replace", "flag", "keep")  # keep: spans a stage leaves alone
 STRENGTHS = ("strong", "weak")
 DEFAULT_ACTION = {
     "whitespace": "replace",

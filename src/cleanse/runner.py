@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .document import Document
 from .errors import CleanseError, DecodeError, InputError
 from .io import read_bytes, safe_output_path, source_path, write_atomic
 from .pipeline import Cleaner
@@ -34,6 +35,20 @@ class Job:
     output_root: Path
     output_encoding: str = "utf-8"
     dry_run: bool = False
+    flagged_root: Path | None = None  # --skip-flagged: documents with placeholders go here
+
+
+def _has_placeholders(doc: Document) -> bool:
+    return any(f.kind == "placeholder" for f in doc.flags)
+
+
+def _route(job: Job, doc: Document, rel: str, entry: dict[str, Any]) -> Path:
+    """Where a cleaned document is written: OUTPUT, or the --skip-flagged folder (said in the entry)."""
+    if job.flagged_root is not None and _has_placeholders(doc):
+        entry["routed"] = "skip-flagged"
+        entry["output"] = str(job.flagged_root / rel)
+        return job.flagged_root
+    return job.output_root
 
 
 def _clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
@@ -51,12 +66,13 @@ def _clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
     entry = document_entry(rel, doc)
     if not data:
         entry["warnings"].append("empty file")
+    root = _route(job, doc, rel, entry)
     if job.dry_run:
         return entry
     try:
-        write_atomic(safe_output_path(job.output_root, rel), doc.text.encode(job.output_encoding))
+        write_atomic(safe_output_path(root, rel), doc.text.encode(job.output_encoding))
     except (OSError, CleanseError) as exc:
-        target = job.output_root / rel
+        target = root / rel
         msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return problem_entry(
             rel, "failed", f"{target}: cannot write: {msg}", reason="write", bytes_in=len(data)

@@ -32,6 +32,17 @@ def _progress(total: int, quiet: bool) -> Any:
     return tqdm(total=total, unit="file", file=sys.stderr)
 
 
+def _check_skip_flagged(input_path: Path, output_path: Path, folder: Path | None, placeholders: str) -> None:
+    """--skip-flagged DIR must be a folder of its own, and needs placeholder detection on."""
+    if folder is None:
+        return
+    if placeholders == "off":
+        raise click.UsageError("--skip-flagged needs placeholder detection; drop --placeholders off")
+    if folder.resolve() == output_path.resolve():
+        raise click.UsageError("--skip-flagged DIR is OUTPUT itself; choose a separate folder")
+    check_run_paths(input_path, folder)
+
+
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.argument("output_path", metavar="OUTPUT", type=click.Path(path_type=Path))
@@ -75,6 +86,13 @@ def _progress(total: int, quiet: bool) -> Any:
 @click.option(
     "--top", type=click.IntRange(min=0), default=10, show_default=True, help="Rules in the summary table."
 )
+@click.option(
+    "--skip-flagged",
+    "skip_flagged",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Write documents with placeholder flags to DIR instead of OUTPUT (the report says so).",
+)
 @click.option("--dry-run", is_flag=True, help="Write nothing but the report.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links under INPUT.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
@@ -97,6 +115,7 @@ def run(
     jobs: int | None,
     globs: tuple[str, ...],
     output_encoding: str,
+    skip_flagged: Path | None,
     dry_run: bool,
     follow_symlinks: bool,
     quiet: bool,
@@ -106,8 +125,10 @@ def run(
     \b
     Example:
       cleanse run corpus/ clean/ --report clean/../report.jsonl -j 4
+      cleanse run corpus/ clean/ --skip-flagged redacted/   # placeholders kept apart
     """
     check_run_paths(input_path, output_path)
+    _check_skip_flagged(input_path, output_path, skip_flagged, placeholders)
     ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
     cleaner = build_cleaner(
         ruleset,
@@ -121,7 +142,11 @@ def run(
         echo_err(f"warning: no files matching {' '.join(globs or DEFAULT_GLOBS)} under {input_path}")
     if not dry_run:
         list(remove_stale_temps(output_path))
-    job = Job(input_path, output_path, output_encoding=output_encoding, dry_run=dry_run)
+        if skip_flagged is not None:
+            list(remove_stale_temps(skip_flagged))
+    job = Job(
+        input_path, output_path, output_encoding=output_encoding, dry_run=dry_run, flagged_root=skip_flagged
+    )
     bar = _progress(len(paths), quiet)
 
     def on_result(entry: dict[str, Any]) -> None:
@@ -143,5 +168,8 @@ def run(
     if not quiet:
         table = summary_table(summary, top=top)
         echo_err(table + "\n" + summary.line() if table else summary.line())
+        if skip_flagged is not None:
+            routed = sum(1 for e in entries if e.get("routed") == "skip-flagged")
+            echo_err(f"{routed} with placeholders written to {skip_flagged} instead of {output_path}")
     if summary.failed:
         sys.exit(1)
