@@ -18,7 +18,7 @@ from .matcher import RuleMatcher
 from .rules import RuleSet, load_rules
 from .stages import Stage
 from .stages.boilerplate import build_boilerplate
-from .stages.encoding import check_codec, decode
+from .stages.encoding import check_codec, decode, encoding_warnings, flag_replacements
 from .stages.placeholders import build_placeholders
 from .stages.punctuation import build_punctuation
 from .stages.whitespace import build_whitespace
@@ -123,12 +123,13 @@ class Cleaner:
                 "decided_by": decoded.decided_by,
                 "replacements": decoded.replacements,
                 "bytes_in": len(data),
+                "warnings": encoding_warnings(decoded),
             },
         )
 
     def clean_bytes(self, data: bytes, *, source: str = "") -> Document:
         """Decode, then clean. Raises DecodeError (``reason='binary'``) for binary data."""
-        return self.clean(self.decode(data, source=source))
+        return flag_replacements(self.clean(self.decode(data, source=source)))
 
 
 _DEFAULT: dict[tuple[Any, ...], Cleaner] = {}

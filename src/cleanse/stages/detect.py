@@ -1,0 +1,209 @@
+"""Cheap evidence for the encoding detector: byte patterns, plausibility and coverage tests.
+
+Each function here answers one narrow question about a file's bytes (does it look like
+UTF-16? like a binary format? how much of a candidate decoding falls in the repertoire a
+real Chinese text would use?). ``encoding.py`` chains them in the order of
+research/encoding.md. Everything is pure and allocation-light: the common UTF-8 path never
+gets here, and the legacy path settles most files with a strict decode plus
+:func:`coverage`, without the (slow) statistical detector.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+# Signatures of common binary containers (images, archives, office files, executables):
+# a file starting with one is not text whatever its later bytes look like.
+MAGIC = (
+    b"\x89PNG\r\n\x1a\n",
+    b"GIF87a",
+    b"GIF89a",
+    b"\xff\xd8\xff",  # JPEG
+    b"%PDF-",
+    b"PK\x03\x04",  # zip, docx, xlsx, epub, jar
+    b"PK\x05\x06",  # empty zip
+    b"\x1f\x8b",  # gzip
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!\x1a\x07",
+    b"\xfd7zXZ\x00",  # xz
+    b"\x28\xb5\x2f\xfd",  # zstd
+    b"\x7fELF",
+    b"MZ\x90\x00",  # Windows executable
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",  # OLE: .doc, .xls, .ppt
+)
+
+# Control bytes that never occur in text (tab, LF, VT, FF, CR, ESC and DOS EOF 0x1A are allowed).
+CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1A), *range(0x1C, 0x20)])
+HIGH_BYTES = bytes(range(0x80, 0x100))
+
+# Characters no real document is made of: C0/C1 controls other than whitespace, unassigned
+# code points, private use and lone surrogates.
+_IMPLAUSIBLE = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\p{Cn}\p{Co}\p{Cs}]")
+_IDEOGRAPH = regex.compile(r"\p{Unified_Ideograph}")
+
+JAPANESE_KOREAN = frozenset(
+    {"shift_jis", "cp932", "euc_jp", "euc_jis_2004", "euc_jisx0213", "shift_jis_2004",
+     "shift_jisx0213", "iso2022_jp", "iso2022_jp_2", "iso2022_kr", "euc_kr", "cp949", "johab"}
+)  # fmt: skip
+
+
+def _decode_pairs(codec: str, leads: range, trails: list[int]) -> frozenset[str]:
+    """Every character ``codec`` gives for the two-byte codes leads × trails."""
+    chars = set()
+    for lead in leads:
+        for trail in trails:
+            try:
+                chars.add(bytes((lead, trail)).decode(codec))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(chars)
+
+
+@functools.cache
+def gb2312_home() -> frozenset[str]:
+    """GB2312's symbol rows 1–3 and 9 plus all 6,763 hanzi, as gb18030 decodes them.
+
+    Kana (rows 4–5), Greek, Cyrillic and pinyin rows (6–8) are left out on purpose: Big5
+    text misread as GB lands exactly there, while real Chinese text hardly uses them.
+    Decoded with gb18030, not gb2312, whose A1A4/A1AA mappings differ.
+    """
+    trails = list(range(0xA1, 0xFF))
+    rows = [*range(0xA1, 0xA4), 0xA9, *range(0xB0, 0xF8)]
+    chars: set[str] = set()
+    for lead in rows:
+        chars |= _decode_pairs("gb18030", range(lead, lead + 1), trails)
+    return frozenset(chars)
+
+
+@functools.cache
+def big5_home() -> frozenset[str]:
+    """Big5 symbols (A140–A3BF) and the 5,401 level-1 hanzi (A440–C67E), as cp950 gives them."""
+    trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+    chars = set(_decode_pairs("cp950", range(0xA1, 0xC6), trails))
+    chars |= _decode_pairs("cp950", range(0xC6, 0xC7), list(range(0x40, 0x7F)))
+    return frozenset(chars)
+
+
+def implausible_count(text: str) -> int:
+    """How many characters of ``text`` no real document contains."""
+    return len(_IMPLAUSIBLE.findall(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One legacy codec's reading of the bytes, with the evidence for it."""
+
+    codec: str
+    text: str
+    replacements: int
+    coverage: float  # share of non-ASCII characters in the codec's home repertoire
+    home: int  # how many non-ASCII characters are in it (the weight of the evidence)
+    nonascii: int
+
+    @property
+    def error_rate(self) -> float:
+        """Replacements per non-ASCII character."""
+        return self.replacements / max(1, self.nonascii)
+
+
+def decode_counting(data: bytes, codec: str) -> tuple[str, int]:
+    """``data`` decoded with ``codec``: strictly when possible, else with U+FFFD counted."""
+    try:
+        return data.decode(codec), 0
+    except UnicodeDecodeError:
+        text = data.decode(codec, errors="replace")
+        return text, len(text) - len(data.decode(codec, errors="ignore"))
+
+
+def coverage(text: str, home: frozenset[str]) -> tuple[float, int, int]:
+    """(share, count) of the non-ASCII characters of ``text`` in ``home``, and their total."""
+    nonascii = [ch for ch in text if ch >= "\x80"]
+    if not nonascii:
+        return 0.0, 0, 0
+    hits = sum(ch in home for ch in nonascii)
+    return hits / len(nonascii), hits, len(nonascii)
+
+
+def candidate(data: bytes, codec: str, home: frozenset[str]) -> Candidate:
+    """Decode with ``codec`` (replacing what fails) and measure the result against ``home``."""
+    text, replaced = decode_counting(data, codec)
+    share, hits, total = coverage(text, home)
+    return Candidate(codec, text, replaced, share, hits, total)
+
+
+def gb_candidate(data: bytes) -> Candidate:
+    """The GB family's reading: always gb18030, the superset of gb2312 and gbk."""
+    return candidate(data, "gb18030", gb2312_home())
+
+
+def big5_candidate(data: bytes) -> Candidate:
+    """The Big5 family's reading: cp950 (Microsoft's Big5), else big5hkscs, fewest errors."""
+    first = candidate(data, "cp950", big5_home())
+    if first.replacements == 0:
+        return first
+    second = candidate(data, "big5hkscs", big5_home())
+    return second if second.replacements < first.replacements else first
+
+
+def korean_like(data: bytes, gb: Candidate) -> bool:
+    """EUC-KR Hangul (rows B0–C8) reads as valid GB2312 hanzi; real Chinese also uses C9–F7.
+
+    True when every GB2312 hanzi of the GB reading sits in rows B0–C8 *and* the bytes are
+    valid cp949: then only the detector can tell Korean from a short Chinese text.
+    """
+    if gb.replacements or gb.home < 1:
+        return False
+    hanzi = [ch for ch in gb.text if "\u4e00" <= ch <= "\u9fff"]
+    if not hanzi:
+        return False
+    low = sum(0xB0 <= ch.encode("gb18030")[0] <= 0xC8 for ch in hanzi)
+    if low < 0.9 * len(hanzi):
+        return False
+    try:
+        data.decode("cp949")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def lane_nul_share(data: bytes) -> tuple[float, float]:
+    """Share of NUL bytes at even and at odd offsets (UTF-16 LE text has NULs at odd ones)."""
+    half = max(1, len(data) // 2)
+    return data[0::2].count(0) / half, data[1::2].count(0) / half
+
+
+def utf16_reading(data: bytes, codec: str) -> tuple[str, int] | None:
+    """``data`` as UTF-16 when at most 1% of it fails and ≥ 98% of the result is plausible."""
+    text, replaced = decode_counting(data, codec)
+    if not text or replaced * 100 > len(text):
+        return None
+    if implausible_count(text) * 50 > len(text):
+        return None
+    return text, replaced
+
+
+def cjk_utf16_plausible(text: str) -> bool:
+    """Pure-CJK UTF-16 without NULs: ≥ 95% plausible and ≥ 85% of ideographs common ones."""
+    if implausible_count(text) * 20 > len(text):
+        return False
+    ideographs = _IDEOGRAPH.findall(text)
+    if len(ideographs) < 2:
+        return False
+    gb, big5 = gb2312_home(), big5_home()
+    common = sum(ch in gb or ch in big5 for ch in ideographs)
+    return common * 100 >= 85 * len(ideographs)
+
+
+def control_share(data: bytes) -> float:
+    """Share of bytes that are control characters no text file uses."""
+    if not data:
+        return 0.0
+    return (len(data) - len(data.translate(None, CONTROL_BYTES))) / len(data)
+
+
+def ascii_byte_count(data: bytes) -> int:
+    """How many bytes are ASCII (in UTF-8 these always decode to themselves, damaged or not)."""
+    return len(data.translate(None, HIGH_BYTES))
