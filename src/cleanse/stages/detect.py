@@ -50,6 +50,9 @@ JAPANESE_KOREAN = frozenset(
 )  # fmt: skip
 
 
+KOREAN = frozenset({"iso2022_kr", "euc_kr", "cp949", "johab"})
+
+
 def _decode_pairs(codec: str, leads: range, trails: list[int]) -> frozenset[str]:
     """Every character ``codec`` gives for the two-byte codes leads × trails."""
     chars = set()
@@ -64,27 +67,35 @@ def _decode_pairs(codec: str, leads: range, trails: list[int]) -> frozenset[str]
 
 @functools.cache
 def gb2312_home() -> frozenset[str]:
-    """GB2312's symbol rows 1–3 and 9 plus all 6,763 hanzi, as gb18030 decodes them.
+    """What a correct GB-family reading is made of: GB2312 symbols and hanzi + Big5 level-1 hanzi.
 
-    Kana (rows 4–5), Greek, Cyrillic and pinyin rows (6–8) are left out on purpose: Big5
-    text misread as GB lands exactly there, while real Chinese text hardly uses them.
-    Decoded with gb18030, not gb2312, whose A1A4/A1AA mappings differ.
+    GB2312's symbol rows 1–3 and 9 and its 6,763 hanzi, decoded with gb18030 (not gb2312,
+    whose A1A4/A1AA mappings differ). Kana (rows 4–5), Greek, Cyrillic and pinyin (rows 6–8)
+    are left out on purpose: Big5 text misread as GB lands exactly there, while real Chinese
+    text hardly uses them. The common Traditional hanzi (Big5 level 1) are added because
+    Traditional text saved as GBK is real and must not look foreign.
     """
     trails = list(range(0xA1, 0xFF))
-    rows = [*range(0xA1, 0xA4), 0xA9, *range(0xB0, 0xF8)]
-    chars: set[str] = set()
-    for lead in rows:
+    chars: set[str] = set(big5_level1_hanzi())
+    for lead in [*range(0xA1, 0xA4), 0xA9, *range(0xB0, 0xF8)]:
         chars |= _decode_pairs("gb18030", range(lead, lead + 1), trails)
     return frozenset(chars)
 
 
 @functools.cache
-def big5_home() -> frozenset[str]:
-    """Big5 symbols (A140–A3BF) and the 5,401 level-1 hanzi (A440–C67E), as cp950 gives them."""
+def big5_level1_hanzi() -> frozenset[str]:
+    """The 5,401 common hanzi of Big5 level 1 (A440–C67E)."""
     trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
-    chars = set(_decode_pairs("cp950", range(0xA1, 0xC6), trails))
+    chars = set(_decode_pairs("cp950", range(0xA4, 0xC6), trails))
     chars |= _decode_pairs("cp950", range(0xC6, 0xC7), list(range(0x40, 0x7F)))
     return frozenset(chars)
+
+
+@functools.cache
+def big5_home() -> frozenset[str]:
+    """Big5 symbols (A140–A3BF) and level-1 hanzi, as cp950 decodes them."""
+    trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+    return big5_level1_hanzi() | _decode_pairs("cp950", range(0xA1, 0xA4), trails)
 
 
 def implausible_count(text: str) -> int:
@@ -148,25 +159,66 @@ def big5_candidate(data: bytes) -> Candidate:
     return second if second.replacements < first.replacements else first
 
 
-def korean_like(data: bytes, gb: Candidate) -> bool:
+def korean_like(gb: Candidate) -> bool:
     """EUC-KR Hangul (rows B0–C8) reads as valid GB2312 hanzi; real Chinese also uses C9–F7.
 
-    True when every GB2312 hanzi of the GB reading sits in rows B0–C8 *and* the bytes are
-    valid cp949: then only the detector can tell Korean from a short Chinese text.
+    True when the GB reading is strict and ≥ 90% of its hanzi sit in rows B0–C8: then only
+    the detector can tell Korean from a short Chinese text.
     """
-    if gb.replacements or gb.home < 1:
+    if gb.replacements:
         return False
     hanzi = [ch for ch in gb.text if "\u4e00" <= ch <= "\u9fff"]
     if not hanzi:
         return False
     low = sum(0xB0 <= ch.encode("gb18030")[0] <= 0xC8 for ch in hanzi)
-    if low < 0.9 * len(hanzi):
-        return False
+    return low >= 0.9 * len(hanzi)
+
+
+_KANA = regex.compile(r"[\u3040-\u30ff]")
+_HANGUL = regex.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+
+
+def script_count(text: str, language: str) -> int:
+    """How many characters of ``text`` are kana (``ja``) or Hangul (``ko``)."""
+    return len((_KANA if language == "ja" else _HANGUL).findall(text))
+
+
+def euc_jp_like(data: bytes) -> bool:
+    """EUC-JP hiragana (A4xx) are Big5's commonest hanzi: true when the bytes read as kana-rich EUC-JP."""
     try:
-        data.decode("cp949")
+        text = data.decode("euc_jp")
     except UnicodeDecodeError:
         return False
-    return True
+    return script_share(text, "ja") >= 0.1
+
+
+def script_share(text: str, language: str) -> float:
+    """Share of non-ASCII characters that are kana (``ja``) or Hangul (``ko``).
+
+    Real Japanese prose is about a third kana or more and Korean prose mostly Hangul; a
+    Chinese text misread as Shift_JIS or cp949 has little kana and scattered Hangul.
+    """
+    nonascii = sum(ch >= "\x80" for ch in text)
+    if not nonascii:
+        return 0.0
+    return script_count(text, language) / nonascii
+
+
+# UTF-8 lead bytes of 3- and 4-byte sequences: every CJK character starts with one.
+_WIDE_UTF8 = regex.compile(rb"[\xe0-\xf4]")
+_SCRIPT_EDGES = (0x250, 0x300, 0x370, 0x400, 0x530, 0x800)
+
+
+def utf8_reading_is_foreign(text: str, data: bytes) -> bool:
+    """True when a strict UTF-8 reading is a jumble of 2-byte scripts (GBK bytes can form those).
+
+    GBK's 为什么 (CEAA CAB2 C3B4) is valid UTF-8: "Ϊʲô", Greek, IPA and Latin-1 side by
+    side. Real text in 2-byte UTF-8 (French, Russian, Greek) keeps to one script.
+    """
+    if text.isascii() or _WIDE_UTF8.search(data):
+        return False
+    groups = {sum(ord(ch) >= edge for edge in _SCRIPT_EDGES) for ch in text if ch >= "\x80"}
+    return len(groups) >= 2
 
 
 def lane_nul_share(data: bytes) -> tuple[float, float]:
@@ -185,16 +237,41 @@ def utf16_reading(data: bytes, codec: str) -> tuple[str, int] | None:
     return text, replaced
 
 
-def cjk_utf16_plausible(text: str) -> bool:
-    """Pure-CJK UTF-16 without NULs: ≥ 95% plausible and ≥ 85% of ideographs common ones."""
-    if implausible_count(text) * 20 > len(text):
+# High bytes of the UTF-16 code units Chinese text is made of: ASCII (00), general
+# punctuation (20), CJK punctuation and kana (30), ideographs (34-4D Ext A, 4E-9F), surrogates
+# of Ext B+ (D8-DF) and full-width forms (FF).
+_CJK_HIGH_BYTES = bytes([0x00, 0x20, 0x25, 0x30, *range(0x34, 0xA0), *range(0xD8, 0xE0), 0xFF])
+
+
+def cjk_high_lane_share(data: bytes, codec: str) -> float:
+    """Share of UTF-16 code units whose high byte is one Chinese text uses."""
+    lane = data[1::2] if codec == "utf-16-le" else data[0::2]
+    if not lane:
+        return 0.0
+    return (len(lane) - len(lane.translate(None, _CJK_HIGH_BYTES))) / len(lane)
+
+
+def cjk_utf16_plausible(text: str, *, lane_share: float, not_legacy: bool) -> bool:
+    """CJK UTF-16 without a BOM: plausible characters, code units shaped like CJK, common ideographs.
+
+    ≥ 95% plausible characters, ≥ 90% of high bytes in :data:`_CJK_HIGH_BYTES`, and ≥ 85% of
+    ideographs in GB2312 or Big5 level 1 — or ≥ 40% when the bytes hold control bytes or
+    NULs, which rule out every legacy reading (a text dense with rare characters).
+    """
+    if lane_share < 0.9 or implausible_count(text) * 20 > len(text):
         return False
     ideographs = _IDEOGRAPH.findall(text)
     if len(ideographs) < 2:
         return False
     gb, big5 = gb2312_home(), big5_home()
     common = sum(ch in gb or ch in big5 for ch in ideographs)
-    return common * 100 >= 85 * len(ideographs)
+    need = 40 if not_legacy else 85
+    return common * 100 >= need * len(ideographs)
+
+
+def has_control_bytes(data: bytes) -> bool:
+    """True when any byte is a control character no text file uses (NUL included)."""
+    return len(data.translate(None, CONTROL_BYTES)) < len(data)
 
 
 def control_share(data: bytes) -> float:

@@ -10,7 +10,7 @@ cheapest and surest first:
    ``binary``       any other NUL -> DecodeError
 3. ``utf-8``        strict, or ``utf-8-tolerant`` when only the last character is cut off or
                     invalid sequences are ≤ 10% of the valid non-ASCII characters;
-4. ``utf-16-cjk``   BOM-less UTF-16 of pure CJK text (no NULs at all);
+4. ``utf-16-cjk``   BOM-less UTF-16 of CJK text (too few NULs for step 2: only newlines);
 5. ``binary``       > 1% control bytes -> DecodeError;
 6. ``gb-big5``      a strict gb18030 or cp950 reading whose characters are what Chinese text
                     uses while the other family's are not — settles most legacy files
@@ -47,6 +47,7 @@ DETECTOR_BYTES = 200_000
 REPLACEMENT_RULE = "encoding.replacement"
 MAX_REPLACEMENT_FLAGS = 100
 UNCERTAIN = 0.5
+MIN_HANGUL = 6  # fewer Hangul than this is too little to overrule the Chinese reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,15 +115,19 @@ def _utf8_tolerant(data: bytes) -> Decoded | None:
 
 
 def _utf16_cjk(data: bytes) -> Decoded | None:
-    """BOM-less UTF-16 of pure CJK text: no NUL byte at all, so only plausibility tells."""
+    """BOM-less UTF-16 of CJK text: (almost) no NUL bytes, so only plausibility tells."""
     if len(data) % 2 or len(data) < 4:
         return None
+    not_legacy = detect.has_control_bytes(data)
     for codec in ("utf-16-le", "utf-16-be"):
+        lane_share = detect.cjk_high_lane_share(data, codec)
+        if lane_share < 0.9:
+            continue
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        if detect.cjk_utf16_plausible(text):
+        if detect.cjk_utf16_plausible(text, lane_share=lane_share, not_legacy=not_legacy):
             return Decoded(text, codec, 0.9, "utf-16-cjk")
     return None
 
@@ -148,8 +153,10 @@ def _clear_winner(gb: Candidate, big5: Candidate) -> Candidate | None:
 def _cheap_legacy(data: bytes, gb: Candidate, big5: Candidate) -> Decoded | None:
     """Settle a legacy Chinese file without the detector when the evidence is one-sided."""
     winner = _clear_winner(gb, big5)
-    if winner is None or (winner is gb and detect.korean_like(data, gb)):
+    if winner is None:
         return None
+    if detect.korean_like(gb) if winner is gb else detect.euc_jp_like(data):
+        return None  # Korean or Japanese bytes that happen to read as Chinese: ask the detector
     confidence = 0.97 if winner.coverage >= 0.97 else 0.92
     return Decoded(winner.text, winner.codec, confidence, "gb-big5")
 
@@ -198,11 +205,32 @@ def _arbitrate(gb: Candidate, big5: Candidate, family: str | None) -> Decoded | 
     return Decoded(best.text, best.codec, round(max(0.3, confidence), 2), "arbitration", best.replacements)
 
 
+def _japanese_korean(data: bytes, answer: str, sure: float, gb: Candidate) -> Decoded | None:
+    """The detector's Japanese/Korean answer, if it decodes strictly and reads like that language.
+
+    Short Chinese texts often get a cp949 answer; Japanese must show kana, Korean must be
+    mostly Hangul and its GB reading must be confined to the rows Hangul maps to.
+    """
+    found = _strict(data, answer, 0.8 * sure + 0.1, "detector")
+    if found is None:
+        return None
+    if answer in detect.KOREAN:
+        hangul = detect.script_count(found.text, "ko")
+        plausible = (
+            hangul >= MIN_HANGUL
+            and detect.script_share(found.text, "ko") >= 0.6
+            and (gb.replacements > 0 or detect.korean_like(gb))
+        )
+    else:
+        plausible = detect.script_share(found.text, "ja") >= 0.1
+    return found if plausible else None
+
+
 def _with_detector(data: bytes, gb: Candidate, big5: Candidate) -> Decoded:
     """Steps 6–8: the detector, GB-vs-Big5 arbitration, other strict answers, last resort."""
     answer, sure = _chardet(data)
     if answer in detect.JAPANESE_KOREAN:
-        found = _strict(data, answer, 0.8 * sure + 0.1, "detector")
+        found = _japanese_korean(data, answer, sure, gb)
         if found:
             return found
     arbitrated = _arbitrate(gb, big5, _family(answer))
@@ -237,14 +265,21 @@ def decode(data: bytes, *, forced: str | None = None) -> Decoded:
     if data.startswith(detect.MAGIC):
         raise _binary("a known binary file signature")
     if b"\x00" in data:
-        found = _utf16_by_nuls(data)
+        found = _utf16_by_nuls(data) or _utf16_cjk(data)
         if found:
             return found
         raise _binary("NUL bytes")
     try:
-        return Decoded(data.decode("utf-8"), "utf-8", 1.0, "utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if len(data) > 4096 or not detect.utf8_reading_is_foreign(text, data):
+            return Decoded(text, "utf-8", 1.0, "utf-8")
+        gb = detect.gb_candidate(data)
+        if gb.replacements == 0 and gb.coverage == 1.0 and gb.home >= 2:
+            return Decoded(gb.text, "gb18030", 0.8, "gb-not-utf-8")
+        return Decoded(text, "utf-8", 0.9, "utf-8")
     found = _utf8_tolerant(data) or _utf16_cjk(data)
     if found:
         return found
