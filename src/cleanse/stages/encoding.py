@@ -47,6 +47,7 @@ DETECTOR_BYTES = 200_000
 REPLACEMENT_RULE = "encoding.replacement"
 MAX_REPLACEMENT_FLAGS = 100
 UNCERTAIN = 0.5
+QUICK_BYTES = 4096  # legacy bytes read as UTF-8 fail all over: a small window tells
 MIN_HANGUL = 6  # fewer Hangul than this is too little to overrule the Chinese reading
 
 
@@ -102,16 +103,26 @@ def _utf16_by_nuls(data: bytes) -> Decoded | None:
 
 
 def _utf8_tolerant(data: bytes) -> Decoded | None:
-    """UTF-8 with a few damaged sequences (legacy Chinese read as UTF-8 gives ≥ 150%)."""
-    text = data.decode("utf-8", errors="replace")
-    kept = len(data.decode("utf-8", errors="ignore"))
-    replaced = len(text) - kept
-    valid_nonascii = kept - detect.ascii_byte_count(data)
+    """UTF-8 with a few damaged sequences (legacy Chinese read as UTF-8 gives ≥ 150%).
+
+    Judged on the first window first, so that a legacy file is turned away after one
+    small decode instead of a full one.
+    """
+    window, replaced = detect.window_counting(data, "utf-8", QUICK_BYTES)
+    if len(data) > QUICK_BYTES and not _tolerable(window, replaced, data[:QUICK_BYTES]):
+        return None
+    text, replaced = detect.decode_counting(data, "utf-8")
     truncated = replaced == 1 and text.endswith("\ufffd")  # a download cut short
-    if truncated or (valid_nonascii > 0 and replaced * 10 <= valid_nonascii):
-        share = replaced / max(1, valid_nonascii)
+    if truncated or _tolerable(text, replaced, data):
+        share = replaced / max(1, len(text) - replaced - detect.ascii_byte_count(data))
         return Decoded(text, "utf-8", round(max(0.5, 0.95 - 4 * share), 2), "utf-8-tolerant", replaced)
     return None
+
+
+def _tolerable(text: str, replaced: int, data: bytes) -> bool:
+    """Invalid sequences are at most 10% of the valid non-ASCII characters."""
+    valid_nonascii = len(text) - replaced - detect.ascii_byte_count(data)
+    return valid_nonascii > 0 and replaced * 10 <= valid_nonascii
 
 
 def _utf16_cjk(data: bytes) -> Decoded | None:
@@ -143,7 +154,7 @@ def _binary(message: str) -> DecodeError:
 def _clear_winner(gb: Candidate, big5: Candidate) -> Candidate | None:
     """The family whose strict reading is plainly Chinese while the other's is not."""
     for best, other in ((gb, big5), (big5, gb)):
-        if best.replacements or best.home < 8 or best.coverage < 0.9:
+        if not best.strict or best.home < 8 or best.coverage < 0.9:
             continue
         if other.error_rate > 0.01 or other.coverage <= best.coverage - 0.25:
             return best
@@ -202,7 +213,8 @@ def _arbitrate(gb: Candidate, big5: Candidate, family: str | None) -> Decoded | 
 
     best = max(fit, key=key)
     confidence = 0.6 + 0.35 * best.coverage - 5 * best.error_rate
-    return Decoded(best.text, best.codec, round(max(0.3, confidence), 2), "arbitration", best.replacements)
+    text, replaced = best.decoded()
+    return Decoded(text, best.codec, round(max(0.3, confidence), 2), "arbitration", replaced)
 
 
 def _japanese_korean(data: bytes, answer: str, sure: float, gb: Candidate) -> Decoded | None:
@@ -219,7 +231,7 @@ def _japanese_korean(data: bytes, answer: str, sure: float, gb: Candidate) -> De
         plausible = (
             hangul >= MIN_HANGUL
             and detect.script_share(found.text, "ko") >= 0.6
-            and (gb.replacements > 0 or detect.korean_like(gb))
+            and (not gb.strict or detect.korean_like(gb))
         )
     else:
         plausible = detect.script_share(found.text, "ja") >= 0.1
@@ -240,7 +252,8 @@ def _with_detector(data: bytes, gb: Candidate, big5: Candidate) -> Decoded:
         found = _strict(data, answer, min(0.8, 0.8 * sure + 0.1), "detector")
         if found:
             return found
-    return Decoded(gb.text, "gb18030", 0.2, "last-resort", gb.replacements)
+    text, replaced = gb.decoded()
+    return Decoded(text, "gb18030", 0.2, "last-resort", replaced)
 
 
 def _legacy(data: bytes) -> Decoded:
@@ -277,7 +290,7 @@ def decode(data: bytes, *, forced: str | None = None) -> Decoded:
         if len(data) > 4096 or not detect.utf8_reading_is_foreign(text, data):
             return Decoded(text, "utf-8", 1.0, "utf-8")
         gb = detect.gb_candidate(data)
-        if gb.replacements == 0 and gb.coverage == 1.0 and gb.home >= 2:
+        if gb.strict and gb.coverage == 1.0 and gb.home >= 2:
             return Decoded(gb.text, "gb18030", 0.8, "gb-not-utf-8")
         return Decoded(text, "utf-8", 0.9, "utf-8")
     found = _utf8_tolerant(data) or _utf16_cjk(data)
