@@ -47,7 +47,9 @@ DETECTOR_BYTES = 200_000
 REPLACEMENT_RULE = "encoding.replacement"
 MAX_REPLACEMENT_FLAGS = 100
 UNCERTAIN = 0.5
-QUICK_BYTES = 4096  # legacy bytes read as UTF-8 fail all over: a small window tells
+# Legacy bytes read as UTF-8 fail all over, so a small window tells; and only files this
+# short can be GBK that is also valid UTF-8 by chance.
+QUICK_BYTES = 4096
 MIN_HANGUL = 6  # fewer Hangul than this is too little to overrule the Chinese reading
 
 
@@ -100,6 +102,20 @@ def _utf16_by_nuls(data: bytes) -> Decoded | None:
         return None
     text, replaced = reading
     return Decoded(text, codec, 0.99 if not replaced else 0.8, "utf-16-nul", replaced)
+
+
+def _utf8(data: bytes) -> Decoded | None:
+    """Strict UTF-8 — unless a short file is GBK whose bytes happen to be valid UTF-8 too."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if len(data) > QUICK_BYTES or not detect.utf8_reading_is_foreign(text, data):
+        return Decoded(text, "utf-8", 1.0, "utf-8")
+    gb = detect.gb_candidate(data)
+    if gb.strict and gb.coverage == 1.0 and gb.home >= 2:
+        return Decoded(gb.text, "gb18030", 0.8, "gb-not-utf-8")
+    return Decoded(text, "utf-8", 0.9, "utf-8")
 
 
 def _utf8_tolerant(data: bytes) -> Decoded | None:
@@ -282,17 +298,9 @@ def decode(data: bytes, *, forced: str | None = None) -> Decoded:
         if found:
             return found
         raise _binary("NUL bytes")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if len(data) > 4096 or not detect.utf8_reading_is_foreign(text, data):
-            return Decoded(text, "utf-8", 1.0, "utf-8")
-        gb = detect.gb_candidate(data)
-        if gb.strict and gb.coverage == 1.0 and gb.home >= 2:
-            return Decoded(gb.text, "gb18030", 0.8, "gb-not-utf-8")
-        return Decoded(text, "utf-8", 0.9, "utf-8")
+    found = _utf8(data)
+    if found:
+        return found
     found = _utf8_tolerant(data) or _utf16_cjk(data)
     if found:
         return found
