@@ -116,11 +116,12 @@ class Candidate:
     codec: str
     data: bytes = field(repr=False)
     text: str = field(repr=False)
+    core: str = field(repr=False)  # its first non-ASCII characters: the evidence
     strict: bool
     replacements: int  # in ``text`` (the evidence window when not strict)
     coverage: float  # share of non-ASCII characters in the codec's home repertoire
     home: int  # how many non-ASCII characters are in it (the weight of the evidence)
-    nonascii: int
+    nonascii: int  # non-ASCII characters in ``text`` (the denominator of ``error_rate``)
 
     @property
     def error_rate(self) -> float:
@@ -201,25 +202,43 @@ def _misses(repertoire: str) -> re.Pattern[str]:
     return _char_class(gb2312_home() if repertoire == "gb" else big5_home(), negate=True)
 
 
-def coverage(text: str, repertoire: str) -> tuple[float, int, int]:
-    """(share, count) of the non-ASCII characters of ``text`` in the repertoire, and their total.
+_ASCII_RUNS = re.compile("[\x00-\x7f]+")
+SCAN_CHARS = 262_144  # how far into a text to look for non-ASCII evidence
 
-    Runs in C (a character class and an ASCII encode). A wrong reading shows itself in the
-    first few hundred characters, so those are measured first and a reading that is plainly
-    wrong there is not measured further; otherwise up to :data:`EVIDENCE_CHARS` are used.
+
+def nonascii_core(text: str) -> str:
+    """The first :data:`EVIDENCE_CHARS` non-ASCII characters of ``text``, ASCII dropped.
+
+    The evidence for a codec is in its non-ASCII characters; a file that opens with pages
+    of English (a licence, code) must not look evidence-free.
     """
-    share, hits, total = _coverage(text[:QUICK_CHARS], repertoire)
-    if share < 0.6 or len(text) <= QUICK_CHARS:
-        return share, hits, total
-    return _coverage(text[:EVIDENCE_CHARS], repertoire)
+    span = 4 * EVIDENCE_CHARS
+    core = _ASCII_RUNS.sub("", text[:span])
+    if len(core) < EVIDENCE_CHARS < len(text) and len(text) > span:
+        core = _ASCII_RUNS.sub("", text[:SCAN_CHARS])
+    return core[:EVIDENCE_CHARS]
 
 
-def _coverage(text: str, repertoire: str) -> tuple[float, int, int]:
-    nonascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    if not nonascii:
-        return 0.0, 0, 0
-    hits = nonascii - count_matching(_misses(repertoire), text)
-    return hits / nonascii, hits, nonascii
+def coverage(core: str, repertoire: str) -> tuple[float, int, int]:
+    """(share, count) of the characters of ``core`` (non-ASCII only) in the repertoire, and
+    how many there are.
+
+    Runs in C. A wrong reading shows itself within a few hundred characters, so those are
+    measured first and a reading plainly wrong there is not measured further.
+    """
+    quick = core[:QUICK_CHARS]
+    share, hits = _coverage(quick, repertoire)
+    if len(core) <= QUICK_CHARS or (len(quick) >= 100 and share < 0.6):
+        return share, hits, len(quick)
+    share, hits = _coverage(core, repertoire)
+    return share, hits, len(core)
+
+
+def _coverage(core: str, repertoire: str) -> tuple[float, int]:
+    if not core:
+        return 0.0, 0
+    hits = len(core) - count_matching(_misses(repertoire), core)
+    return hits / len(core), hits
 
 
 def candidate(data: bytes, codec: str, repertoire: str) -> Candidate:
@@ -230,8 +249,10 @@ def candidate(data: bytes, codec: str, repertoire: str) -> Candidate:
     except UnicodeDecodeError:
         strict = False
         text, replaced = window_counting(data, codec)
-    share, hits, total = coverage(text, repertoire)
-    return Candidate(codec, data, text, strict, replaced, share, hits, total)
+    core = nonascii_core(text)
+    share, hits, _ = coverage(core, repertoire)
+    nonascii = len(core) if strict else len(text) - len(text.encode("ascii", errors="ignore"))
+    return Candidate(codec, data, text, core, strict, replaced, share, hits, nonascii)
 
 
 def gb_candidate(data: bytes) -> Candidate:
@@ -256,9 +277,9 @@ def korean_like(gb: Candidate) -> bool:
     """
     if not gb.strict:
         return False
-    text = gb.text[:QUICK_CHARS]
-    hanzi = count_matching(_HANZI, text)
-    return hanzi > 0 and count_matching(_hangul_rows(), text) >= 0.9 * hanzi
+    core = gb.core[:QUICK_CHARS]
+    hanzi = count_matching(_HANZI, core)
+    return hanzi > 0 and count_matching(_hangul_rows(), core) >= 0.9 * hanzi
 
 
 _HANZI = re.compile("[\u4e00-\u9fff]+")
@@ -294,7 +315,8 @@ def script_share(text: str, language: str) -> float:
     Real Japanese prose is about a third kana or more and Korean prose mostly Hangul; a
     Chinese text misread as Shift_JIS or cp949 has little kana and scattered Hangul.
     """
-    nonascii = sum(ch >= "\x80" for ch in text)
+    text = nonascii_core(text)
+    nonascii = len(text)
     if not nonascii:
         return 0.0
     return script_count(text, language) / nonascii

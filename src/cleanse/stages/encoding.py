@@ -124,8 +124,10 @@ def _utf8_tolerant(data: bytes) -> Decoded | None:
     Judged on the first window first, so that a legacy file is turned away after one
     small decode instead of a full one.
     """
+    head = data[:QUICK_BYTES]
     window, replaced = detect.window_counting(data, "utf-8", QUICK_BYTES)
-    if len(data) > QUICK_BYTES and not _tolerable(window, replaced, data[:QUICK_BYTES]):
+    enough = replaced + len(window) - detect.ascii_byte_count(head) >= 20
+    if len(data) > QUICK_BYTES and enough and not _tolerable(window, replaced, head):
         return None
     text, replaced = detect.decode_counting(data, "utf-8")
     truncated = replaced == 1 and text.endswith("\ufffd")  # a download cut short
