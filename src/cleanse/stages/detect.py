@@ -116,7 +116,7 @@ class Candidate:
     codec: str
     data: bytes = field(repr=False)
     text: str = field(repr=False)
-    core: str = field(repr=False)  # its first non-ASCII characters: the evidence
+    core: str = field(repr=False)  # the stretch of text measured: see :func:`evidence`
     strict: bool
     replacements: int  # in ``text`` (the evidence window when not strict)
     coverage: float  # share of non-ASCII characters in the codec's home repertoire
@@ -206,39 +206,44 @@ _ASCII_RUNS = re.compile("[\x00-\x7f]+")
 SCAN_CHARS = 262_144  # how far into a text to look for non-ASCII evidence
 
 
-def nonascii_core(text: str) -> str:
-    """The first :data:`EVIDENCE_CHARS` non-ASCII characters of ``text``, ASCII dropped.
+def nonascii_count(text: str) -> int:
+    """How many characters of ``text`` are not ASCII (one C-speed encode)."""
+    return len(text) - len(text.encode("ascii", errors="ignore"))
 
-    The evidence for a codec is in its non-ASCII characters; a file that opens with pages
-    of English (a licence, code) must not look evidence-free.
+
+def evidence(text: str) -> str:
+    """A stretch of ``text`` holding its first non-ASCII characters, where a codec's evidence is.
+
+    Usually the first :data:`EVIDENCE_CHARS` characters; for a file that opens with pages of
+    English (a licence, code) the non-ASCII characters of its first :data:`SCAN_CHARS`, so
+    it does not look evidence-free.
     """
-    span = 4 * EVIDENCE_CHARS
-    core = _ASCII_RUNS.sub("", text[:span])
-    if len(core) < EVIDENCE_CHARS < len(text) and len(text) > span:
-        core = _ASCII_RUNS.sub("", text[:SCAN_CHARS])
-    return core[:EVIDENCE_CHARS]
+    head = text[:EVIDENCE_CHARS]
+    if len(text) <= EVIDENCE_CHARS or nonascii_count(head) >= EVIDENCE_CHARS // 4:
+        return head
+    return _ASCII_RUNS.sub("", text[:SCAN_CHARS])[:EVIDENCE_CHARS]
 
 
 def coverage(core: str, repertoire: str) -> tuple[float, int, int]:
-    """(share, count) of the characters of ``core`` (non-ASCII only) in the repertoire, and
-    how many there are.
+    """(share, count) of the non-ASCII characters of ``core`` in the repertoire, and how many
+    non-ASCII characters were measured.
 
     Runs in C. A wrong reading shows itself within a few hundred characters, so those are
     measured first and a reading plainly wrong there is not measured further.
     """
     quick = core[:QUICK_CHARS]
-    share, hits = _coverage(quick, repertoire)
-    if len(core) <= QUICK_CHARS or (len(quick) >= 100 and share < 0.6):
-        return share, hits, len(quick)
-    share, hits = _coverage(core, repertoire)
-    return share, hits, len(core)
+    share, hits, total = _coverage(quick, repertoire)
+    if len(core) <= QUICK_CHARS or (total >= 100 and share < 0.6):
+        return share, hits, total
+    return _coverage(core, repertoire)
 
 
-def _coverage(core: str, repertoire: str) -> tuple[float, int]:
-    if not core:
-        return 0.0, 0
-    hits = len(core) - count_matching(_misses(repertoire), core)
-    return hits / len(core), hits
+def _coverage(core: str, repertoire: str) -> tuple[float, int, int]:
+    total = nonascii_count(core)
+    if not total:
+        return 0.0, 0, 0
+    hits = total - count_matching(_misses(repertoire), core)
+    return hits / total, hits, total
 
 
 def candidate(data: bytes, codec: str, repertoire: str) -> Candidate:
@@ -249,9 +254,9 @@ def candidate(data: bytes, codec: str, repertoire: str) -> Candidate:
     except UnicodeDecodeError:
         strict = False
         text, replaced = window_counting(data, codec)
-    core = nonascii_core(text)
-    share, hits, _ = coverage(core, repertoire)
-    nonascii = len(core) if strict else len(text) - len(text.encode("ascii", errors="ignore"))
+    core = evidence(text)
+    share, hits, total = coverage(core, repertoire)
+    nonascii = total if strict else nonascii_count(text)
     return Candidate(codec, data, text, core, strict, replaced, share, hits, nonascii)
 
 
@@ -315,8 +320,8 @@ def script_share(text: str, language: str) -> float:
     Real Japanese prose is about a third kana or more and Korean prose mostly Hangul; a
     Chinese text misread as Shift_JIS or cp949 has little kana and scattered Hangul.
     """
-    text = nonascii_core(text)
-    nonascii = len(text)
+    text = evidence(text)
+    nonascii = nonascii_count(text)
     if not nonascii:
         return 0.0
     return script_count(text, language) / nonascii
