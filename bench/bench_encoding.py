@@ -10,7 +10,8 @@ Rows:
 - bare decode       ``data.decode(true codec)``: the floor, knowing the answer in advance
 - cleanse decode    ``cleanse.stages.encoding.decode(data)``: detection + decoding
 - chardet alone     ``chardet.detect(data)`` (default settings): detection only, no text
-The UTF-8 set is utf-8 files (a tenth with a BOM); the legacy set is gbk, gb18030 and big5.
+The UTF-8 set is utf-8 files (a tenth with a BOM) and the legacy set gbk, gb18030 and big5,
+both of 300-30,000 characters; the small set is 50-500 characters in every encoding, mixed.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from cleanse.stages.encoding import decode  # noqa: E402
 
 TEXTS = ROOT / "fixtures" / "encoding" / "texts"
 SIZES = (300, 1_000, 3_000, 10_000, 30_000)  # characters; small files dominate real corpora
+SMALL_CODECS = ("utf-8", "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "gbk", "gb18030", "big5")
 Corpus = list[tuple[bytes, str]]  # (bytes, true codec)
 
 
@@ -45,8 +47,8 @@ def _cut(text: str, start: int, length: int) -> str:
     return text[start : start + length]
 
 
-def generate(folder: Path, files: int, seed: int = 20240318) -> tuple[Corpus, Corpus]:
-    """Write the UTF-8 and legacy sets under ``folder``; return them read back from disk."""
+def generate(folder: Path, files: int, seed: int = 20240318) -> tuple[Corpus, Corpus, Corpus]:
+    """Write the UTF-8, legacy and small mixed sets under ``folder``; return them read back."""
     rng = random.Random(seed)
     simplified = [_prose(n) for n in ("simplified", "official", "mixed")]
     traditional = _prose("traditional")
@@ -61,10 +63,17 @@ def generate(folder: Path, files: int, seed: int = 20240318) -> tuple[Corpus, Co
         text = _cut(traditional, start, length) if codec == "big5" else zh_cn
         (folder / f"l{i:05d}.txt").write_bytes(text.encode(codec))
         plan.append(("legacy", f"l{i:05d}.txt", codec))
-    sets: dict[str, Corpus] = {"utf8": [], "legacy": []}
+        for j in range(2):  # small files (50-500 characters) in every encoding, mixed
+            codec = rng.choice(SMALL_CODECS)
+            source = traditional if codec == "big5" else rng.choice(simplified)
+            text = _cut(source, rng.randrange(10_000), rng.randint(50, 500))
+            name = f"s{i:05d}-{j}.txt"
+            (folder / name).write_bytes(text.encode(codec))
+            plan.append(("small", name, codec))
+    sets: dict[str, Corpus] = {"utf8": [], "legacy": [], "small": []}
     for name, fname, codec in plan:
         sets[name].append(((folder / fname).read_bytes(), codec))
-    return sets["utf8"], sets["legacy"]
+    return sets["utf8"], sets["legacy"], sets["small"]
 
 
 def one_pass(corpus: Corpus, fn: Callable[[bytes, str], object]) -> float:
@@ -92,17 +101,15 @@ def _chardet() -> Callable[[bytes, str], object]:
     return lambda data, _codec: chardet.detect(data)
 
 
-def measure(name: str, corpus: Corpus, repeat: int, with_chardet: bool) -> list[tuple[str, float]]:
+def measure(name: str, corpus: Corpus, repeat: int) -> list[tuple[str, float]]:
     """Rows of (label, seconds) for one set; also checks every decode is right."""
     for data, codec in corpus:
         got = decode(data)
         if got.text != data.decode(codec):
             raise SystemExit(f"wrong decode in the {name} set: {got.encoding} for {codec}")
     bare, ours = best_of(repeat, corpus, [lambda d, c: d.decode(c), lambda d, c: decode(d)])
-    rows = [("bare decode", bare), ("cleanse decode", ours)]
-    if with_chardet:
-        rows.append(("chardet alone", best_of(max(1, repeat // 3), corpus, [_chardet()])[0]))
-    return rows
+    chardet_alone = best_of(max(1, repeat // 3), corpus, [_chardet()])[0]
+    return [("bare decode", bare), ("cleanse decode", ours), ("chardet alone", chardet_alone)]
 
 
 def report(name: str, corpus: Corpus, rows: list[tuple[str, float]]) -> None:
@@ -127,10 +134,11 @@ def main() -> None:
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
     folder = Path(tempfile.mkdtemp(prefix="cleanse-bench-enc-", dir=base))
     try:
-        utf8, legacy = generate(folder, args.files)
+        utf8, legacy, small = generate(folder, args.files)
         print(f"files in {folder}; Python {sys.version.split()[0]}; best of {args.repeat}")
-        for name, corpus, with_chardet in (("UTF-8 path", utf8, True), ("legacy path", legacy, True)):
-            report(name, corpus, measure(name, corpus, args.repeat, with_chardet))
+        sets = (("UTF-8 path", utf8), ("legacy path", legacy), ("small mixed files", small))
+        for name, corpus in sets:
+            report(name, corpus, measure(name, corpus, args.repeat))
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

@@ -239,3 +239,20 @@ def test_replacement_flags_are_capped() -> None:
 def test_clean_documents_get_no_encoding_flags(tmp_path: Path) -> None:
     doc = Cleaner().clean_bytes(text("official").encode("gb18030"))
     assert not [f for f in doc.flags if f.kind == "encoding"]
+
+
+def test_benchmark_runs_and_checks_its_decodes(tmp_path: Path) -> None:
+    """bench/bench_encoding.py stays runnable: a tiny corpus, one pass, every decode right."""
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_encoding", ROOT / "bench" / "bench_encoding.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    utf8, legacy, small = bench.generate(tmp_path, 6)
+    assert len(utf8) == len(legacy) == 6 and len(small) == 12
+    rows = bench.measure("legacy", legacy, 1)
+    assert [label for label, _ in rows] == ["bare decode", "cleanse decode", "chardet alone"]
+    assert all(seconds > 0 for _, seconds in rows)

@@ -328,7 +328,7 @@ def script_share(text: str, language: str) -> float:
 
 
 # UTF-8 lead bytes of 3- and 4-byte sequences: every CJK character starts with one.
-_WIDE_UTF8 = regex.compile(rb"[\xe0-\xf4]")
+_WIDE_UTF8 = re.compile(rb"[\xe0-\xf4]")
 _SCRIPT_EDGES = (0x250, 0x300, 0x370, 0x400, 0x530, 0x800)
 
 

@@ -28,7 +28,7 @@ unless ``replacements`` > 0) to exactly ``text``.
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..document import Document, Flag
 from ..errors import DecodeError, OptionError
@@ -53,9 +53,9 @@ QUICK_BYTES = 4096
 MIN_HANGUL = 6  # fewer Hangul than this is too little to overrule the Chinese reading
 
 
-@dataclass(frozen=True, slots=True)
-class Decoded:
-    """The text and how it was obtained."""
+class Decoded(NamedTuple):
+    """The text and how it was obtained (a NamedTuple: built ~5x faster than a frozen
+    dataclass, which matters on the UTF-8 path where decoding itself takes a microsecond)."""
 
     text: str
     encoding: str
@@ -104,14 +104,8 @@ def _utf16_by_nuls(data: bytes) -> Decoded | None:
     return Decoded(text, codec, 0.99 if not replaced else 0.8, "utf-16-nul", replaced)
 
 
-def _utf8(data: bytes) -> Decoded | None:
-    """Strict UTF-8 — unless a short file is GBK whose bytes happen to be valid UTF-8 too."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if len(data) > QUICK_BYTES or not detect.utf8_reading_is_foreign(text, data):
-        return Decoded(text, "utf-8", 1.0, "utf-8")
+def _gb_not_utf8(data: bytes, text: str) -> Decoded:
+    """A short file whose UTF-8 reading is a jumble of scripts: GBK, if that reads as Chinese."""
     gb = detect.gb_candidate(data)
     if gb.strict and gb.coverage == 1.0 and gb.home >= 2:
         return Decoded(gb.text, "gb18030", 0.8, "gb-not-utf-8")
@@ -300,9 +294,14 @@ def decode(data: bytes, *, forced: str | None = None) -> Decoded:
         if found:
             return found
         raise _binary("NUL bytes")
-    found = _utf8(data)
-    if found:
-        return found
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:  # the common case, kept inline: it must cost little more than the decode itself
+        if len(data) > QUICK_BYTES or not detect.utf8_reading_is_foreign(text, data):
+            return Decoded(text, "utf-8", 1.0, "utf-8")
+        return _gb_not_utf8(data, text)
     found = _utf8_tolerant(data) or _utf16_cjk(data)
     if found:
         return found
