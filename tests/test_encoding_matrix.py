@@ -2,7 +2,7 @@
 
 Texts live in fixtures/encoding/texts (Simplified, Traditional, official-document style with
 〔〕《》“” and U+3000 indentation, mixed Chinese/English/digits, characters outside GB2312,
-plain English). Each is cycled to the wanted length and encoded with every codec that can
+Cantonese with Hong Kong characters, plain English). Each is cycled to the wanted length and encoded with every codec that can
 carry it; the detector must give back exactly the original text, strictly.
 """
 
@@ -16,9 +16,11 @@ import pytest
 from cleanse.stages.encoding import decode
 from conftest import FIXTURES
 
-TEXTS = ("simplified", "traditional", "official", "mixed", "rare", "english")
+TEXTS = ("simplified", "traditional", "official", "mixed", "rare", "cantonese", "english")
 LENGTHS = (10, 30, 100, 300, 1000, 5000, 20000, 50000)
-ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gbk", "gb18030", "big5", "ascii")
+ENCODINGS = (
+    "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gbk", "gb18030", "big5", "big5hkscs", "ascii"
+)  # fmt: skip
 
 
 @cache
@@ -72,3 +74,4 @@ def test_unencodable_combinations_are_left_out_honestly() -> None:
     assert not _encodable("simplified", "big5")
     assert _encodable("traditional", "big5")
     assert not _encodable("rare", "gbk") and _encodable("rare", "gb18030")
+    assert not _encodable("cantonese", "big5") and _encodable("cantonese", "big5hkscs")

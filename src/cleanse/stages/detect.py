@@ -266,12 +266,20 @@ def gb_candidate(data: bytes) -> Candidate:
 
 
 def big5_candidate(data: bytes) -> Candidate:
-    """The Big5 family's reading: cp950 (Microsoft's Big5), else big5hkscs, fewest errors."""
+    """The Big5 family's reading: cp950 (Microsoft's Big5), else big5hkscs if that is strict.
+
+    A damaged file stays cp950: big5hkscs gives fewer U+FFFD there, but only because it
+    swallows the ASCII byte after a bad one into a rare Hong Kong character (vimtutor's
+    tutor.zh.big5: "�來很象" becomes "𡦈茷僆H").
+    """
     first = candidate(data, "cp950", "big5")
-    if first.strict or first.coverage < 0.6:
-        return first  # strict, or so far from Big5 that Hong Kong extensions cannot save it
-    second = candidate(data, "big5hkscs", "big5")
-    return second if second.replacements < first.replacements else first
+    if first.strict:
+        return first
+    try:
+        data.decode("big5hkscs")  # fails within a few bytes for anything but Big5 text
+    except UnicodeDecodeError:
+        return first
+    return candidate(data, "big5hkscs", "big5")
 
 
 def korean_like(gb: Candidate) -> bool:
