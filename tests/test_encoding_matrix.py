@@ -2,8 +2,9 @@
 
 Texts live in fixtures/encoding/texts (Simplified, Traditional, official-document style with
 〔〕《》“” and U+3000 indentation, mixed Chinese/English/digits, characters outside GB2312,
-Cantonese with Hong Kong characters, plain English). Each is cycled to the wanted length and encoded with every codec that can
-carry it; the detector must give back exactly the original text, strictly.
+Cantonese with Hong Kong characters, plain English). Each is cycled to the wanted length
+and encoded with every codec that can carry it; the detector must give back exactly the
+original text, strictly.
 """
 
 from __future__ import annotations
