@@ -19,6 +19,7 @@ from .rules import RuleSet, load_rules
 from .stages import Stage
 from .stages.boilerplate import build_boilerplate
 from .stages.encoding import check_codec, decode, encoding_warnings, flag_replacements
+from .stages.mojibake import build_mojibake
 from .stages.placeholders import build_placeholders
 from .stages.punctuation import build_punctuation
 from .stages.whitespace import build_whitespace
@@ -71,7 +72,7 @@ def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
         return RuleMatcher(ruleset.for_stage(stage), timeout)
 
     ws = matcher("whitespace")
-    stages = [build_whitespace(ws, final=False, max_blank=options.max_blank_lines)]
+    stages = [build_mojibake(), build_whitespace(ws, final=False, max_blank=options.max_blank_lines)]
     if not options.keep_boilerplate:
         stages.append(build_boilerplate(ruleset.for_stage("boilerplate"), timeout=timeout))
     stages.append(build_punctuation(matcher("punctuation")))

@@ -54,7 +54,7 @@ JAPANESE_KOREAN = frozenset(
 KOREAN = frozenset({"iso2022_kr", "euc_kr", "cp949", "johab"})
 
 
-def _decode_pairs(codec: str, leads: range, trails: list[int]) -> frozenset[str]:
+def decode_pairs(codec: str, leads: range, trails: list[int]) -> frozenset[str]:
     """Every character ``codec`` gives for the two-byte codes leads × trails."""
     chars = set()
     for lead in leads:
@@ -79,7 +79,7 @@ def gb2312_home() -> frozenset[str]:
     trails = list(range(0xA1, 0xFF))
     chars: set[str] = set(big5_level1_hanzi())
     for lead in [*range(0xA1, 0xA4), 0xA9, *range(0xB0, 0xF8)]:
-        chars |= _decode_pairs("gb18030", range(lead, lead + 1), trails)
+        chars |= decode_pairs("gb18030", range(lead, lead + 1), trails)
     return frozenset(chars)
 
 
@@ -87,8 +87,8 @@ def gb2312_home() -> frozenset[str]:
 def big5_level1_hanzi() -> frozenset[str]:
     """The 5,401 common hanzi of Big5 level 1 (A440–C67E)."""
     trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
-    chars = set(_decode_pairs("cp950", range(0xA4, 0xC6), trails))
-    chars |= _decode_pairs("cp950", range(0xC6, 0xC7), list(range(0x40, 0x7F)))
+    chars = set(decode_pairs("cp950", range(0xA4, 0xC6), trails))
+    chars |= decode_pairs("cp950", range(0xC6, 0xC7), list(range(0x40, 0x7F)))
     return frozenset(chars)
 
 
@@ -96,7 +96,7 @@ def big5_level1_hanzi() -> frozenset[str]:
 def big5_home() -> frozenset[str]:
     """Big5 symbols (A140–A3BF) and level-1 hanzi, as cp950 decodes them."""
     trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
-    return big5_level1_hanzi() | _decode_pairs("cp950", range(0xA1, 0xA4), trails)
+    return big5_level1_hanzi() | decode_pairs("cp950", range(0xA1, 0xA4), trails)
 
 
 def implausible_count(text: str) -> int:
@@ -301,7 +301,7 @@ _HANZI = re.compile("[\u4e00-\u9fff]+")
 @functools.cache
 def _hangul_rows() -> re.Pattern[str]:
     """The GB2312 hanzi of rows B0–C8, where EUC-KR puts its Hangul syllables."""
-    return _char_class(_decode_pairs("gb18030", range(0xB0, 0xC9), list(range(0xA1, 0xFF))), negate=False)
+    return _char_class(decode_pairs("gb18030", range(0xB0, 0xC9), list(range(0xA1, 0xFF))), negate=False)
 
 
 _KANA = re.compile("[\u3040-\u30ff]+")
