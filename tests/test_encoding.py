@@ -10,7 +10,7 @@ import pytest
 
 from cleanse.errors import DecodeError, OptionError
 from cleanse.pipeline import Cleaner, Options
-from cleanse.stages import detect
+from cleanse.stages import repertoire
 from cleanse.stages.encoding import (
     MAX_REPLACEMENT_FLAGS,
     REPLACEMENT_RULE,
@@ -175,7 +175,7 @@ def test_real_two_byte_utf8_stays_utf8(word: str) -> None:
 
 
 def test_gb2312_home_is_built_with_gb18030_mappings() -> None:
-    home = detect.gb2312_home()
+    home = repertoire.gb2312_home()
     assert "\u00b7" in home and "\u30fb" not in home  # A1A4 as gbk/gb18030 give it
     assert "中" in home and "體" in home  # Simplified, and Traditional from Big5 level 1
     assert "あ" not in home  # kana rows are left out on purpose

@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from ..document import Document, map_lines
 from . import Stage
-from .detect import decode_pairs, gb2312_home
+from .repertoire import decode_pairs, gb2312_home
 
 UTF8_AS_GBK = "encoding.mojibake-utf8-as-gbk"
 GBK_AS_LATIN1 = "encoding.mojibake-gbk-as-latin1"
