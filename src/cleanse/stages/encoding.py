@@ -312,7 +312,7 @@ def decode(data: bytes, *, forced: str | None = None) -> Decoded:
 
 def encoding_warnings(decoded: Decoded) -> tuple[str, ...]:
     """Warnings for the report when the decoding needs a person's look."""
-    notes = []
+    notes: list[str] = []
     if decoded.replacements:
         notes.append(
             f"{decoded.replacements} undecodable byte sequence(s) replaced with U+FFFD "
@@ -334,7 +334,7 @@ def flag_replacements(doc: Document) -> Document:
     """
     if not doc.meta.get("replacements"):
         return doc
-    flags = []
+    flags: list[Flag] = []
     for n, line in enumerate(doc.lines, 1):
         col = line.find("\ufffd")
         while col >= 0 and len(flags) < MAX_REPLACEMENT_FLAGS:
