@@ -256,3 +256,16 @@ def test_benchmark_runs_and_checks_its_decodes(tmp_path: Path) -> None:
     rows = bench.measure("legacy", legacy, 1)
     assert [label for label, _ in rows] == ["bare decode", "cleanse decode", "chardet alone"]
     assert all(seconds > 0 for _, seconds in rows)
+
+
+def test_detector_works_with_older_chardet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """chardet 5/6 have no encoding_era or prefer_superset: the plain call is used."""
+    import chardet
+
+    import cleanse.stages.encoding as enc
+
+    def old_detect(data: bytes) -> dict[str, object]:
+        return {"encoding": "EUC-KR", "confidence": 0.9, "language": "Korean"}
+
+    monkeypatch.setattr(chardet, "detect", old_detect)
+    assert enc._chardet("안녕하세요".encode("euc-kr")) == ("euc_kr", 0.9)

@@ -187,9 +187,14 @@ def _cheap_legacy(data: bytes, gb: Candidate, big5: Candidate) -> Decoded | None
 def _chardet(data: bytes) -> tuple[str | None, float]:
     """chardet's answer (a canonical codec name or None) for the first 200 KB."""
     import chardet  # lazily: it costs ~12 ms to import and ~65 ms to load its models
-    from chardet.enums import EncodingEra
 
-    found = chardet.detect(data[:DETECTOR_BYTES], encoding_era=EncodingEra.MODERN_WEB, prefer_superset=True)
+    sample = data[:DETECTOR_BYTES]
+    try:  # chardet >= 7: web-era encodings only (same accuracy here, twice as fast)
+        from chardet.enums import EncodingEra
+
+        found = chardet.detect(sample, encoding_era=EncodingEra.MODERN_WEB, prefer_superset=True)
+    except (ImportError, TypeError):  # chardet 5 and 6 have neither option
+        found = chardet.detect(sample)
     name = found.get("encoding")
     if not name:
         return None, 0.0
