@@ -115,3 +115,17 @@ def test_output_encoding(corpus: Path, tmp_path: Path, codec: str, prefix: bytes
 def test_output_encoding_rejects_others(corpus: Path, tmp_path: Path) -> None:
     code, output = _run(str(corpus), str(tmp_path / "out"), "--output-encoding", "big5")
     assert code == 2 and "utf-8" in output
+
+
+def test_mojibake_repair_is_reported(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    broken = "资料来源于网络".encode("gbk").decode("latin-1")
+    (src / "m.txt").write_text(f"第一行。\n{broken}\n", encoding="utf-8")
+    rep, out = tmp_path / "r.jsonl", tmp_path / "out"
+    code, output = _run(str(src), str(out), "--report", str(rep))
+    assert code == 0, output
+    changes = _report(rep)["m.txt"]["changes"]
+    fixed = "资料来源于网络"
+    assert {"rule": "encoding.mojibake-gbk-as-latin1", "line": 2, "before": broken, "after": fixed} in changes
+    assert (out / "m.txt").read_text(encoding="utf-8").splitlines()[1] == "资料来源于网络"
