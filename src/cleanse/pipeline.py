@@ -18,7 +18,8 @@ from .matcher import RuleMatcher
 from .rules import RuleSet, load_rules
 from .stages import Stage
 from .stages.boilerplate import build_boilerplate
-from .stages.encoding import check_codec, decode
+from .stages.encoding import check_codec, decode, encoding_warnings, flag_replacements
+from .stages.mojibake import build_mojibake
 from .stages.placeholders import build_placeholders, check_mark_template
 from .stages.punctuation import build_punctuation
 from .stages.whitespace import build_whitespace
@@ -73,7 +74,7 @@ def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
         return RuleMatcher(ruleset.for_stage(stage), timeout)
 
     ws = matcher("whitespace")
-    stages = [build_whitespace(ws, final=False, max_blank=options.max_blank_lines)]
+    stages = [build_mojibake(), build_whitespace(ws, final=False, max_blank=options.max_blank_lines)]
     if not options.keep_boilerplate:
         stages.append(build_boilerplate(ruleset.for_stage("boilerplate"), timeout=timeout))
     stages.append(build_punctuation(matcher("punctuation")))
@@ -129,12 +130,13 @@ class Cleaner:
                 "decided_by": decoded.decided_by,
                 "replacements": decoded.replacements,
                 "bytes_in": len(data),
+                "warnings": encoding_warnings(decoded),
             },
         )
 
     def clean_bytes(self, data: bytes, *, source: str = "") -> Document:
         """Decode, then clean. Raises DecodeError (``reason='binary'``) for binary data."""
-        return self.clean(self.decode(data, source=source))
+        return flag_replacements(self.clean(self.decode(data, source=source)))
 
 
 _DEFAULT: dict[tuple[Any, ...], Cleaner] = {}
