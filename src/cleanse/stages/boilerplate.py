@@ -1,129 +1,284 @@
-"""Promotional header/footer/inline removal, driven by ``stage = "boilerplate"`` rules.
+"""Promotional header/footer/inline removal: rules for evidence, blocks for reach.
 
-Zones: the head of a document is every line before the first body-like line, the tail every
-line after the last one; ``edges`` is both, ``anywhere`` the whole text. Actions:
-``drop-line`` removes the whole line, ``drop-span`` only the matched text. Precision before
-recall: outside the head/tail a ``drop-line`` rule never removes a long line unless the rule
-says ``long_lines = true``.
+A keyword list cannot remove a seller's header: its platform name and slogans carry no
+keyword. So the stage reasons about the document's shape (see :mod:`.blocks`):
+
+1. **Evidence.** Every line is screened once per zone group of ``drop-line`` rules (one
+   combined regex each, :class:`~cleanse.matcher.RuleMatcher`). A ``strong`` hit says "this
+   line is an ad"; a ``weak`` hit only says "this line looks promotional"; rules with
+   ``category = "separator"`` mark decoration lines. A hit on a long line (more than
+   ``LONG_LINE`` visible characters) counts only if its rule says ``long_lines = true``.
+2. **Zones.** A line is body-like by its shape, unless a strong hit says otherwise (rule
+   strength beats body-likeness: ``举报…，举报成功免费赠送一年会员材料！`` is a sentence and an
+   ad). The head is every line before the first body line, the tail every line after the
+   last; a title directly above the body counts as body.
+3. **Blocks.** Lines between blank lines or separators form blocks. A block wholly in the
+   head or tail that holds a strong hit (and no body line, by construction) is removed
+   whole, so the platform name and slogans go with the ad lines around them. Where an ad
+   touches the body without a blank line, only the run from the document edge inward to the
+   last line with evidence goes, and only if the line at the edge is a strong hit.
+4. **Lines and spans.** Any other line with a strong hit allowed in its zone is removed
+   (``anywhere`` rules reach into the body); separators go where they frame removed lines or
+   sit at the edge of the document; strong ``drop-span`` rules cut inline asides out of
+   sentences and leave the sentence intact.
+
+Attribution (the report's ``rule`` field): a line removed by its own rule names that rule;
+a line removed only because its block was removed is named ``block:<zone>:<trigger>``, where
+``<zone>`` is ``head``, ``tail`` or ``edges`` (a document without body) and ``<trigger>`` is
+the id of the first strong rule that hit in the block, e.g. ``block:head:ads.qq-group``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from ..document import Document, Removal, drop_lines, join_lines
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage
+from .blocks import blocks, body_bounds, content_len, is_body_like, protect_title
 
 LONG_LINE = 40
-_SENTENCE_END = tuple("。！？；…”’」』）")
+MAX_BLOCK_LINES = 15
+SEPARATOR = "separator"
+_ALLOWED = {
+    "head": frozenset({"head", "edges", "anywhere"}),
+    "tail": frozenset({"tail", "edges", "anywhere"}),
+    "edges": frozenset({"head", "tail", "edges", "anywhere"}),
+    "body": frozenset({"anywhere"}),
+}
+
+Hits = tuple[Rule, ...]
 
 
 @dataclass(frozen=True)
 class BoilerplateMatchers:
-    """One matcher per (zone, action) group, so each line is screened once per group."""
+    """``drop-line`` rules grouped by zone (one screen each) and the strong ``drop-span`` rules."""
 
     lines: dict[str, RuleMatcher]
-    spans: dict[str, RuleMatcher]
+    spans: RuleMatcher
 
     @classmethod
     def build(cls, rules: tuple[Rule, ...], timeout: float) -> BoilerplateMatchers:
-        def group(action: str) -> dict[str, RuleMatcher]:
-            return {
-                zone: RuleMatcher(tuple(r for r in rules if r.action == action and r.zone == zone), timeout)
-                for zone in ("head", "tail", "edges", "anywhere")
-            }
-
-        return cls(lines=group("drop-line"), spans=group("drop-span"))
-
-
-def is_body_like(line: str) -> bool:
-    """A line that reads as content: long enough and ending like a sentence, or a salutation."""
-    s = line.strip()
-    if not s:
-        return False
-    if len(s) <= 12 and s.endswith(("：", ":")) and not any(c in s for c in "群号QqＱ"):
-        return True
-    return len(s) >= 30 and s.endswith(_SENTENCE_END)
+        lines = {
+            zone: RuleMatcher(tuple(r for r in rules if r.action == "drop-line" and r.zone == zone), timeout)
+            for zone in ("head", "tail", "edges", "anywhere")
+        }
+        spans = tuple(r for r in rules if r.action == "drop-span" and r.strength == "strong")
+        return cls(lines=lines, spans=RuleMatcher(spans, timeout))
 
 
-def zone_bounds(lines: list[str]) -> tuple[int, int]:
-    """(first body line, last body line) indexes; the head is before, the tail after."""
-    body = [i for i, line in enumerate(lines) if is_body_like(line)]
-    if not body:
-        return len(lines), -1
-    return body[0], body[-1]
+@lru_cache(maxsize=64)
+def _matchers(rules: tuple[Rule, ...], timeout: float) -> BoilerplateMatchers:
+    """Built once per rule set (and again only after a rule timed out and was left out)."""
+    return BoilerplateMatchers.build(rules, timeout)
 
 
-def _zones_of(i: int, first: int, last: int) -> tuple[str, ...]:
-    zones = ["anywhere"]
-    if i < first:
-        zones += ["head", "edges"]
-    if i > last:
-        zones += ["tail", "edges"]
-    return tuple(zones)
+# -- evidence ------------------------------------------------------------------------------------
 
 
-def _drop_line_rules(doc: Document, matchers: BoilerplateMatchers) -> Document:
-    lines = doc.lines
-    first, last = zone_bounds(lines)
-    drops: dict[int, str] = {}
-    for i, line in enumerate(lines):
-        if not line.strip():
+def line_hits(line: str, matchers: BoilerplateMatchers) -> Hits:
+    """Every ``drop-line`` rule that hits the line and may act on a line this long."""
+    if not line.strip():
+        return ()
+    short = content_len(line) <= LONG_LINE
+    return tuple(
+        rule
+        for matcher in matchers.lines.values()
+        for rule, _ in matcher.matching(line)
+        if short or rule.long_lines
+    )
+
+
+def strong_hit(hits: Hits, region: str) -> Rule | None:
+    """The first strong, non-separator rule among ``hits`` that may act in ``region``."""
+    allowed = _ALLOWED[region]
+    return next(
+        (r for r in hits if r.strength == "strong" and r.category != SEPARATOR and r.zone in allowed), None
+    )
+
+
+def any_hit(hits: Hits, region: str) -> Rule | None:
+    """The first non-separator rule (strong or weak) among ``hits`` that may act in ``region``."""
+    allowed = _ALLOWED[region]
+    return next((r for r in hits if r.category != SEPARATOR and r.zone in allowed), None)
+
+
+def is_separator(hits: Hits) -> bool:
+    """A decoration line (a rule with ``category = "separator"`` hit it)."""
+    return any(r.category == SEPARATOR for r in hits)
+
+
+# -- the plan: which lines go, and why -----------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """The document's shape plus the removals decided so far (index -> rule id)."""
+
+    lines: Sequence[str]
+    hits: Sequence[Hits]
+    first: int
+    last: int
+    drops: dict[int, str]
+
+    def region(self, i: int) -> str:
+        head, tail = i < self.first, i > self.last
+        return "edges" if head and tail else "head" if head else "tail" if tail else "body"
+
+    def strong(self, i: int) -> Rule | None:
+        return strong_hit(self.hits[i], self.region(i))
+
+    def evidence(self, i: int) -> Rule | None:
+        return any_hit(self.hits[i], self.region(i))
+
+    def drop(self, indexes: Sequence[int], trigger: Rule) -> None:
+        """Remove lines; each names its own strong rule, or the block reason."""
+        reason = f"block:{self.region(indexes[0])}:{trigger.id}"
+        for i in indexes:
+            own = self.strong(i)
+            self.drops[i] = own.id if own else reason
+
+
+def _shape(lines: Sequence[str], hits: Sequence[Hits]) -> tuple[int, int]:
+    """First and last body line: body-like by shape, not overruled by a strong hit."""
+    body = [
+        is_body_like(line) and strong_hit(h, "edges") is None and not is_separator(h)
+        for line, h in zip(lines, hits, strict=True)
+    ]
+    protect_title(lines, body, lambda i: any_hit(hits[i], "edges") is not None or is_separator(hits[i]))
+    return body_bounds(body)
+
+
+def _zone_block(plan: _Plan, start: int, end: int) -> None:
+    """A block wholly in the head or tail: removed whole when it holds a strong hit."""
+    idx = list(range(start, end + 1))
+    if len(idx) > MAX_BLOCK_LINES:
+        return
+    trigger = next((r for r in map(plan.strong, idx) if r is not None), None)
+    if trigger is None:
+        return
+    if any(content_len(plan.lines[i]) > LONG_LINE and plan.strong(i) is None for i in idx):
+        return  # only an explicit rule may remove a long line
+    plan.drop(idx, trigger)
+
+
+def _edge_run(plan: _Plan, idx: list[int]) -> None:
+    """Lines touching the body, listed from the document edge inward.
+
+    Removed: from the edge to the last line with evidence, provided the edge line itself is a
+    strong hit and no line in the run is long.
+    """
+    if not idx:
+        return
+    trigger = plan.strong(idx[0])
+    if trigger is None:
+        return
+    reach = max(k for k, i in enumerate(idx) if plan.evidence(i) is not None)
+    run = idx[: reach + 1]
+    if any(content_len(plan.lines[i]) > LONG_LINE and plan.strong(i) is None for i in run):
+        run = [i for i in run if plan.strong(i) is not None]
+    plan.drop(run, trigger) if run else None
+
+
+def _separators(plan: _Plan) -> None:
+    """Remove separators that frame removed lines, or that sit at the edge of the document."""
+    n = len(plan.lines)
+
+    def gone(j: int) -> bool:
+        return j < 0 or j >= n or j in plan.drops
+
+    def neighbour(i: int, step: int) -> int:
+        j = i + step
+        while 0 <= j < n and not plan.lines[j].strip():
+            j += step
+        return j
+
+    changed = True
+    while changed:
+        changed = False
+        for i, h in enumerate(plan.hits):
+            if i in plan.drops or not is_separator(h):
+                continue
+            if plan.region(i) == "body":
+                framing = (i - 1 in plan.drops) or (i + 1 in plan.drops)
+            else:
+                framing = gone(neighbour(i, -1)) or gone(neighbour(i, 1))
+            if framing:
+                plan.drops[i] = next(r.id for r in h if r.category == SEPARATOR)
+                changed = True
+
+
+def plan_line_drops(lines: Sequence[str], hits: Sequence[Hits]) -> dict[int, str]:
+    """Which lines to remove (0-based index -> rule id or block reason)."""
+    first, last = _shape(lines, hits)
+    plan = _Plan(lines, hits, first, last, {})
+    for start, end in blocks(lines, lambda i: is_separator(hits[i])):
+        if end < first or start > last:
+            _zone_block(plan, start, end)
             continue
-        for zone in _zones_of(i, first, last):
-            hit = matchers.lines[zone].first(line)
-            if hit is None:
-                continue
-            rule = hit[0]
-            if zone == "anywhere" and len(line.strip()) > LONG_LINE and not rule.long_lines:
-                continue
-            drops[i] = rule.id
-            break
+        if start < first:
+            _edge_run(plan, list(range(start, first)))
+        if end > last:
+            _edge_run(plan, list(range(end, last, -1)))
+    for i in range(len(lines)):
+        rule = None if i in plan.drops else plan.strong(i)
+        if rule is not None:
+            plan.drops[i] = rule.id
+    _separators(plan)
+    return plan.drops
+
+
+# -- applying the plan ---------------------------------------------------------------------------
+
+
+def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[str, str]]]:
+    """The line with every strong span match cut out, and ``(rule id, cut text)`` records."""
+    hits = matcher.finditer(line) if matcher else []
+    if not hits:
+        return line, []
+    pieces, cuts, pos = [], [], 0
+    for rule, m in hits:
+        pieces.append(line[pos : m.start()])
+        cuts.append((rule.id, m.group()))
+        pos = m.end()
+    pieces.append(line[pos:])
+    return "".join(pieces), cuts
+
+
+def _remove_boilerplate_with(doc: Document, master: RuleMatcher) -> Document:
+    matchers = _matchers(master.rules, master.timeout)
+    lines, origins = doc.lines, doc.line_origins()
+    hits = [line_hits(line, matchers) for line in lines]
+    drops = plan_line_drops(lines, hits)
+    out, removals = list(lines), []
+    for i, line in enumerate(lines):
+        if i in drops or not line.strip():
+            continue
+        new, cuts = _cut_spans(line, matchers.spans)
+        if not cuts:
+            continue
+        if not new.strip():
+            drops[i] = cuts[0][0]  # the aside was the whole line: remove the line
+            continue
+        out[i] = new
+        removals += [Removal(rule_id, origins[i], text) for rule_id, text in cuts]
+    if removals:
+        text = join_lines(out, final_newline=doc.text.endswith("\n"))
+        doc = doc.replace(text=text, origins=origins).add(removals=removals)
     return drop_lines(doc, drops)
 
 
-def _drop_span_rules(doc: Document, matcher: RuleMatcher) -> Document:
-    """Remove matched spans anywhere; each span is a Removal with its input line."""
+def remove_boilerplate(doc: Document, *, matcher: RuleMatcher) -> Document:
+    """The stage body; a rule that times out is reported and the stage re-run without it."""
     if not matcher:
         return doc
-    lines, origins = doc.lines, doc.line_origins()
-    removals: list[Removal] = []
-    out: list[str] = []
-    for line, origin in zip(lines, origins, strict=True):
-        pieces, pos = [], 0
-        for rule, m in matcher.finditer(line):
-            pieces.append(line[pos : m.start()])
-            removals.append(Removal(rule.id, origin, m.group()))
-            pos = m.end()
-        out.append("".join(pieces) + line[pos:] if pieces else line)
-    if not removals:
-        return doc
-    text = join_lines(out, final_newline=doc.text.endswith("\n"))
-    return doc.replace(text=text).add(removals=removals)
-
-
-def _remove_boilerplate(doc: Document, *, matchers: BoilerplateMatchers) -> Document:
-    for zone, matcher in matchers.lines.items():
-        doc = run_without_timeouts(
-            lambda d, m, z=zone: _drop_line_rules(d, _swap(matchers, z, m)), doc, matcher
-        )
-    span_matcher = RuleMatcher(
-        tuple(r for m in matchers.spans.values() for r in m.rules),
-        next(iter(matchers.spans.values())).timeout,
-    )
-    return run_without_timeouts(_drop_span_rules, doc, span_matcher)
-
-
-def _swap(matchers: BoilerplateMatchers, zone: str, matcher: RuleMatcher) -> BoilerplateMatchers:
-    """Only the given zone's drop-line group (others empty): one zone group per pass."""
-    empty = {z: RuleMatcher((), matcher.timeout) for z in matchers.lines}
-    return BoilerplateMatchers(lines={**empty, zone: matcher}, spans=matchers.spans)
+    return run_without_timeouts(_remove_boilerplate_with, doc, matcher)
 
 
 def build_boilerplate(rules: tuple[Rule, ...], *, timeout: float) -> Stage:
     """The boilerplate stage over the enabled boilerplate rules."""
-    matchers = BoilerplateMatchers.build(rules, timeout)
-    return Stage("boilerplate", partial(_remove_boilerplate, matchers=matchers))
+    master = RuleMatcher(tuple(r for r in rules if r.action in ("drop-line", "drop-span")), timeout)
+    return Stage("boilerplate", partial(remove_boilerplate, matcher=master))
