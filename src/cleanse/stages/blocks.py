@@ -8,7 +8,8 @@ Body-like evidence, strongest first:
 
 - a salutation of its own (``同志们：``, ``各位代表：``) or a date line (``2020年5月1日``);
 - a long line (``BODY_LONG`` or more non-space characters): long lines are content;
-- a line ending like a sentence (``。！？…``) with at least ``SENTENCE_MIN`` characters;
+- a line ending a sentence with ``。！？`` (even ``谢谢大家。``), or with ``；…`` and at least
+  ``SENTENCE_MIN`` characters;
 - a line of ``CLAUSE_MIN`` characters or more with a clause comma inside and mostly CJK text.
 
 A short line without sentence punctuation (a title, a platform name, a slogan) is *not*
@@ -30,6 +31,7 @@ TITLE_MIN = 8
 _SPACE = regex.compile(r"\s+")
 _CLOSERS = "”’」』）)】]\"'》"
 _SENTENCE_END = "。！？!?…；;"
+_FULL_STOP = "。！？"
 _SALUTATION = regex.compile(
     r"^(?:尊敬的|亲爱的|親愛的|各位)?[\p{Han}、]{0,16}"
     r"(?:同志们|同志們|同学们|同學們|朋友们|朋友們|们|們|同志|先生|女士|领导|領導|来宾|來賓|代表|单位|單位|"
@@ -79,7 +81,7 @@ def is_body_like(line: str) -> bool:
         return True
     if n >= BODY_LONG:
         return True
-    if n >= SENTENCE_MIN and ends_like_sentence(text):
+    if ends_like_sentence(text) and (n >= SENTENCE_MIN or (n >= 2 and text.rstrip(_CLOSERS)[-1] in _FULL_STOP)):
         return True
     return n >= CLAUSE_MIN and _CLAUSE.search(text[:-1]) is not None and cjk_share(text) >= 0.3
 

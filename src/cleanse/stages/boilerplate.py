@@ -152,17 +152,39 @@ def _shape(lines: Sequence[str], hits: Sequence[Hits]) -> tuple[int, int]:
     return body_bounds(body)
 
 
-def _zone_block(plan: _Plan, start: int, end: int) -> None:
-    """A block wholly in the head or tail: removed whole when it holds a strong hit."""
-    idx = list(range(start, end + 1))
+def _removable(plan: _Plan, idx: list[int]) -> bool:
+    """Short enough to be an ad block, and no long line without its own rule."""
     if len(idx) > MAX_BLOCK_LINES:
-        return
-    trigger = next((r for r in map(plan.strong, idx) if r is not None), None)
-    if trigger is None:
-        return
-    if any(content_len(plan.lines[i]) > LONG_LINE and plan.strong(i) is None for i in idx):
-        return  # only an explicit rule may remove a long line
-    plan.drop(idx, trigger)
+        return False
+    return all(content_len(plan.lines[i]) <= LONG_LINE or plan.strong(i) is not None for i in idx)
+
+
+def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
+    """Blocks wholly in the head or tail.
+
+    A block holding a strong hit is removed whole. Then a block with only weak evidence (a
+    slogan, a site name) goes too when its neighbouring block in the same zone went: the
+    seller's banner often sits in a block of its own next to the ad lines.
+    """
+    blocks_ = [list(range(s, e + 1)) for s, e in spans]
+    triggers: list[Rule | None] = []
+    for idx in blocks_:
+        trigger = next((r for r in map(plan.strong, idx) if r is not None), None)
+        if trigger is not None and _removable(plan, idx):
+            plan.drop(idx, trigger)
+        triggers.append(trigger if idx[0] in plan.drops else None)
+    changed = True
+    while changed:
+        changed = False
+        for k, idx in enumerate(blocks_):
+            if triggers[k] is not None or not any(plan.evidence(i) for i in idx):
+                continue
+            near = [j for j in (k - 1, k + 1) if 0 <= j < len(blocks_) and triggers[j] is not None]
+            near = [j for j in near if plan.region(blocks_[j][0]) == plan.region(idx[0])]
+            if near and _removable(plan, idx):
+                triggers[k] = triggers[near[0]]
+                plan.drop(idx, triggers[k])  # type: ignore[arg-type]
+                changed = True
 
 
 def _edge_run(plan: _Plan, idx: list[int]) -> None:
@@ -215,9 +237,10 @@ def plan_line_drops(lines: Sequence[str], hits: Sequence[Hits]) -> dict[int, str
     """Which lines to remove (0-based index -> rule id or block reason)."""
     first, last = _shape(lines, hits)
     plan = _Plan(lines, hits, first, last, {})
-    for start, end in blocks(lines, lambda i: is_separator(hits[i])):
+    spans = blocks(lines, lambda i: is_separator(hits[i]))
+    _zone_blocks(plan, [(s, e) for s, e in spans if e < first or s > last])
+    for start, end in spans:
         if end < first or start > last:
-            _zone_block(plan, start, end)
             continue
         if start < first:
             _edge_run(plan, list(range(start, first)))
