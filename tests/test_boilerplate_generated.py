@@ -17,8 +17,20 @@ from cleanse import Cleaner
 
 # Lines that are ads by themselves (a strong rule must fire), per category.
 STRONG = {
-    "distribution": ["仅供学习 禁止外传", "僅供學習\u3000禁止外傳", "内部资料，请勿外传", "未经允许不得转载", "（仅供参考）"],
-    "subscription": ["现在订阅立享全部资料", "開通會員即享全站資料", "本文为会员专享内容", "请先登录", "订阅后阅读全文"],
+    "distribution": [
+        "仅供学习 禁止外传",
+        "僅供學習\u3000禁止外傳",
+        "内部资料，请勿外传",
+        "未经允许不得转载",
+        "（仅供参考）",
+    ],
+    "subscription": [
+        "现在订阅立享全部资料",
+        "開通會員即享全站資料",
+        "本文为会员专享内容",
+        "请先登录",
+        "订阅后阅读全文",
+    ],
     "contact": [
         "会员群：\u3000\u3000\u3000\u3000免费QQ群：",
         "客服微信：wenku_2024",
@@ -34,16 +46,30 @@ STRONG = {
         "【嚴打倒賣活動】",
     ],
     "wechat": ["点击上方蓝字关注我们", "关注公众号：公文写作宝典", "往期精彩", "星標公眾號，不錯過推送"],
-    "docshare": ["文档名称：年度工作总结.docx", "下载后只包含 1 个 DOC 格式的文档", "由会员上传分享，免费在线阅读"],
+    "docshare": [
+        "文档名称：年度工作总结.docx",
+        "下载后只包含 1 个 DOC 格式的文档",
+        "由会员上传分享，免费在线阅读",
+    ],
     "disclaimer": ["本文内容仅供学习参考，如有侵权请联系删除", "声明：本网站尊重并保护知识产权"],
-    "footer": ["京ICP备12345678号-1", "Copyright © 2015-2024 范文大全 版权所有", "违法和不良信息举报电话：12377"],
+    "footer": [
+        "京ICP备12345678号-1",
+        "Copyright © 2015-2024 范文大全 版权所有",
+        "违法和不良信息举报电话：12377",
+    ],
 }
 # Lines no keyword gives away: removable only inside a block that is plainly promotional.
 PLATFORMS = ["墨香阁", "笔耕坊", "青云书斋", "智写", "筆耕坊"]
 SLOGANS = ["专注写作十年", "您身边的写作助手", "品质源于专业", "專注寫作十年"]
 SEPARATORS = ["==========", "★★★★★★", "————————", "＊＊＊＊＊＊＊＊", "- - - - - -"]
 # Strong lines whose rules reach into the body (zone anywhere): ads between paragraphs.
-INLINE = ["仅供学习 禁止外传", "现在订阅立享全部资料", "【打击倒卖行动】", "会员群：  免费QQ群：", "扫码加群领取更多范文"]
+INLINE = [
+    "仅供学习 禁止外传",
+    "现在订阅立享全部资料",
+    "【打击倒卖行动】",
+    "会员群：  免费QQ群：",
+    "扫码加群领取更多范文",
+]
 ASIDE = "（来源：某某网，更多资料请关注公众号某某）"
 
 BODIES = [

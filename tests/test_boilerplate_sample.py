@@ -61,7 +61,9 @@ def test_sample_cli_run_golden(tmp_path: Path) -> None:
     src.mkdir()
     (src / "speech.txt").write_bytes(SAMPLE.read_bytes())
     report = tmp_path / "r.jsonl"
-    result = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "out"), "--report", str(report), "-j", "1"])
+    result = CliRunner().invoke(
+        main, ["run", str(src), str(tmp_path / "out"), "--report", str(report), "-j", "1"]
+    )
     assert result.exit_code == 0, result.output
     text = (tmp_path / "out" / "speech.txt").read_text(encoding="utf-8")
     assert text.split("\n")[0] == TITLE

@@ -81,8 +81,10 @@ def is_body_like(line: str) -> bool:
         return True
     if n >= BODY_LONG:
         return True
-    if ends_like_sentence(text) and (n >= SENTENCE_MIN or (n >= 2 and text.rstrip(_CLOSERS)[-1] in _FULL_STOP)):
-        return True
+    if ends_like_sentence(text):
+        full_stop = text.rstrip(_CLOSERS)[-1] in _FULL_STOP
+        if n >= SENTENCE_MIN or (n >= 2 and full_stop):
+            return True
     return n >= CLAUSE_MIN and _CLAUSE.search(text[:-1]) is not None and cjk_share(text) >= 0.3
 
 
