@@ -43,6 +43,7 @@ from .blocks import blocks, body_bounds, content_len, is_body_like, protect_titl
 LONG_LINE = 40
 MAX_BLOCK_LINES = 15
 SEPARATOR = "separator"
+BLANK_RULE = "whitespace.blank-lines"
 _ALLOWED = {
     "head": frozenset({"head", "edges", "anywhere"}),
     "tail": frozenset({"tail", "edges", "anywhere"}),
@@ -272,22 +273,24 @@ def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[str, st
 
 
 def _remove_boilerplate_with(doc: Document, master: RuleMatcher) -> Document:
+    """Cut inline asides first, judge lines on what is left, then apply both."""
     matchers = _matchers(master.rules, master.timeout)
     lines, origins = doc.lines, doc.line_origins()
-    hits = [line_hits(line, matchers) for line in lines]
-    drops = plan_line_drops(lines, hits)
+    cut = [_cut_spans(line, matchers.spans) if line.strip() else (line, []) for line in lines]
+    hits = [line_hits(text, matchers) for text, _ in cut]
+    drops = plan_line_drops([text for text, _ in cut], hits)
     out, removals = list(lines), []
-    for i, line in enumerate(lines):
-        if i in drops or not line.strip():
+    for i, (text, cuts) in enumerate(cut):
+        if i in drops or not cuts:
             continue
-        new, cuts = _cut_spans(line, matchers.spans)
-        if not cuts:
+        if not text.strip():
+            drops[i] = cuts[0][0]  # the aside was the whole line: the line goes
             continue
-        if not new.strip():
-            drops[i] = cuts[0][0]  # the aside was the whole line: remove the line
-            continue
-        out[i] = new
-        removals += [Removal(rule_id, origins[i], text) for rule_id, text in cuts]
+        out[i] = text
+        removals += [Removal(rule_id, origins[i], piece) for rule_id, piece in cuts]
+    if drops and all(i in drops for i, line in enumerate(lines) if line.strip()):
+        # nothing but ads: the blank padding goes too, so the result is an empty text
+        drops.update({i: BLANK_RULE for i, line in enumerate(lines) if not line.strip()})
     if removals:
         text = join_lines(out, final_newline=doc.text.endswith("\n"))
         doc = doc.replace(text=text, origins=origins).add(removals=removals)
