@@ -129,3 +129,17 @@ def test_trailing_follow_clause_is_cut() -> None:
 def test_keep_boilerplate_keeps_ads() -> None:
     text = "仅供学习 禁止外传\n\n正文。\n"
     assert NORMALIZE_ONLY.clean(text).text == text
+
+
+def test_title_with_a_weak_word_next_to_an_ad_block_is_kept() -> None:
+    text = "仅供学习 禁止外传\n\n图书馆文库建设方案\n\n各单位：\n请认真落实。\n"
+    assert ad_lines(text) == {1}
+
+
+def test_platform_block_next_to_ad_block_goes() -> None:
+    text = "墨香文库\n\n仅供学习 禁止外传\n\n\n正文第一段写在这里，内容很长。\n"
+    doc = CLEANER.clean(text)
+    assert {r.line: r.rule for r in doc.removals if r.text.strip()} == {
+        1: "block:head:ads.dist.no-spread",
+        3: "ads.dist.no-spread",
+    }

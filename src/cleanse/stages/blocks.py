@@ -109,11 +109,11 @@ def blocks(lines: Sequence[str], is_separator: Callable[[int], bool]) -> list[tu
     return out
 
 
-def protect_title(lines: Sequence[str], body: list[bool], has_evidence: Callable[[int], bool]) -> None:
+def protect_title(lines: Sequence[str], body: list[bool], is_ad: Callable[[int], bool]) -> None:
     """Mark as body the title right above the first body line (in place).
 
     The candidate is the last non-blank line before the first body-like line. It is a title
-    when nothing marks it as an ad and it either touches the body (no blank line between: a
+    when ``is_ad`` does not mark it as an ad and it either touches the body (no blank line between: a
     title followed by its text) or is long enough not to be a platform name.
     """
     if True not in body:
@@ -122,7 +122,7 @@ def protect_title(lines: Sequence[str], body: list[bool], has_evidence: Callable
     cand = first - 1
     while cand >= 0 and not lines[cand].strip():
         cand -= 1
-    if cand < 0 or has_evidence(cand):
+    if cand < 0 or is_ad(cand):
         return
     if cand == first - 1 or is_title_like(lines[cand]):
         body[cand] = True

@@ -149,7 +149,8 @@ def _shape(lines: Sequence[str], hits: Sequence[Hits]) -> tuple[int, int]:
         is_body_like(line) and strong_hit(h, "edges") is None and not is_separator(h)
         for line, h in zip(lines, hits, strict=True)
     ]
-    protect_title(lines, body, lambda i: any_hit(hits[i], "edges") is not None or is_separator(hits[i]))
+    # only a strong hit disqualifies a title: 图书馆文库建设方案 is a title despite its weak 文库
+    protect_title(lines, body, lambda i: strong_hit(hits[i], "edges") is not None or is_separator(hits[i]))
     return body_bounds(body)
 
 
