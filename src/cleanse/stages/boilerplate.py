@@ -56,19 +56,36 @@ Hits = tuple[Rule, ...]
 
 @dataclass(frozen=True)
 class BoilerplateMatchers:
-    """``drop-line`` rules grouped by zone (one screen each) and the strong ``drop-span`` rules."""
+    """``drop-line`` rules grouped by zone (one combined screen each), and the strong spans.
+
+    ``lines`` holds every drop-line rule; ``long`` only those with ``long_lines = true``, the
+    only ones that may act on a long line. Body paragraphs are long, so most of the text is
+    screened by the small ``long`` groups: that is where the stage spends its time.
+    """
 
     lines: dict[str, RuleMatcher]
+    long: dict[str, RuleMatcher]
     spans: RuleMatcher
 
     @classmethod
     def build(cls, rules: tuple[Rule, ...], timeout: float) -> BoilerplateMatchers:
-        lines = {
-            zone: RuleMatcher(tuple(r for r in rules if r.action == "drop-line" and r.zone == zone), timeout)
-            for zone in ("head", "tail", "edges", "anywhere")
-        }
+        def group(*, long_only: bool) -> dict[str, RuleMatcher]:
+            return {
+                zone: RuleMatcher(
+                    tuple(
+                        r
+                        for r in rules
+                        if r.action == "drop-line" and r.zone == zone and (r.long_lines or not long_only)
+                    ),
+                    timeout,
+                )
+                for zone in ("head", "tail", "edges", "anywhere")
+            }
+
         spans = tuple(r for r in rules if r.action == "drop-span" and r.strength == "strong")
-        return cls(lines=lines, spans=RuleMatcher(spans, timeout))
+        return cls(
+            lines=group(long_only=False), long=group(long_only=True), spans=RuleMatcher(spans, timeout)
+        )
 
 
 @lru_cache(maxsize=64)
@@ -84,13 +101,8 @@ def line_hits(line: str, matchers: BoilerplateMatchers) -> Hits:
     """Every ``drop-line`` rule that hits the line and may act on a line this long."""
     if not line.strip():
         return ()
-    short = content_len(line) <= LONG_LINE
-    return tuple(
-        rule
-        for matcher in matchers.lines.values()
-        for rule, _ in matcher.matching(line)
-        if short or rule.long_lines
-    )
+    groups = matchers.lines if content_len(line) <= LONG_LINE else matchers.long
+    return tuple(rule for matcher in groups.values() if matcher for rule, _ in matcher.matching(line))
 
 
 def strong_hit(hits: Hits, region: str) -> Rule | None:
