@@ -27,6 +27,7 @@ BODY_LONG = 50
 SENTENCE_MIN = 12
 CLAUSE_MIN = 20
 TITLE_MIN = 8
+BRAND_MAX = 8
 
 _SPACE = regex.compile(r"\s+")
 _CLOSERS = "”’」』）)】]\"'》"
@@ -43,6 +44,8 @@ _DATE_LINE = regex.compile(
 )
 _HAN = regex.compile(r"\p{Han}")
 _CLAUSE = regex.compile(r"[，,；;。]")
+_LABEL_VALUE = regex.compile(r"^[\p{Han}A-Za-z]{1,8}\s*[:：]\s*\S")
+_LABEL_OR_DIGIT = regex.compile(r"[:：\d]")
 
 
 def content(line: str) -> str:
@@ -91,6 +94,17 @@ def is_body_like(line: str) -> bool:
 def is_title_like(line: str) -> bool:
     """Long enough to be a title rather than a brand name (brand names are two to six characters)."""
     return content_len(line) >= TITLE_MIN
+
+
+def is_label_value(line: str) -> bool:
+    """``联系人：张三``, ``地址：…``: a label and its value, the shape of a document's own details."""
+    return _LABEL_VALUE.match(line.strip()) is not None
+
+
+def is_brand_like(line: str) -> bool:
+    """Short and plain (a platform name or a slogan): no colon, no digits, at most ``BRAND_MAX``."""
+    text = content(line)
+    return 0 < len(text) <= BRAND_MAX and _LABEL_OR_DIGIT.search(text) is None
 
 
 def blocks(lines: Sequence[str], is_separator: Callable[[int], bool]) -> list[tuple[int, int]]:

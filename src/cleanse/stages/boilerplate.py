@@ -38,7 +38,15 @@ from ..document import Document, Removal, drop_lines, join_lines
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage
-from .blocks import blocks, body_bounds, content_len, is_body_like, protect_title
+from .blocks import (
+    blocks,
+    body_bounds,
+    content_len,
+    is_body_like,
+    is_brand_like,
+    is_label_value,
+    protect_title,
+)
 
 LONG_LINE = 40
 MAX_BLOCK_LINES = 15
@@ -173,6 +181,30 @@ def _removable(plan: _Plan, idx: list[int]) -> bool:
     return all(content_len(plan.lines[i]) <= LONG_LINE or plan.strong(i) is not None for i in idx)
 
 
+def _outward_first(plan: _Plan, idx: list[int]) -> list[int]:
+    """A block's lines listed from the document edge inward (the tail is read bottom-up)."""
+    return idx[::-1] if plan.region(idx[0]) == "tail" else idx
+
+
+def _strong_block(plan: _Plan, idx: list[int], trigger: Rule) -> None:
+    """A head/tail block with a strong hit: removed whole, unless it also holds content.
+
+    A contact line of the document itself (联系人：张三) under a seller's stamp is content; in
+    such a block only the run from the document edge inward goes (see :func:`_edge_run`).
+    """
+    if any(plan.evidence(i) is None and is_label_value(plan.lines[i]) for i in idx):
+        _edge_run(plan, _outward_first(plan, idx))
+    elif _removable(plan, idx):
+        plan.drop(idx, trigger)
+
+
+def _weak_block_removable(plan: _Plan, idx: list[int]) -> bool:
+    """Weak evidence somewhere, and every line without evidence is brand-like (short, plain)."""
+    if not any(plan.evidence(i) for i in idx) or len(idx) > MAX_BLOCK_LINES:
+        return False
+    return all(plan.evidence(i) is not None or is_brand_like(plan.lines[i]) for i in idx)
+
+
 def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
     """Blocks wholly in the head or tail.
 
@@ -184,39 +216,39 @@ def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
     triggers: list[Rule | None] = []
     for idx in blocks_:
         trigger = next((r for r in map(plan.strong, idx) if r is not None), None)
-        if trigger is not None and _removable(plan, idx):
-            plan.drop(idx, trigger)
-        triggers.append(trigger if idx[0] in plan.drops else None)
+        if trigger is not None:
+            _strong_block(plan, idx, trigger)
+        triggers.append(trigger if all(i in plan.drops for i in idx) else None)
     changed = True
     while changed:
         changed = False
         for k, idx in enumerate(blocks_):
-            if triggers[k] is not None or not any(plan.evidence(i) for i in idx):
+            if triggers[k] is not None or any(i in plan.drops for i in idx):
                 continue
             near = [j for j in (k - 1, k + 1) if 0 <= j < len(blocks_) and triggers[j] is not None]
             near = [j for j in near if plan.region(blocks_[j][0]) == plan.region(idx[0])]
-            if near and _removable(plan, idx):
-                triggers[k] = triggers[near[0]]
-                plan.drop(idx, triggers[k])  # type: ignore[arg-type]
+            if near and _weak_block_removable(plan, idx):
+                triggers[k] = trigger = triggers[near[0]]
+                plan.drop(idx, trigger)  # type: ignore[arg-type]
                 changed = True
 
 
 def _edge_run(plan: _Plan, idx: list[int]) -> None:
-    """Lines touching the body, listed from the document edge inward.
+    """Lines listed from the document edge inward (an ad touching the body, or content).
 
-    Removed: from the edge to the last line with evidence, provided the edge line itself is a
-    strong hit and no line in the run is long.
+    Removed: from the edge to the last line with evidence, provided the edge line has
+    evidence, the run holds a strong hit, and no line in it is long without its own rule.
     """
-    if not idx:
-        return
-    trigger = plan.strong(idx[0])
-    if trigger is None:
+    if not idx or plan.evidence(idx[0]) is None:
         return
     reach = max(k for k, i in enumerate(idx) if plan.evidence(i) is not None)
     run = idx[: reach + 1]
+    trigger = next((r for r in map(plan.strong, run) if r is not None), None)
+    if trigger is None:
+        return
     if any(content_len(plan.lines[i]) > LONG_LINE and plan.strong(i) is None for i in run):
         run = [i for i in run if plan.strong(i) is not None]
-    plan.drop(run, trigger) if run else None
+    plan.drop(run, trigger)
 
 
 def _separators(plan: _Plan) -> None:
