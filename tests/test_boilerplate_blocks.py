@@ -83,9 +83,17 @@ def test_no_body_makes_every_line_head_and_tail() -> None:
 def test_block_reason_names_zone_and_trigger() -> None:
     rules = load_rules().for_stage("boilerplate")
     matchers = BoilerplateMatchers.build(rules, 2.0)
-    lines = ["正文第一段，内容完整。", "", "墨香阁", "【打击倒卖行动】"]
+    lines = ["正文第一段，内容完整。", "", "仅供学习 禁止外传", "", "墨香阁", "【打击倒卖行动】"]
     drops = plan_line_drops(lines, [line_hits(x, matchers) for x in lines])
-    assert drops == {2: "block:tail:ads.resale.campaign", 3: "ads.resale.campaign"}
+    assert drops == {2: "ads.dist.no-spread", 4: "block:tail:ads.resale.campaign", 5: "ads.resale.campaign"}
+
+
+def test_block_touching_the_body_keeps_what_follows_its_last_ad_line() -> None:
+    rules = load_rules().for_stage("boilerplate")
+    matchers = BoilerplateMatchers.build(rules, 2.0)
+    lines = ["【打击倒卖行动】", "墨香文库", "第一部分", "", "正文第一段，内容完整。"]
+    drops = plan_line_drops(lines, [line_hits(x, matchers) for x in lines])
+    assert drops == {0: "ads.resale.campaign", 1: "block:head:ads.resale.campaign"}
 
 
 def test_each_zone_group_is_screened_by_one_combined_regex() -> None:
@@ -122,11 +130,15 @@ def test_user_rule_for_a_platform_name(tmp_path: Path) -> None:
         'examples.keep = ["墨香阁的历史"]\n',
         encoding="utf-8",
     )
-    text = "墨香阁\n专注写作十年\n\n正文第一段，内容完整。\n"
-    assert Cleaner(placeholders="off").clean(text).text.startswith("墨香阁")
+    text = "墨香阁\n专注写作十年\n\n仅供学习 禁止外传\n\n正文第一段，内容完整。\n"
+    assert Cleaner(placeholders="off").clean(text).text.startswith("墨香阁\n专注写作十年\n")
     doc = Cleaner(rules=[user], placeholders="off").clean(text)
     assert doc.text == "正文第一段，内容完整。\n"
-    assert {r.rule for r in doc.removals if r.text.strip()} == {"mine.platform", "block:head:mine.platform"}
+    assert {r.rule for r in doc.removals if r.text.strip()} == {
+        "mine.platform",
+        "block:head:mine.platform",
+        "ads.dist.no-spread",
+    }
 
 
 def test_disabling_a_rule_by_id(tmp_path: Path) -> None:

@@ -62,6 +62,10 @@ STRONG = {
 PLATFORMS = ["墨香阁", "笔耕坊", "青云书斋", "智写", "筆耕坊"]
 SLOGANS = ["专注写作十年", "您身边的写作助手", "品质源于专业", "專注寫作十年"]
 SEPARATORS = ["==========", "★★★★★★", "————————", "＊＊＊＊＊＊＊＊", "- - - - - -"]
+# Site names with a weak cue (…文库, …资料网): may sit anywhere in an ad run.
+SITES = ["墨香文库", "公文资料网", "範文資料網"]
+# A signature and date closing an official text: content, even though short.
+SIGNATURE = ["中共某某市委组织部", "2020年5月1日"]
 # Strong lines whose rules reach into the body (zone anywhere): ads between paragraphs.
 INLINE = [
     "仅供学习 禁止外传",
@@ -132,35 +136,67 @@ def _pad(rng: random.Random, line: str) -> str:
     return left + line + right
 
 
-def _ad_block(rng: random.Random) -> list[str]:
-    """1-3 strong lines with platform names / slogans mixed in (at least one strong line)."""
+def _ad_block(rng: random.Random, *, inner: str | None) -> list[str]:
+    """1-3 strong lines with platform names / slogans mixed in (at least one strong line).
+
+    ``inner`` marks the block next to the body ("end" above it, "start" below it). There a
+    keyword-free line outside the run of ad lines could be the document's own short title,
+    and cleanse keeps it (precision first; see test_boilerplate_blocks), so the generator
+    puts such lines only where a seller's block would hide them: between ad lines, or below
+    them at the end of a footer. The labels stay the truth.
+    """
     cats = rng.sample(sorted(STRONG), rng.randint(1, 3))
     block = [rng.choice(STRONG[c]) for c in cats]
     for extra in rng.sample(PLATFORMS + SLOGANS, rng.randint(0, 2)):
-        block.insert(rng.randint(0, len(block)), extra)
+        if inner is None:
+            block.insert(rng.randint(0, len(block)), extra)
+        elif inner == "end" and len(block) > 1:
+            block.insert(rng.randint(1, len(block) - 1), extra)
+        elif inner == "start":
+            block.insert(rng.randint(1, len(block)), extra)
     return [_pad(rng, line) for line in block]
 
 
-def _ad_zone(rng: random.Random, case: Case) -> None:
-    for b in range(rng.randint(1, 2)):
+def _ad_zone(rng: random.Random, case: Case, *, header: bool) -> None:
+    count = rng.randint(1, 2)
+    for b in range(count):
+        nearest = b == count - 1 if header else b == 0
         if rng.random() < 0.4:
             case.add(rng.choice(SEPARATORS), ad=True)
-        for line in _ad_block(rng):
+        inner = ("end" if header else "start") if nearest else None
+        for line in _ad_block(rng, inner=inner):
             case.add(line, ad=True)
         if b == 0 and rng.random() < 0.3:
             case.add(rng.choice(SEPARATORS), ad=True)
         case.add("")
 
 
+def _touching_run(rng: random.Random) -> list[str]:
+    """Ad lines written directly against the body (no blank line): strong lines and site names."""
+    run = [rng.choice(STRONG[c]) for c in rng.sample(sorted(STRONG), rng.randint(1, 2))]
+    if rng.random() < 0.5:
+        run.insert(rng.randint(0, len(run)), rng.choice(SITES))
+    return [_pad(rng, line) for line in run]
+
+
 def generate(seed: int) -> Case:
-    """A document: optional header, a body (maybe with inline ads and asides), optional footer."""
+    """A document: optional header, a body (maybe with inline ads and asides), optional footer.
+
+    A quarter of the headers and footers touch the body without a blank line.
+    """
     rng = random.Random(seed)
     case = Case()
     header, footer = rng.random() < 0.8, rng.random() < 0.6
-    if header:
-        _ad_zone(rng, case)
+    touch_head, touch_foot = rng.random() < 0.25, rng.random() < 0.25
+    if header and touch_head:
+        for line in _touching_run(rng):
+            case.add(line, ad=True)
+    elif header:
+        _ad_zone(rng, case, header=True)
         case.add("")
-    body = rng.choice(BODIES)
+    body = list(rng.choice(BODIES))
+    if rng.random() < 0.3:
+        body += SIGNATURE
     for k, line in enumerate(body):
         long_enough = len(line) >= 20 and line.endswith("。")
         if long_enough and rng.random() < 0.15:
@@ -170,11 +206,14 @@ def generate(seed: int) -> Case:
         if 0 < k < len(body) - 1 and rng.random() < 0.15:
             case.add("")
             case.add(_pad(rng, rng.choice(INLINE)), ad=True)
-        if rng.random() < 0.5:
+        if rng.random() < 0.5 and not (touch_foot and k == len(body) - 1):
             case.add("")
-    if footer:
+    if footer and touch_foot:
+        for line in _touching_run(rng):
+            case.add(line, ad=True)
+    elif footer:
         case.add("")
-        _ad_zone(rng, case)
+        _ad_zone(rng, case, header=False)
     return case
 
 

@@ -67,7 +67,18 @@ EDGE_CASES = {
         {7},
     ),
     "ad-touching-closing": ("会议要求各单位认真落实。\n会员群：  免费QQ群：\n谢谢大家。\n", {2}),
-    "platform-in-ad-block": ("仅供学习 禁止外传\n墨香阁\n\n\n正文第一段写在这里，内容很长。\n", {1, 2}),
+    "platform-in-ad-block": (
+        "仅供学习 禁止外传\n墨香阁\n现在订阅立享全部资料\n\n\n正文第一段写在这里，内容很长。\n",
+        {1, 2, 3},
+    ),
+    # next to the body, a keyword-free line after the last ad line may be a short title: kept
+    "short-line-below-stamp-next-to-body": ("仅供学习 禁止外传\n第一部分\n\n正文第一段，内容完整。\n", {1}),
+    "short-line-above-stamp-next-to-body": ("通知\n仅供学习 禁止外传\n\n各单位：\n请认真落实。\n", {2}),
+    # further out, the whole block goes: there the platform name goes with the ad lines
+    "platform-in-outer-block": (
+        "仅供学习 禁止外传\n墨香阁\n\n【打击倒卖行动】\n\n正文第一段，内容完整。\n",
+        {1, 2, 4},
+    ),
     "ads-only": ("仅供学习 禁止外传\n墨香阁\n\n【打击倒卖行动】\n会员群：  免费QQ群：\n", {1, 2, 4, 5}),
     "one-line-ad": ("仅供学习 禁止外传\n", {1}),
     "separator-frame": ("正文第一段，内容完整。\n\n==========\n关注公众号：某某\n==========\n", {3, 4, 5}),

@@ -14,9 +14,10 @@ keyword. So the stage reasons about the document's shape (see :mod:`.blocks`):
    last; a title directly above the body counts as body.
 3. **Blocks.** Lines between blank lines or separators form blocks. A block wholly in the
    head or tail that holds a strong hit (and no body line, by construction) is removed
-   whole, so the platform name and slogans go with the ad lines around them. Where an ad
-   touches the body without a blank line, only the run from the document edge inward to the
-   last line with evidence goes, and only if the line at the edge is a strong hit.
+   whole, so the platform name and slogans go with the ad lines around them. In the block
+   next to the body, or where an ad touches the body without a blank line, only the run of
+   ad lines goes (from the first to the last line with evidence; below the body, on to the
+   end of the block when only brand-like lines follow): a short title stays.
 4. **Lines and spans.** Any other line with a strong hit allowed in its zone is removed
    (``anywhere`` rules reach into the body); separators go where they frame removed lines or
    sit at the edge of the document; strong ``drop-span`` rules cut inline asides out of
@@ -45,6 +46,7 @@ from .blocks import (
     is_body_like,
     is_brand_like,
     is_label_value,
+    is_title_like,
     protect_title,
 )
 
@@ -163,14 +165,23 @@ class _Plan:
             self.drops[i] = own.id if own else reason
 
 
+def _not_a_title(line: str, hits: Hits) -> bool:
+    """A strong hit or a separator rules a title out; weak evidence only for a short line.
+
+    图书馆文库建设方案 is a title despite its weak 文库; 墨香文库 is a site name.
+    """
+    if strong_hit(hits, "edges") is not None or is_separator(hits):
+        return True
+    return any_hit(hits, "edges") is not None and not is_title_like(line)
+
+
 def _shape(lines: Sequence[str], hits: Sequence[Hits]) -> tuple[int, int]:
     """First and last body line: body-like by shape, not overruled by a strong hit."""
     body = [
         is_body_like(line) and strong_hit(h, "edges") is None and not is_separator(h)
         for line, h in zip(lines, hits, strict=True)
     ]
-    # only a strong hit disqualifies a title: 图书馆文库建设方案 is a title despite its weak 文库
-    protect_title(lines, body, lambda i: strong_hit(hits[i], "edges") is not None or is_separator(hits[i]))
+    protect_title(lines, body, lambda i: _not_a_title(lines[i], hits[i]))
     return body_bounds(body)
 
 
@@ -181,21 +192,28 @@ def _removable(plan: _Plan, idx: list[int]) -> bool:
     return all(content_len(plan.lines[i]) <= LONG_LINE or plan.strong(i) is not None for i in idx)
 
 
-def _outward_first(plan: _Plan, idx: list[int]) -> list[int]:
-    """A block's lines listed from the document edge inward (the tail is read bottom-up)."""
-    return idx[::-1] if plan.region(idx[0]) == "tail" else idx
-
-
 def _strong_block(plan: _Plan, idx: list[int], trigger: Rule) -> None:
     """A head/tail block with a strong hit: removed whole, unless it also holds content.
 
-    A contact line of the document itself (联系人：张三) under a seller's stamp is content; in
-    such a block only the run from the document edge inward goes (see :func:`_edge_run`).
+    A contact line of the document itself (联系人：张三) next to a seller's stamp is content;
+    in such a block only the run of ad lines goes (see :func:`_ad_run`).
     """
     if any(plan.evidence(i) is None and is_label_value(plan.lines[i]) for i in idx):
-        _edge_run(plan, _outward_first(plan, idx))
+        _ad_run(plan, idx)
     elif _removable(plan, idx):
         plan.drop(idx, trigger)
+
+
+def _nearest_to_body(plan: _Plan, blocks_: list[list[int]]) -> set[int]:
+    """The head block just above the body and the tail block just below it.
+
+    Lines in them may be the document's own (a short title such as 第一部分 above or below
+    the seller's stamp), which no shape can tell from a platform name. So in these two blocks
+    only the run of ad lines goes (see :func:`_ad_run`).
+    """
+    head = [k for k, idx in enumerate(blocks_) if plan.region(idx[0]) == "head"]
+    tail = [k for k, idx in enumerate(blocks_) if plan.region(idx[0]) == "tail"]
+    return set(head[-1:] + tail[:1])
 
 
 def _weak_block_removable(plan: _Plan, idx: list[int]) -> bool:
@@ -208,15 +226,19 @@ def _weak_block_removable(plan: _Plan, idx: list[int]) -> bool:
 def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
     """Blocks wholly in the head or tail.
 
-    A block holding a strong hit is removed whole. Then a block with only weak evidence (a
-    slogan, a site name) goes too when its neighbouring block in the same zone went: the
-    seller's banner often sits in a block of its own next to the ad lines.
+    A block holding a strong hit is removed whole, except the block touching the body (see
+    :func:`_nearest_to_body`). Then a block with only weak evidence (a slogan, a site name)
+    goes too when its neighbouring block in the same zone went: the seller's banner often
+    sits in a block of its own next to the ad lines.
     """
     blocks_ = [list(range(s, e + 1)) for s, e in spans]
+    nearest = _nearest_to_body(plan, blocks_)
     triggers: list[Rule | None] = []
-    for idx in blocks_:
+    for k, idx in enumerate(blocks_):
         trigger = next((r for r in map(plan.strong, idx) if r is not None), None)
-        if trigger is not None:
+        if trigger is not None and k in nearest:
+            _ad_run(plan, idx)
+        elif trigger is not None:
             _strong_block(plan, idx, trigger)
         triggers.append(trigger if all(i in plan.drops for i in idx) else None)
     changed = True
@@ -233,16 +255,22 @@ def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
                 changed = True
 
 
-def _edge_run(plan: _Plan, idx: list[int]) -> None:
-    """Lines listed from the document edge inward (an ad touching the body, or content).
+def _ad_run(plan: _Plan, idx: list[int]) -> None:
+    """Lines next to the body or to content (in document order): only the run of ads goes.
 
-    Removed: from the edge to the last line with evidence, provided the edge line has
-    evidence, the run holds a strong hit, and no line in it is long without its own rule.
+    The run spans from the first to the last line with evidence, so a platform name between
+    two ad lines goes with them, and it must hold a strong hit. Above the body, lines outside
+    the run stay: a short title cannot be told from a platform name. Below the body, the run
+    reaches the end of the block when the lines after it are brand-like, since a document's
+    own closing lines (signature, date) come before a seller's footer, not after it.
     """
-    if not idx or plan.evidence(idx[0]) is None:
+    found = [k for k, i in enumerate(idx) if plan.evidence(i) is not None]
+    if not found:
         return
-    reach = max(k for k, i in enumerate(idx) if plan.evidence(i) is not None)
-    run = idx[: reach + 1]
+    lo, hi = found[0], found[-1]
+    if plan.region(idx[0]) == "tail" and all(is_brand_like(plan.lines[i]) for i in idx[hi + 1 :]):
+        hi = len(idx) - 1
+    run = idx[lo : hi + 1]
     trigger = next((r for r in map(plan.strong, run) if r is not None), None)
     if trigger is None:
         return
@@ -289,9 +317,9 @@ def plan_line_drops(lines: Sequence[str], hits: Sequence[Hits]) -> dict[int, str
         if end < first or start > last:
             continue
         if start < first:
-            _edge_run(plan, list(range(start, first)))
+            _ad_run(plan, list(range(start, first)))
         if end > last:
-            _edge_run(plan, list(range(end, last, -1)))
+            _ad_run(plan, list(range(last + 1, end + 1)))
     for i in range(len(lines)):
         rule = None if i in plan.drops else plan.strong(i)
         if rule is not None:
