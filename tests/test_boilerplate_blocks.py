@@ -170,3 +170,15 @@ def test_devset_meets_the_bar_on_correctly_decoded_documents(devset_dir: Path, t
         assert m["ad_line_recall"] >= 0.99, enc
         assert m["body_line_retention"] >= 0.999, enc
         assert m["adlike_body_retention"] in (None, 1.0), enc
+
+
+def test_rules_that_time_out_are_skipped_and_named() -> None:
+    from cleanse.document import Document
+    from cleanse.stages.boilerplate import build_boilerplate
+
+    stage = build_boilerplate(load_rules().for_stage("boilerplate"), timeout=1e-7)
+    text = "仅供学习 禁止外传\n\n" + "正文。" * 300 + "\n"
+    doc = stage(Document(text))
+    warnings = doc.meta.get("warnings", ())
+    assert warnings and all("time limit" in w and "--disable ads." in w for w in warnings)
+    assert "正文。" * 300 in doc.text, "a timeout never costs body text"

@@ -1,7 +1,8 @@
 """Promotional header/footer/inline removal: rules for evidence, blocks for reach.
 
 A keyword list cannot remove a seller's header: its platform name and slogans carry no
-keyword. So the stage reasons about the document's shape (see :mod:`.blocks`):
+keyword. So the stage reasons about the document's shape (:mod:`.blocks` reads the shape of
+lines, :mod:`.zones` decides which lines go; this module screens lines and applies it all):
 
 1. **Evidence.** Every line is screened once per zone group of ``drop-line`` rules (one
    combined regex each, :class:`~cleanse.matcher.RuleMatcher`). A ``strong`` hit says "this
@@ -32,7 +33,7 @@ the id of the first strong rule that hit in the block, e.g. ``block:head:ads.qq-
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 
 from ..document import Document, Removal, drop_lines, join_lines
 from ..matcher import RuleMatcher, run_without_timeouts
@@ -78,12 +79,6 @@ class BoilerplateMatchers:
         )
 
 
-@lru_cache(maxsize=64)
-def _matchers(rules: tuple[Rule, ...], timeout: float) -> BoilerplateMatchers:
-    """Built once per rule set (and again only after a rule timed out and was left out)."""
-    return BoilerplateMatchers.build(rules, timeout)
-
-
 # -- evidence ------------------------------------------------------------------------------------
 
 
@@ -112,9 +107,8 @@ def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[str, st
     return "".join(pieces), cuts
 
 
-def _remove_boilerplate_with(doc: Document, master: RuleMatcher) -> Document:
+def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
     """Cut inline asides first, judge lines on what is left, then apply both."""
-    matchers = _matchers(master.rules, master.timeout)
     lines, origins = doc.lines, doc.line_origins()
     cut = [_cut_spans(line, matchers.spans) if line.strip() else (line, []) for line in lines]
     hits = [line_hits(text, matchers) for text, _ in cut]
@@ -137,14 +131,24 @@ def _remove_boilerplate_with(doc: Document, master: RuleMatcher) -> Document:
     return drop_lines(doc, drops)
 
 
-def remove_boilerplate(doc: Document, *, matcher: RuleMatcher) -> Document:
-    """The stage body; a rule that times out is reported and the stage re-run without it."""
+def remove_boilerplate(doc: Document, *, matcher: RuleMatcher, groups: BoilerplateMatchers) -> Document:
+    """The stage body over ``groups`` (built from ``matcher``'s rules).
+
+    A rule that times out is reported and the stage re-run without it; only then are the
+    groups rebuilt, so the common path compiles nothing per document.
+    """
     if not matcher:
         return doc
-    return run_without_timeouts(_remove_boilerplate_with, doc, matcher)
+
+    def body(d: Document, m: RuleMatcher) -> Document:
+        current = groups if m is matcher else BoilerplateMatchers.build(m.rules, m.timeout)
+        return _remove_with(d, current)
+
+    return run_without_timeouts(body, doc, matcher)
 
 
 def build_boilerplate(rules: tuple[Rule, ...], *, timeout: float) -> Stage:
     """The boilerplate stage over the enabled boilerplate rules."""
     master = RuleMatcher(tuple(r for r in rules if r.action in ("drop-line", "drop-span")), timeout)
-    return Stage("boilerplate", partial(remove_boilerplate, matcher=master))
+    groups = BoilerplateMatchers.build(master.rules, timeout)
+    return Stage("boilerplate", partial(remove_boilerplate, matcher=master, groups=groups))
