@@ -121,12 +121,27 @@ def test_long_body_line_with_ad_words_is_kept() -> None:
 
 
 def test_long_line_goes_only_by_a_rule_that_allows_it() -> None:
-    disclaimer = (
-        "本文内容来源于网络，仅供学习参考，版权归原作者所有，如有侵权请联系我们删除，谢谢理解与支持。"
+    notice = (
+        "声明：本网站尊重并保护知识产权，根据《信息网络传播权保护条例》，"
+        "如果我们转载的作品侵犯了您的权利，请通知我们。"
     )
-    text = f"正文第一段，内容完整。\n\n{disclaimer}\n"
+    text = f"正文第一段，内容完整。\n\n{notice}\n"
     doc = CLEANER.clean(text)
-    assert [r.rule for r in doc.removals if r.text == disclaimer] == ["ads.disclaimer.takedown"]
+    assert [r.rule for r in doc.removals if r.text == notice] == ["ads.disclaimer.site-notice"]
+
+
+def test_disclaimer_appended_to_a_paragraph_goes_as_a_span() -> None:
+    para = "会议要求各单位认真落实各项部署，确保工作取得实效，按时报送进展情况。"
+    aside = "本文来源于网络，如有侵权请联系删除。"
+    doc = CLEANER.clean(f"标题\n\n{para}{aside}\n")
+    assert doc.text.endswith(f"{para}\n")
+    assert [(r.rule, r.text) for r in doc.removals if r.text.strip()] == [("ads.disclaimer.takedown", aside)]
+
+
+def test_legal_text_about_infringement_is_kept() -> None:
+    text = "第十条 如有侵权行为，依法追究责任。\n\n第十一条 侵权人应当承担赔偿责任。\n"
+    assert ad_lines(text) == set()
+    assert CLEANER.clean(text).text == NORMALIZE_ONLY.clean(text).text
 
 
 def test_long_unknown_line_stops_block_removal() -> None:

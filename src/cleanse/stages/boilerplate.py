@@ -93,35 +93,47 @@ def line_hits(line: str, matchers: BoilerplateMatchers) -> Hits:
 # -- applying the plan ---------------------------------------------------------------------------
 
 
-def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[str, str]]]:
-    """The line with every strong span match cut out, and ``(rule id, cut text)`` records."""
-    hits = matcher.finditer(line) if matcher else []
+def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, str]]]:
+    """The line with every strong span match cut out, and ``(rule, cut text)`` records."""
+    hits = matcher.finditer(line) if matcher and line.strip() else []
     if not hits:
         return line, []
     pieces, cuts, pos = [], [], 0
     for rule, m in hits:
         pieces.append(line[pos : m.start()])
-        cuts.append((rule.id, m.group()))
+        cuts.append((rule, m.group()))
         pos = m.end()
     pieces.append(line[pos:])
     return "".join(pieces), cuts
 
 
+def _judged(line: str, text: str, cuts: list[tuple[Rule, str]], matchers: BoilerplateMatchers) -> Hits:
+    """Rule hits on what is left after the cuts; a line that was all aside is a strong hit itself."""
+    if cuts and not text.strip():
+        return line_hits(line, matchers) + tuple(rule for rule, _ in cuts)
+    return line_hits(text, matchers)
+
+
 def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
-    """Cut inline asides first, judge lines on what is left, then apply both."""
+    """Cut inline asides, judge lines on what is left, then apply both.
+
+    A line that nothing but an aside fills is judged as it is (so its block sees the ad) and
+    goes whole, named by the span rule, unless a line rule or its block takes it first.
+    """
     lines, origins = doc.lines, doc.line_origins()
-    cut = [_cut_spans(line, matchers.spans) if line.strip() else (line, []) for line in lines]
-    hits = [line_hits(text, matchers) for text, _ in cut]
-    drops = plan_line_drops([text for text, _ in cut], hits)
+    cut = [_cut_spans(line, matchers.spans) for line in lines]
+    hits = [_judged(line, text, cuts, matchers) for line, (text, cuts) in zip(lines, cut, strict=True)]
+    judged = [text if text.strip() else line for line, (text, _) in zip(lines, cut, strict=True)]
+    drops = plan_line_drops(judged, hits)
     out, removals = list(lines), []
     for i, (text, cuts) in enumerate(cut):
         if i in drops or not cuts:
             continue
         if not text.strip():
-            drops[i] = cuts[0][0]  # the aside was the whole line: the line goes
+            drops[i] = cuts[0][0].id
             continue
         out[i] = text
-        removals += [Removal(rule_id, origins[i], piece) for rule_id, piece in cuts]
+        removals += [Removal(rule.id, origins[i], piece) for rule, piece in cuts]
     if drops and all(i in drops for i, line in enumerate(lines) if line.strip()):
         # nothing but ads: the blank padding goes too, so the result is an empty text
         drops.update({i: BLANK_RULE for i, line in enumerate(lines) if not line.strip()})
