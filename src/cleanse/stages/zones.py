@@ -182,14 +182,15 @@ def _ad_run(plan: _Plan, idx: list[int]) -> None:
     The run spans from the first to the last line with evidence, so a platform name between
     two ad lines goes with them, and it must hold a strong hit. Above the body, lines outside
     the run stay: a short title cannot be told from a platform name. Below the body, the run
-    reaches the end of the block when the lines after it are brand-like, since a document's
-    own closing lines (signature, date) come before a seller's footer, not after it.
+    reaches the end of the block (a list of "past articles" under 往期精彩, a platform name),
+    since a document's own closing lines (signature, date) come before a seller's footer, not
+    after it; only a ``label：value`` line (联系人：张三) there stops it.
     """
     found = [k for k, i in enumerate(idx) if plan.evidence(i) is not None]
     if not found:
         return
     lo, hi = found[0], found[-1]
-    if plan.region(idx[0]) == "tail" and all(is_brand_like(plan.lines[i]) for i in idx[hi + 1 :]):
+    if plan.region(idx[0]) == "tail" and not any(is_label_value(plan.lines[i]) for i in idx[hi + 1 :]):
         hi = len(idx) - 1
     run = idx[lo : hi + 1]
     trigger = next((r for r in map(plan.strong, run) if r is not None), None)
