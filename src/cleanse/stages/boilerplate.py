@@ -40,7 +40,7 @@ from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage
 from .blocks import content_len
-from .zones import LONG_LINE, Hits, plan_line_drops
+from .zones import LONG_LINE, SEPARATOR, Hits, plan_line_drops, reads_as_body
 
 BLANK_RULE = "whitespace.blank-lines"
 
@@ -57,6 +57,7 @@ class BoilerplateMatchers:
     lines: dict[str, RuleMatcher]
     long: dict[str, RuleMatcher]
     spans: RuleMatcher
+    separators: RuleMatcher
 
     @classmethod
     def build(cls, rules: tuple[Rule, ...], timeout: float) -> BoilerplateMatchers:
@@ -74,20 +75,53 @@ class BoilerplateMatchers:
             }
 
         spans = tuple(r for r in rules if r.action == "drop-span" and r.strength == "strong")
+        separators = tuple(r for r in rules if r.action == "drop-line" and r.category == SEPARATOR)
         return cls(
-            lines=group(long_only=False), long=group(long_only=True), spans=RuleMatcher(spans, timeout)
+            lines=group(long_only=False),
+            long=group(long_only=True),
+            spans=RuleMatcher(spans, timeout),
+            separators=RuleMatcher(separators, timeout),
         )
 
 
 # -- evidence ------------------------------------------------------------------------------------
 
 
-def line_hits(line: str, matchers: BoilerplateMatchers) -> Hits:
-    """Every ``drop-line`` rule that hits the line and may act on a line this long."""
+def line_hits(line: str, matchers: BoilerplateMatchers, *, body: bool = False) -> Hits:
+    """Every ``drop-line`` rule that hits the line and may act on a line this long.
+
+    ``body=True``: only what may act inside the body (``anywhere`` rules and separators), for
+    lines known to lie between the first and the last body line.
+    """
     if not line.strip():
         return ()
     groups = matchers.lines if content_len(line) <= LONG_LINE else matchers.long
-    return tuple(rule for matcher in groups.values() if matcher for rule, _ in matcher.matching(line))
+    zones = ("anywhere",) if body else tuple(groups)
+    hits = tuple(rule for zone in zones if groups[zone] for rule, _ in groups[zone].matching(line))
+    if body and matchers.separators:
+        hits += tuple(rule for rule, _ in matchers.separators.matching(line) if rule not in hits)
+    return hits
+
+
+def document_hits(judged: list[str], extra: list[Hits], matchers: BoilerplateMatchers) -> list[Hits]:
+    """Hits for every line, screening only the edges with the edge rules.
+
+    From each end inward, lines get every rule until the first line that reads as body;
+    between those two lines (the body) only rules that may act there are screened. Body
+    lines are most of a document, so this is where the stage saves most of its time.
+    """
+    n = len(judged)
+    hits: list[Hits | None] = [None] * n
+
+    def full(i: int) -> bool:
+        hits[i] = line_hits(judged[i], matchers) + extra[i]
+        return reads_as_body(judged[i], hits[i])
+
+    top = next((i for i in range(n) if full(i)), n)
+    bottom = next((i for i in range(n - 1, top, -1) if full(i)), top)
+    for i in range(top + 1, bottom):
+        hits[i] = line_hits(judged[i], matchers, body=True) + extra[i]
+    return [h if h is not None else () for h in hits]
 
 
 # -- applying the plan ---------------------------------------------------------------------------
@@ -107,13 +141,6 @@ def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, s
     return "".join(pieces), cuts
 
 
-def _judged(line: str, text: str, cuts: list[tuple[Rule, str]], matchers: BoilerplateMatchers) -> Hits:
-    """Rule hits on what is left after the cuts; a line that was all aside is a strong hit itself."""
-    if cuts and not text.strip():
-        return line_hits(line, matchers) + tuple(rule for rule, _ in cuts)
-    return line_hits(text, matchers)
-
-
 def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
     """Cut inline asides, judge lines on what is left, then apply both.
 
@@ -122,9 +149,11 @@ def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
     """
     lines, origins = doc.lines, doc.line_origins()
     cut = [_cut_spans(line, matchers.spans) for line in lines]
-    hits = [_judged(line, text, cuts, matchers) for line, (text, cuts) in zip(lines, cut, strict=True)]
+    # judged on what is left after the cuts; a line that was all aside is judged whole, and
+    # the span rules that filled it count as strong hits on it
     judged = [text if text.strip() else line for line, (text, _) in zip(lines, cut, strict=True)]
-    drops = plan_line_drops(judged, hits)
+    extra = [tuple(r for r, _ in cuts) if cuts and not text.strip() else () for text, cuts in cut]
+    drops = plan_line_drops(judged, document_hits(judged, extra, matchers))
     out, removals = list(lines), []
     for i, (text, cuts) in enumerate(cut):
         if i in drops or not cuts:

@@ -96,12 +96,14 @@ def _not_a_title(line: str, hits: Hits) -> bool:
     return any_hit(hits, "edges") is not None and not is_title_like(line)
 
 
+def reads_as_body(line: str, hits: Hits) -> bool:
+    """Body-like by shape, and no strong hit or separator says otherwise."""
+    return is_body_like(line) and strong_hit(hits, "edges") is None and not is_separator(hits)
+
+
 def _shape(lines: Sequence[str], hits: Sequence[Hits]) -> tuple[int, int]:
     """First and last body line: body-like by shape, not overruled by a strong hit."""
-    body = [
-        is_body_like(line) and strong_hit(h, "edges") is None and not is_separator(h)
-        for line, h in zip(lines, hits, strict=True)
-    ]
+    body = [reads_as_body(line, h) for line, h in zip(lines, hits, strict=True)]
     protect_title(lines, body, lambda i: _not_a_title(lines[i], hits[i]))
     return body_bounds(body)
 
@@ -162,10 +164,12 @@ def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
         elif trigger is not None:
             _strong_block(plan, idx, trigger)
         triggers.append(trigger if all(i in plan.drops for i in idx) else None)
+    order = list(range(len(blocks_)))
     changed = True
-    while changed:
+    while changed:  # forward and backward, so a chain of weak blocks goes in one round
         changed = False
-        for k, idx in enumerate(blocks_):
+        for k in order + order[::-1]:
+            idx = blocks_[k]
             if triggers[k] is not None or any(i in plan.drops for i in idx):
                 continue
             near = [j for j in (k - 1, k + 1) if 0 <= j < len(blocks_) and triggers[j] is not None]
@@ -214,11 +218,13 @@ def _separators(plan: _Plan) -> None:
             j += step
         return j
 
+    seps = [i for i, h in enumerate(plan.hits) if is_separator(h)]
     changed = True
-    while changed:
+    while changed:  # forward and backward, so a run of separators goes in one round
         changed = False
-        for i, h in enumerate(plan.hits):
-            if i in plan.drops or not is_separator(h):
+        for i in seps + seps[::-1]:
+            h = plan.hits[i]
+            if i in plan.drops:
                 continue
             if plan.region(i) == "body":
                 framing = (i - 1 in plan.drops) or (i + 1 in plan.drops)
