@@ -83,6 +83,10 @@ EDGE_CASES = {
     "one-line-ad": ("仅供学习 禁止外传\n", {1}),
     "separator-frame": ("正文第一段，内容完整。\n\n==========\n关注公众号：某某\n==========\n", {3, 4, 5}),
     "inline-between-paragraphs": ("正文第一段。\n\n现在订阅立享全部资料\n\n正文第二段。\n", {3}),
+    "inline-framed-by-separators": (
+        "正文第一段。\n\n==========\n现在订阅立享全部资料\n==========\n\n正文第二段。\n",
+        {3, 4, 5},
+    ),
     # a notice's own contact details under a seller's stamp: only the stamp goes
     "contact-details-above-stamp": (
         "请各单位认真落实。\n\n联系人：张三\n联系电话：010-12345678\n仅供学习 禁止外传\n",
