@@ -114,8 +114,8 @@ def document_hits(judged: list[str], extra: list[Hits], matchers: BoilerplateMat
     hits: list[Hits | None] = [None] * n
 
     def full(i: int) -> bool:
-        hits[i] = line_hits(judged[i], matchers) + extra[i]
-        return reads_as_body(judged[i], hits[i])
+        found = hits[i] = line_hits(judged[i], matchers) + extra[i]
+        return reads_as_body(judged[i], found)
 
     top = next((i for i in range(n) if full(i)), n)
     bottom = next((i for i in range(n - 1, top, -1) if full(i)), top)
