@@ -147,16 +147,16 @@ def _ad_block(rng: random.Random, *, inner: str | None) -> list[str]:
     ``inner`` marks the block next to the body ("end" above it, "start" below it). There a
     keyword-free line outside the run of ad lines could be the document's own short title,
     and cleanse keeps it (precision first; see test_boilerplate_blocks), so the generator
-    puts such lines only where a seller's block would hide them: between ad lines, or below
-    them at the end of a footer. The labels stay the truth.
+    puts such lines only where a seller's block would: between ad lines, or on the outer
+    side (above a header's ad lines, below a footer's). The labels stay the truth.
     """
     cats = rng.sample(sorted(STRONG), rng.randint(1, 3))
     block = [rng.choice(STRONG[c]) for c in cats]
     for extra in rng.sample(PLATFORMS + SLOGANS, rng.randint(0, 2)):
         if inner is None:
             block.insert(rng.randint(0, len(block)), extra)
-        elif inner == "end" and len(block) > 1:
-            block.insert(rng.randint(1, len(block) - 1), extra)
+        elif inner == "end":
+            block.insert(rng.randint(0, len(block) - 1), extra)
         elif inner == "start":
             block.insert(rng.randint(1, len(block)), extra)
     return [_pad(rng, line) for line in block]

@@ -73,7 +73,12 @@ EDGE_CASES = {
     ),
     # next to the body, a keyword-free line after the last ad line may be a short title: kept
     "short-line-below-stamp-next-to-body": ("仅供学习 禁止外传\n第一部分\n\n正文第一段，内容完整。\n", {1}),
-    "short-line-above-stamp-next-to-body": ("通知\n仅供学习 禁止外传\n\n各单位：\n请认真落实。\n", {2}),
+    "title-above-stamp-next-to-body": (
+        "关于做好防汛工作的通知\n仅供学习 禁止外传\n\n各单位：\n请认真落实。\n",
+        {2},
+    ),
+    # sellers add their lines around a document: a platform name on the outer side goes
+    "brand-above-stamp-next-to-body": ("墨香阁\n仅供学习 禁止外传\n\n正文第一段，内容完整。\n", {1, 2}),
     # further out, the whole block goes: there the platform name goes with the ad lines
     "platform-in-outer-block": (
         "仅供学习 禁止外传\n墨香阁\n\n【打击倒卖行动】\n\n正文第一段，内容完整。\n",

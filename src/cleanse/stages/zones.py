@@ -184,18 +184,22 @@ def _ad_run(plan: _Plan, idx: list[int]) -> None:
     """Lines next to the body or to content (in document order): only the run of ads goes.
 
     The run spans from the first to the last line with evidence, so a platform name between
-    two ad lines goes with them, and it must hold a strong hit. Above the body, lines outside
-    the run stay: a short title cannot be told from a platform name. Below the body, the run
-    reaches the end of the block (a list of "past articles" under 往期精彩, a platform name),
-    since a document's own closing lines (signature, date) come before a seller's footer, not
-    after it; only a ``label：value`` line (联系人：张三) there stops it.
+    two ad lines goes with them, and it must hold a strong hit. Sellers add their lines
+    around a document, so the run also reaches outward, to the document edge side of the
+    block: above the body over brand-like lines (a platform name on the first line), below
+    it over anything but a ``label：value`` line (the article list under 往期精彩; a notice's
+    联系人：张三 stays). Lines between the run and the body stay: a short title written
+    against the seller's stamp cannot be told from a platform name.
     """
     found = [k for k, i in enumerate(idx) if plan.evidence(i) is not None]
     if not found:
         return
     lo, hi = found[0], found[-1]
-    if plan.region(idx[0]) == "tail" and not any(is_label_value(plan.lines[i]) for i in idx[hi + 1 :]):
+    region = plan.region(idx[0])
+    if region == "tail" and not any(is_label_value(plan.lines[i]) for i in idx[hi + 1 :]):
         hi = len(idx) - 1
+    if region == "head" and all(is_brand_like(plan.lines[i]) for i in idx[:lo]):
+        lo = 0
     run = idx[lo : hi + 1]
     trigger = next((r for r in map(plan.strong, run) if r is not None), None)
     if trigger is None:
