@@ -17,8 +17,8 @@ lines, :mod:`.zones` decides which lines go; this module screens lines and appli
    head or tail that holds a strong hit (and no body line, by construction) is removed
    whole, so the platform name and slogans go with the ad lines around them. In the block
    next to the body, or where an ad touches the body without a blank line, only the run of
-   ad lines goes (from the first to the last line with evidence; below the body, on to the
-   end of the block when only brand-like lines follow): a short title stays.
+   ad lines goes (first to last line with evidence, reaching outward to the document-edge
+   side of the block): lines between it and the body, such as a short title, stay.
 4. **Lines and spans.** Any other line with a strong hit allowed in its zone is removed
    (``anywhere`` rules reach into the body); separators go where they frame removed lines or
    sit at the edge of the document; strong ``drop-span`` rules cut inline asides out of
