@@ -189,3 +189,11 @@ def test_platform_block_next_to_ad_block_goes() -> None:
         1: "block:head:ads.dist.no-spread",
         3: "ads.dist.no-spread",
     }
+
+
+def test_weak_evidence_overrules_a_comma_slogan_but_not_a_sentence() -> None:
+    slogan = "专注公文写作十年，为您提供海量范文资料和每日更新"
+    text = f"仅供学习 禁止外传\n{slogan}\n现在订阅立享全部资料\n\n防汛工作通知\n各单位：\n请认真落实。\n"
+    assert ad_lines(text) == {1, 2, 3}
+    sentence = "我们为您提供海量范文资料。"
+    assert ad_lines(f"{sentence}\n\n正文第一段，内容完整。\n") == set()

@@ -75,21 +75,32 @@ def is_salutation(text: str) -> bool:
     return _SALUTATION.match(text) is not None
 
 
-def is_body_like(line: str) -> bool:
-    """Does this line read as content by its shape alone (see the module docstring)?"""
+def body_evidence(line: str) -> str | None:
+    """Why this line reads as content by its shape, strongest reason first, or None.
+
+    ``"clause"`` (commas in a mid-length line, no sentence end) is the weakest reason: a
+    slogan can have it too, so weak ad evidence may overrule it (see the zones module).
+    """
     text = content(line)
     n = len(text)
     if n == 0:
-        return False
+        return None
     if is_salutation(text) or _DATE_LINE.match(text):
-        return True
+        return "opening"
     if n >= BODY_LONG:
-        return True
+        return "long"
     if ends_like_sentence(text):
         full_stop = text.rstrip(_CLOSERS)[-1] in _FULL_STOP
         if n >= SENTENCE_MIN or (n >= 2 and full_stop):
-            return True
-    return n >= CLAUSE_MIN and _CLAUSE.search(text[:-1]) is not None and cjk_share(text) >= 0.3
+            return "sentence"
+    if n >= CLAUSE_MIN and _CLAUSE.search(text[:-1]) is not None and cjk_share(text) >= 0.3:
+        return "clause"
+    return None
+
+
+def is_body_like(line: str) -> bool:
+    """Does this line read as content by its shape alone (see the module docstring)?"""
+    return body_evidence(line) is not None
 
 
 def is_title_like(line: str) -> bool:

@@ -15,8 +15,8 @@ from ..rules import Rule
 from .blocks import (
     blocks,
     body_bounds,
+    body_evidence,
     content_len,
-    is_body_like,
     is_brand_like,
     is_label_value,
     is_title_like,
@@ -97,8 +97,15 @@ def _not_a_title(line: str, hits: Hits) -> bool:
 
 
 def reads_as_body(line: str, hits: Hits) -> bool:
-    """Body-like by shape, and no strong hit or separator says otherwise."""
-    return is_body_like(line) and strong_hit(hits, "edges") is None and not is_separator(hits)
+    """Body-like by shape, and no strong hit or separator says otherwise.
+
+    Weak evidence overrules only the weakest shape (a comma-bearing line without a sentence
+    end, such as the slogan 专注公文写作十年，为您提供海量优质范文).
+    """
+    why = body_evidence(line)
+    if why is None or strong_hit(hits, "edges") is not None or is_separator(hits):
+        return False
+    return why != "clause" or any_hit(hits, "edges") is None
 
 
 def _shape(lines: Sequence[str], hits: Sequence[Hits]) -> tuple[int, int]:
