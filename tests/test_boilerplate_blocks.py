@@ -182,3 +182,10 @@ def test_rules_that_time_out_are_skipped_and_named() -> None:
     warnings = doc.meta.get("warnings", ())
     assert warnings and all("time limit" in w and "--disable ads." in w for w in warnings)
     assert "正文。" * 300 in doc.text, "a timeout never costs body text"
+
+
+def test_every_boilerplate_rule_passes_its_own_examples() -> None:
+    from cleanse.rules import example_failures
+
+    failures = [f for r in load_rules().for_stage("boilerplate") for f in example_failures(r)]
+    assert failures == []
