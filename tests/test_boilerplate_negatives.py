@@ -86,6 +86,11 @@ EDGE_CASES = {
     ),
     "ads-only": ("仅供学习 禁止外传\n墨香阁\n\n【打击倒卖行动】\n会员群：  免费QQ群：\n", {1, 2, 4, 5}),
     "one-line-ad": ("仅供学习 禁止外传\n", {1}),
+    # no body line at all: a table keeps its rows, only the ad line goes
+    "table-without-body": (
+        "2023年度预算表\n项目  金额\n办公费  100万\n差旅费  50万\n会员群：  免费QQ群：\n",
+        {5},
+    ),
     "separator-frame": ("正文第一段，内容完整。\n\n==========\n关注公众号：某某\n==========\n", {3, 4, 5}),
     "inline-between-paragraphs": ("正文第一段。\n\n现在订阅立享全部资料\n\n正文第二段。\n", {3}),
     "inline-framed-by-separators": (

@@ -126,9 +126,15 @@ def _strong_block(plan: _Plan, idx: list[int], trigger: Rule) -> None:
     """A head/tail block with a strong hit: removed whole, unless it also holds content.
 
     A contact line of the document itself (联系人：张三) next to a seller's stamp is content;
-    in such a block only the run of ad lines goes (see :func:`_ad_run`).
+    in such a block only the run of ad lines goes (see :func:`_ad_run`). So it is in a
+    document without any body line (a table, a list) unless every other line is brand-like:
+    there no body anchors the zones, and a row such as ``办公费  100万`` must not go.
     """
-    if any(plan.evidence(i) is None and is_label_value(plan.lines[i]) for i in idx):
+    plain = [i for i in idx if plan.evidence(i) is None]
+    content = any(is_label_value(plan.lines[i]) for i in plain)
+    if plan.region(idx[0]) == "edges":
+        content = content or not all(is_brand_like(plan.lines[i]) for i in plain)
+    if content:
         _ad_run(plan, idx)
     elif _removable(plan, idx):
         plan.drop(idx, trigger)
