@@ -160,15 +160,15 @@ def test_color_always_strikes_and_colours(tmp_path: Path) -> None:
 def test_crlf_and_custom_rule(tmp_path: Path) -> None:
     rules = tmp_path / "r.toml"
     rules.write_text(
-        '[[rule]]\nid = "t.promo"\nstage = "boilerplate"\nwhy = "test"\npattern = "点击关注"\n'
-        'zone = "anywhere"\naction = "drop-line"\nexamples.match = ["点击关注"]\nexamples.keep = ["关注"]\n',
+        '[[rule]]\nid = "t.promo"\nstage = "boilerplate"\nwhy = "test"\npattern = "火星俱乐部"\n'
+        'zone = "anywhere"\naction = "drop-line"\nexamples.match = ["火星俱乐部"]\nexamples.keep = ["关注"]\n',
         encoding="utf-8",
     )
     doc = tmp_path / "d.txt"
-    doc.write_bytes("第一行内容。\r\n点击关注我们\r\n最后一行，谢谢。\r\n".encode())
+    doc.write_bytes("第一行内容。\r\n欢迎加入火星俱乐部\r\n最后一行，谢谢。\r\n".encode())
     rows = parse(explain(str(doc), "--rules", str(rules)))
     assert [r.number for r in rows] == [1, 2, 3]
-    assert rows[1].mark == "-" and rows[1].rule == "t.promo" and rows[1].text == "点击关注我们"
+    assert rows[1].mark == "-" and rows[1].rule == "t.promo" and rows[1].text == "欢迎加入火星俱乐部"
     assert any(n.startswith("whitespace.line-endings") for r in rows for n in r.notes)
 
 

@@ -44,16 +44,16 @@ RULES = """
 id = "t.promo"
 stage = "boilerplate"
 why = "Test promotion."
-pattern = '点击关注'
+pattern = '火星俱乐部'
 zone = "anywhere"
 action = "drop-line"
 long_lines = true
-examples.match = ["点击关注我们"]
+examples.match = ["火星俱乐部我们"]
 examples.keep = ["关注"]
 """
 XSS_NAME = "<img src=x onerror=document.body.setAttribute('data-xss',1)>.txt"
-XSS_LINE = "点击关注<script>document.title='XSS';document.body.setAttribute('data-xss','2')</script>"
-XSS_LINE2 = "点击关注</script><!--<img src=x onerror=\"document.title='XSS'\">-->"
+XSS_LINE = "火星俱乐部<script>document.title='XSS';document.body.setAttribute('data-xss','2')</script>"
+XSS_LINE2 = "火星俱乐部</script><!--<img src=x onerror=\"document.title='XSS'\">-->"
 
 
 class Dom(HTMLParser):
@@ -116,7 +116,7 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict
     base = tmp_path_factory.mktemp("run")
     src = base / "in"
     (src / "sub").mkdir(parents=True)
-    (src / "a.txt").write_text("点击关注我们\n正文第一段内容，这是一个完整的句子。\n", encoding="utf-8")
+    (src / "a.txt").write_text("火星俱乐部我们\n正文第一段内容，这是一个完整的句子。\n", encoding="utf-8")
     (src / "sub" / "b.txt").write_text("会议共有X人参加，这是一个完整的句子。\n", encoding="utf-8")
     (src / "c.txt").write_text("干净的文本。\n", encoding="utf-8")
     (src / "d.txt").write_bytes(b"\x00\x01\x02binary")
