@@ -124,11 +124,12 @@ def main() -> None:
 
 def _register() -> None:
     """Attach the commands (kept in their own modules to keep this one small)."""
-    from .commands import clean_cmd, rules_cmd, run_cmd
+    from .commands import clean_cmd, learn_cmd, rules_cmd, run_cmd
 
     main.add_command(run_cmd.run)
     main.add_command(clean_cmd.clean)
     main.add_command(rules_cmd.rules)
+    main.add_command(learn_cmd.learn)
 
 
 def echo_err(message: str) -> None:
