@@ -89,7 +89,7 @@ def make_docs(count: int = 360, seed: int = 7) -> list[GenDoc]:
         for header, footer, share in PLATFORMS.values():
             if roll < share:
                 top = [*header, ""] if header else []
-                lines = top + lines + ([""] + list(footer) if footer else [])
+                lines = top + lines + (["", *list(footer)] if footer else [])
                 stamped = {i for i, line in enumerate(lines) if line and (line in header or line in footer)}
                 break
             roll -= share
