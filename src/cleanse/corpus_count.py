@@ -32,8 +32,10 @@ import os
 import struct
 import tempfile
 import unicodedata
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 import regex
@@ -270,7 +272,11 @@ class CountTable:
             merged: dict[int, Record] = {}
             data = path.read_bytes()
             for key, *rec in _RECORD.iter_unpack(data):
-                merge_table(merged, {key: rec})
+                mine = merged.get(key)
+                if mine is None:
+                    merged[key] = rec
+                else:
+                    _merge_record(mine, rec)
             del data
             yield from ((k, r) for k, r in merged.items() if r[0] >= min_docs)
 
@@ -345,7 +351,10 @@ def _count_span(span: tuple[int, int]) -> tuple[dict[int, Record], int]:
 
 
 def iter_chunks(corpus: Corpus, jobs: int) -> Iterator[tuple[dict[int, Record], int]]:
-    """Chunk tables in document order, counted by ``jobs`` processes (fork where possible)."""
+    """Chunk tables in document order, counted by ``jobs`` processes (fork where possible).
+
+    At most ``2 * jobs`` chunks are in flight, so results never pile up in the parent.
+    """
     spans = [(i, min(i + CHUNK_DOCS, len(corpus.paths))) for i in range(0, len(corpus.paths), CHUNK_DOCS)]
     if jobs <= 1 or len(spans) <= 1:
         for span in spans:
@@ -353,7 +362,13 @@ def iter_chunks(corpus: Corpus, jobs: int) -> Iterator[tuple[dict[int, Record], 
         return
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     with ctx.Pool(jobs, initializer=_init, initargs=(corpus,)) as pool:
-        yield from pool.imap(_count_span, spans)
+        pending: deque[AsyncResult[tuple[dict[int, Record], int]]] = deque()
+        for span in spans:
+            pending.append(pool.apply_async(_count_span, (span,)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def count_corpus(

@@ -180,15 +180,26 @@ def line_pattern(texts: Sequence[str]) -> str:
     return r"^\s*" + body + r"\s*$"
 
 
-def _zone(head: int, tail: int, docs: int, share: float) -> tuple[str, str]:
-    """The rule's zone and how to say where the lines were seen."""
-    if head >= share * docs:
+def _zone(finding: Finding, share: float) -> tuple[str, str]:
+    """A line's zone and how to say where it was seen (edges when both ends carry it)."""
+    head, tail, docs = finding.head, finding.tail, finding.docs
+    if head >= share * docs and tail < 0.1 * docs:
         return "head", f"{100 * head // docs}% in the first {HEAD_LINES} lines"
-    if tail >= share * docs:
+    if tail >= share * docs and head < 0.1 * docs:
         return "tail", f"{100 * tail // docs}% in the last {HEAD_LINES} lines"
     if head + tail >= share * docs:
         return "edges", f"{100 * min(docs, head + tail) // docs}% in the first or last {HEAD_LINES} lines"
     return "anywhere", "mostly next to lines the ad rules remove"
+
+
+def block_zone(block: Sequence[Finding], share: float) -> tuple[str, str]:
+    """The zone of a block: its lines' common zone, else edges (or anywhere if any is)."""
+    lead = max(block, key=lambda f: (f.docs, -f.key))
+    zone, where = _zone(lead, share)
+    zones = {_zone(f, share)[0] for f in block}
+    if len(zones) > 1:
+        zone = "anywhere" if "anywhere" in zones else "edges"
+    return zone, where
 
 
 def _toml_str(text: str) -> str:
@@ -200,7 +211,7 @@ def _toml_str(text: str) -> str:
 def render_rule(block: Sequence[Finding], total: int, corpus: Corpus, options: LearnOptions) -> str:
     """One ``[[rule]]`` table for a learned line or block."""
     lead = max(block, key=lambda f: (f.docs, -f.key))
-    zone, where = _zone(lead.head, lead.tail, lead.docs, options.edge_share)
+    zone, where = block_zone(block, options.edge_share)
     sources = sorted({s for f in block for s in f.sources})[:3]
     what = "seen" if len(block) == 1 else f"a block of {len(block)} lines seen together"
     why = (
