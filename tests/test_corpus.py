@@ -10,7 +10,7 @@ from cleanse.corpus import Corpus, LearnOptions, is_content_line, learn_corpus, 
 from cleanse.corpus_count import CountTable, count_corpus
 from cleanse.io import discover
 from cleanse.pipeline import Cleaner
-from cleanse.rules import compile_pattern
+from cleanse.rules import compile_pattern, with_rules
 from corpus_gen import PLATFORMS, make_docs, write_docs
 
 
@@ -149,3 +149,17 @@ def test_count_table_spill_files_are_removed(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir())
     table.close()
     assert not list(tmp_path.iterdir())
+
+
+def test_line_stamped_at_both_ends_is_an_edges_rule(tmp_path: Path, cleaner: Cleaner) -> None:
+    docs = make_docs(80, seed=11)
+    for doc in docs[:20]:
+        doc.lines[:0] = ["远山文库"]
+        doc.lines.append("远山文库")
+    write_docs(tmp_path, docs)
+    learned = _learn(tmp_path, cleaner)
+    (rule,) = [r for r in learned.rules if _matches([r], "远山文库")]
+    assert rule.zone == "edges"
+    cleaned = Cleaner(with_rules(cleaner.ruleset, learned.rules)).clean("\n".join(docs[0].lines) + "\n")
+    assert "远山文库" not in cleaned.text
+    assert [r.rule for r in cleaned.removals] == [rule.id, rule.id]
