@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleanse.corpus import Corpus, LearnOptions, is_content_line, learn_corpus, line_pattern, normalize_line
-from cleanse.corpus_count import CountTable, count_corpus
+from cleanse.corpus_count import CountTable, PathTable, count_corpus
 from cleanse.io import discover
 from cleanse.pipeline import Cleaner
 from cleanse.rules import compile_pattern, with_rules
@@ -163,3 +163,12 @@ def test_line_stamped_at_both_ends_is_an_edges_rule(tmp_path: Path, cleaner: Cle
     cleaned = Cleaner(with_rules(cleaner.ruleset, learned.rules)).clean("\n".join(docs[0].lines) + "\n")
     assert "远山文库" not in cleaned.text
     assert [r.rule for r in cleaned.removals] == [rule.id, rule.id]
+
+
+def test_path_table_sorts_dedupes_and_indexes() -> None:
+    table = PathTable(["b/二.txt", "a.txt", "b/二.txt", "c.md"])
+    assert len(table) == 3
+    assert [table[0], table[-1]] == ["a.txt", "c.md"]
+    assert table[1:] == ["b/二.txt", "c.md"] and list(table) == ["a.txt", "b/二.txt", "c.md"]
+    with pytest.raises(IndexError):
+        table[3]

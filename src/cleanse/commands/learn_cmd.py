@@ -47,8 +47,7 @@ def learn_folder(
     source: str = "learned.toml",
 ) -> Learned:
     """Learn from the files ``cleanse run`` would clean, decoded the same way."""
-    paths = discover(input_path, globs, follow_symlinks=follow_symlinks)
-    corpus = Corpus.of(input_path, paths, cleaner)
+    corpus = Corpus.of(input_path, discover(input_path, globs, follow_symlinks=follow_symlinks), cleaner)
     return learn_corpus(corpus, options, jobs=jobs or default_jobs(), cap=cap, source=source)
 
 
