@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleanse.corpus import Corpus, LearnOptions, is_content_line, learn_corpus, line_pattern, normalize_line
-from cleanse.corpus_count import CountTable, PathTable, count_corpus
+from cleanse.corpus_count import AD, CountTable, PathTable, _ad_flags, count_corpus
 from cleanse.io import discover
 from cleanse.pipeline import Cleaner
 from cleanse.rules import compile_pattern, with_rules
@@ -172,3 +172,11 @@ def test_path_table_sorts_dedupes_and_indexes() -> None:
     assert table[1:] == ["b/二.txt", "c.md"] and list(table) == ["a.txt", "b/二.txt", "c.md"]
     with pytest.raises(IndexError):
         table[3]
+
+
+def test_ad_evidence_reaches_only_nearby_lines_of_the_same_block() -> None:
+    sentence = "这是一句很长的正文句子，它结束了这个块。"
+    lines = ["会员群：  免费QQ群：", "甲", "", "乙", "丙", "丁", "戊", sentence, "己"]
+    ads = [True] + [False] * 8
+    flags = _ad_flags(lines, ads)
+    assert [i for i, f in enumerate(flags) if f & AD] == [0, 1, 3, 4]

@@ -51,6 +51,8 @@ HEAD_LINES = 10
 """The head zone is at most the first this many non-blank lines; the tail the last as many."""
 MAX_LINE_CHARS = 80
 """Longer lines are content (precision first), never learned, so never counted."""
+AD_REACH = 3
+"""How many non-blank lines away from a known ad a line still counts as in its block."""
 CHUNK_DOCS = 256
 TABLE_CAP = 500_000
 PARTITIONS = 64
@@ -155,15 +157,18 @@ def _zone_flags(lines: Sequence[str], ads: Sequence[bool]) -> list[int]:
 
 
 def _ad_flags(lines: Sequence[str], ads: Sequence[bool]) -> list[int]:
-    """AD for every line of a run of non-sentence lines (blank lines inside) holding an ad."""
+    """AD for lines near an ad: in the same run of non-sentence lines (blank lines inside)
+    and at most :data:`AD_REACH` non-blank lines away from a line a rule removes."""
     flags = [0] * len(lines)
     run: list[int] = []
     for i, line in enumerate([*lines, "。"]):
         if i < len(lines) and (not line.strip() or ads[i] or not is_sentence(line)):
-            run.append(i)
+            if line.strip():
+                run.append(i)
             continue
-        if any(ads[j] for j in run):
-            for j in run:
+        hits = [n for n, j in enumerate(run) if ads[j]]
+        for n, j in enumerate(run):
+            if any(abs(n - h) <= AD_REACH for h in hits):
                 flags[j] = AD
         run = []
     return flags
