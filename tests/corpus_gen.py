@@ -14,7 +14,7 @@ from pathlib import Path
 PLATFORMS: dict[str, tuple[tuple[str, ...], tuple[str, ...], float]] = {
     # name: (header lines, footer lines, share of documents stamped)
     "qinghe": (("青禾文汇", "汇聚精品  共享智慧", "青禾文汇·用心整理每一篇"), ("青禾文汇 qinghe-wh",), 0.12),
-    "moshi": (("墨石书屋 · 精选范文", "MoShi Docs 2024"), ("墨石书屋出品", "更多精选尽在墨石书屋"), 0.10),
+    "moshi": (("墨石书屋 · 精选范文", "MoShi Docs {year}"), ("墨石书屋出品", "更多精选尽在墨石书屋"), 0.10),
     "zhiyuan": (("知远范文网  www.zhiyuan-fw.cn",), ("知远范文网 整理",), 0.08),
     "shiguang": ((), ("—— 拾光文档 ——", "拾光文档 · 让写作更轻松"), 0.09),
 }
@@ -88,9 +88,11 @@ def make_docs(count: int = 360, seed: int = 7) -> list[GenDoc]:
         roll = rng.random()
         for header, footer, share in PLATFORMS.values():
             if roll < share:
-                top = [*header, ""] if header else []
+                year = rng.randint(2019, 2024)  # stamps may carry a number that varies
+                head = [h.format(year=year) for h in header]
+                top = [*head, ""] if head else []
                 lines = top + lines + (["", *list(footer)] if footer else [])
-                stamped = {i for i, line in enumerate(lines) if line and (line in header or line in footer)}
+                stamped = {i for i, line in enumerate(lines) if line and (line in head or line in footer)}
                 break
             roll -= share
         docs.append(GenDoc(f"d{rng.randrange(10**6):06d}-{n:04d}.txt", lines, stamped))
