@@ -36,6 +36,7 @@ from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import overload
@@ -304,7 +305,10 @@ class PathTable(Sequence[str]):
     def __init__(self, paths: Iterable[str]) -> None:
         self._blob = bytearray()
         self._ends = array("Q", [0])
-        for path in sorted(set(paths)):
+        listed = paths if isinstance(paths, list) else list(paths)
+        if any(a >= b for a, b in pairwise(listed)):  # not in discover()'s sorted order
+            listed = sorted(set(listed))
+        for path in listed:
             self._blob += path.encode("utf-8", "surrogateescape")
             self._ends.append(len(self._blob))
 
