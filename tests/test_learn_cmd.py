@@ -84,3 +84,15 @@ def test_learn_rejects_bad_thresholds(corpus: Path) -> None:
     assert code == 2 and "--min-docs" in err
     code, _, err = _invoke("learn", str(tmp := corpus / "missing"))
     assert code == 2 and str(tmp) in err
+
+
+def test_run_learn_without_report_writes_rules_beside_output_and_is_idempotent(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert _invoke("run", str(corpus), str(out), "--learn", "-q", "-j", "1")[0] == 0
+    learned = tmp_path / "out.learned.toml"
+    assert learned.is_file() and not list(out.glob("*.toml"))
+    again = tmp_path / "again"
+    code, _, err = _invoke("run", str(out), str(again), "--rules", str(learned), "-j", "1")
+    assert code == 0 and "0 cleaned, 360 unchanged" in err
