@@ -181,3 +181,13 @@ def test_ad_evidence_reaches_only_nearby_lines_of_the_same_block() -> None:
     ads = [True] + [False] * 8
     flags = _ad_flags(lines, ads)
     assert [i for i, f in enumerate(flags) if f & AD] == [0, 1, 3, 4]
+
+
+def test_lines_with_quotes_and_backslashes_make_valid_rules(tmp_path: Path, cleaner: Cleaner) -> None:
+    odd = "It's 文库 \\ 'best' \"docs\""
+    docs = make_docs(60, seed=13)
+    for doc in docs[:10]:
+        doc.lines[:0] = [odd]
+    write_docs(tmp_path, docs)
+    (rule,) = [r for r in _learn(tmp_path, cleaner).rules if _matches([r], odd)]
+    assert rule.examples_match == (odd,)
