@@ -11,7 +11,7 @@ from cleanse.corpus_count import AD, CountTable, PathTable, _ad_flags, count_cor
 from cleanse.io import discover
 from cleanse.pipeline import Cleaner
 from cleanse.rules import compile_pattern, with_rules
-from corpus_gen import PLATFORMS, make_docs, write_docs
+from test_corpus_gen import PLATFORMS, make_docs, write_docs
 
 
 @pytest.fixture(scope="module")

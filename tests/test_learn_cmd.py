@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from cleanse.cli import main
-from corpus_gen import make_docs, write_docs
+from test_corpus_gen import make_docs, write_docs
 
 
 @pytest.fixture(scope="module")

@@ -105,3 +105,16 @@ def write_docs(root: Path, docs: list[GenDoc]) -> None:
     for i, doc in enumerate(docs):
         text = "\n".join(doc.lines) + "\n"
         (root / doc.name).write_bytes(text.encode("gb18030" if i % 5 == 0 else "utf-8"))
+
+
+def test_generated_stamps_carry_no_ad_keyword_the_default_rules_know() -> None:
+    """Learning, not the built-in rules, must be what removes the invented platforms' lines."""
+    from cleanse.matcher import RuleMatcher
+    from cleanse.rules import load_rules
+
+    matcher = RuleMatcher(load_rules().for_stage("boilerplate"))
+    docs = make_docs()
+    stamps = {line for doc in docs for line in doc.stamp_lines}
+    assert len(stamps) >= 12 and not [line for line in stamps if matcher.first(line)]
+    stamped = sum(1 for doc in docs if doc.stamped)
+    assert 0.3 * len(docs) < stamped < 0.5 * len(docs)
