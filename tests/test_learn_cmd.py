@@ -96,3 +96,10 @@ def test_run_learn_without_report_writes_rules_beside_output_and_is_idempotent(
     again = tmp_path / "again"
     code, _, err = _invoke("run", str(out), str(again), "--rules", str(learned), "-j", "1")
     assert code == 0 and "0 cleaned, 360 unchanged" in err
+
+
+def test_learn_on_an_empty_folder_warns_and_writes_an_empty_valid_file(tmp_path: Path) -> None:
+    target = tmp_path / "learned.toml"
+    code, _, err = _invoke("learn", str(tmp_path), "-o", str(target))
+    assert code == 0 and "warning: no readable files matching *.txt *.md" in err
+    assert _invoke("rules", "check", str(target))[0] == 0

@@ -127,6 +127,8 @@ def learn(
         click.echo(learned.text, nl=False)
     else:
         write_atomic(output, learned.text.encode("utf-8"))
+    if not learned.documents:
+        echo_err(f"warning: no readable files matching {' '.join(globs or DEFAULT_GLOBS)} under {input_path}")
     if not quiet:
         echo_err(learned_line(learned, str(output or "stdout")))
 
