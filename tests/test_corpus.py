@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cleanse.corpus import Corpus, LearnOptions, is_content_line, learn_corpus, line_pattern, normalize_line
-from cleanse.corpus_count import AD, CountTable, PathTable, _ad_flags, count_corpus
+from cleanse.corpus import AD, _ad_flags, is_content_line, normalize_line
+from cleanse.corpus_count import Corpus, CountTable, PathTable, count_corpus
+from cleanse.corpus_rules import LearnOptions, learn_corpus, line_pattern
 from cleanse.io import discover
 from cleanse.pipeline import Cleaner
 from cleanse.rules import compile_pattern, with_rules

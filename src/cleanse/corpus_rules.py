@@ -1,6 +1,6 @@
 """Deciding which counted lines are boilerplate, and writing them as a reviewable rule file.
 
-The second half of corpus learning (the first is :mod:`cleanse.corpus_count`). A line is
+The last part of corpus learning (see :mod:`cleanse.corpus`). A line is
 learned when it appears in at least ``min_docs`` documents and at least ``min_share`` of
 them, and in at least ``edge_share`` of the documents holding it it sits in the head zone,
 the tail zone or a block that already holds an ad. Content never qualifies: sentences,
@@ -22,17 +22,8 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .corpus_count import (
-    HEAD_LINES,
-    PAIR_BIT,
-    TABLE_CAP,
-    Corpus,
-    count_corpus,
-    is_content_line,
-    line_key,
-    normalize_line,
-    pair_key,
-)
+from .corpus import HEAD_LINES, PAIR_BIT, is_content_line, line_key, normalize_line, pair_key
+from .corpus_count import TABLE_CAP, Corpus, count_corpus
 from .errors import CleanseError
 from .rules import Rule, parse_rule_text
 

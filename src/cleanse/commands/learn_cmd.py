@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 import click
 
 from ..cli import build_cleaner, echo_err, handle_errors, load_ruleset, rule_options
-from ..corpus import TABLE_CAP, Corpus, Learned, LearnOptions, learn_corpus
+from ..corpus_count import TABLE_CAP, Corpus
+from ..corpus_rules import Learned, LearnOptions, learn_corpus
 from ..io import DEFAULT_GLOBS, discover, write_atomic
 from ..pipeline import Cleaner
 from ..runner import default_jobs

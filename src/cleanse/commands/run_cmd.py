@@ -16,7 +16,7 @@ from ..cli import (
     load_ruleset,
     rule_options,
 )
-from ..corpus import LearnOptions
+from ..corpus_rules import LearnOptions
 from ..io import DEFAULT_GLOBS, check_run_paths, discover, remove_stale_temps, write_atomic
 from ..report import write_report
 from ..rules import with_rules
