@@ -74,7 +74,8 @@ def _merge_record(into: Record, other: Record) -> None:
     for i in range(_FIELDS):
         into[i] += other[i]
     if other[_FIELDS] < into[-1]:
-        into[_FIELDS:] = sorted({*into[_FIELDS:], *other[_FIELDS:]})[:SOURCES]
+        smallest = sorted({*into[_FIELDS:], *other[_FIELDS:]})[:SOURCES]
+        into[_FIELDS:] = smallest + [_SENTINEL] * (SOURCES - len(smallest))
 
 
 def merge_table(into: dict[int, Record], other: dict[int, Record]) -> None:
