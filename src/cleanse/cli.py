@@ -124,13 +124,14 @@ def main() -> None:
 
 def _register() -> None:
     """Attach the commands (kept in their own modules to keep this one small)."""
-    from .commands import clean_cmd, explain_cmd, report_cmd, rules_cmd, run_cmd
+    from .commands import clean_cmd, explain_cmd, learn_cmd, report_cmd, rules_cmd, run_cmd
 
     main.add_command(run_cmd.run)
     main.add_command(clean_cmd.clean)
     main.add_command(rules_cmd.rules)
     main.add_command(explain_cmd.explain)
     main.add_command(report_cmd.report)
+    main.add_command(learn_cmd.learn)
 
 
 def echo_err(message: str) -> None:

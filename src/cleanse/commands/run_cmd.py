@@ -16,11 +16,14 @@ from ..cli import (
     load_ruleset,
     rule_options,
 )
-from ..io import DEFAULT_GLOBS, check_run_paths, discover, remove_stale_temps
+from ..corpus_rules import LearnOptions
+from ..io import DEFAULT_GLOBS, check_run_paths, discover, remove_stale_temps, write_atomic
 from ..report import summary_table, write_report, write_summary
 from ..report_html import write_page
+from ..rules import with_rules
 from ..runner import OUTPUT_ENCODINGS, Job, default_jobs
 from ..runner import run as run_files
+from .learn_cmd import learn_folder, learned_line, learned_rules_path, threshold_options
 
 
 def _progress(total: int, quiet: bool) -> Any:
@@ -96,6 +99,12 @@ def _check_skip_flagged(input_path: Path, output_path: Path, folder: Path | None
 @click.option("--dry-run", is_flag=True, help="Write nothing but the report.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links under INPUT.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+@click.option(
+    "--learn",
+    is_flag=True,
+    help="First learn boilerplate from INPUT (see `cleanse learn`), then clean with it.",
+)
+@threshold_options
 @handle_errors
 def run(
     input_path: Path,
@@ -119,6 +128,9 @@ def run(
     dry_run: bool,
     follow_symlinks: bool,
     quiet: bool,
+    learn: bool,
+    min_docs: int,
+    min_share: float,
 ) -> None:
     """Clean every matching file under INPUT into OUTPUT (same relative paths, UTF-8).
 
@@ -137,6 +149,27 @@ def run(
         encoding=encoding,
         keep_boilerplate=keep_boilerplate,
     )
+    if learn:
+        target = learned_rules_path(report_path, output_path)
+        learned = learn_folder(
+            input_path,
+            cleaner,
+            LearnOptions(min_docs=min_docs, min_share=min_share),
+            globs=globs or DEFAULT_GLOBS,
+            jobs=jobs,
+            follow_symlinks=follow_symlinks,
+            source=str(target),
+        )
+        write_atomic(target, learned.text.encode("utf-8"))
+        cleaner = build_cleaner(
+            with_rules(ruleset, learned.rules),
+            placeholders=placeholders,
+            mark_template=mark_template,
+            encoding=encoding,
+            keep_boilerplate=keep_boilerplate,
+        )
+        if not quiet:
+            echo_err(learned_line(learned, str(target)))
     paths = discover(input_path, globs or DEFAULT_GLOBS, follow_symlinks=follow_symlinks)
     if not paths:
         echo_err(f"warning: no files matching {' '.join(globs or DEFAULT_GLOBS)} under {input_path}")
