@@ -211,9 +211,8 @@ class Corpus:
 def _ad_matcher(cleaner: Cleaner) -> RuleMatcher:
     """Strong drop-line rules only: a weak rule (a bare site name) is not enough to call a line
     an ad, so such lines stay countable and can be learned from their repetition."""
-    rules = tuple(
-        r for r in cleaner.ruleset.for_stage("boilerplate") if r.action == "drop-line" and r.strength == "strong"
-    )
+    candidates = cleaner.ruleset.for_stage("boilerplate")
+    rules = tuple(r for r in candidates if r.action == "drop-line" and r.strength == "strong")
     return RuleMatcher(rules, cleaner.options.rule_timeout)
 
 
