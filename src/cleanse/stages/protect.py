@@ -1,0 +1,116 @@
+"""Protected spans: the parts of a line that punctuation normalization must never touch.
+
+GB/T 15834-2011 keeps half-width marks in numbers (``3.14``, ``1,000``, ``5%``, ``16:32``,
+``2011-02-15``), in URLs, e-mail addresses, file paths, code and command lines (``ssh(1)``,
+``apt-get install foo``, ``a:b``), in whole runs of Latin words (an English sentence keeps its
+ASCII punctuation) and in ordinals such as ``1.`` that start a heading. This module finds those
+spans so the punctuation stage can drop any conversion that would reach into one.
+
+The detection is deliberately generous: protecting a plain word costs nothing (no rule would
+change it), while missing a span could corrupt a URL or a command. What is *not* protected is
+the sentence punctuation at the edges of an ASCII run (``foo,`` before a Chinese clause, an
+unbalanced ``(`` or ``"``), because that punctuation belongs to the Chinese sentence.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import regex
+
+
+class Span(NamedTuple):
+    """A protected ``[start, end)`` range of one line and what kind of text it is."""
+
+    start: int
+    end: int
+    kind: str
+
+
+# Non-space printable ASCII runs: numbers, identifiers, paths, URLs, e-mails, code tokens.
+_ASCII_RUN = regex.compile(r"[!-~]+")
+# Two or more Latin words separated by spaces (optionally after , ; :): an English phrase.
+_LATIN_WORDS = regex.compile(
+    r"[A-Za-z][A-Za-z0-9'’_-]*(?:[,;:]?[ \t]+[A-Za-z0-9][A-Za-z0-9'’_-]*)+(?:[.?!](?=[ \t]+[A-Za-z]))?"
+)
+_BACKTICK = regex.compile(r"`[^`\n]+`")
+_ORDINAL = regex.compile(r"^[\s\u3000]*(?:\d+(?:\.\d+)*\.(?!\d)|[A-Za-z0-9]{1,3}\))")
+_URL = regex.compile(r"(?:(?:https?|ftp|file)://|www\.)", regex.IGNORECASE)
+_EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_NUMBER = regex.compile(r"[-+]?\d+(?:[.,:/-]\d+)*%?")
+_ENTITY = regex.compile(r"&#?\w+;")
+_PATH = regex.compile(r"(?:~|\.{1,2})?/|[A-Za-z]:\\|\w/\w")
+
+_TRAIL = ".,:;?!("
+_LEAD = ",:;?!)"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop sentence punctuation at the edges of an ASCII run: it belongs to the sentence.
+
+    Quote marks are never trimmed: a quote next to ASCII text on its inner side belongs to
+    that text (the quote rules only convert pairs whose content starts and ends non-ASCII).
+    """
+    url = _URL.match(text, start) is not None
+    # A run glued to the preceding Chinese word (时间:16:32) starts with that sentence's mark;
+    # a run after a space (输入 :%set) is a token of its own and keeps its leading mark.
+    after_word = start > 0 and not text[start - 1].isspace()
+    trail = ".,:;?!'\"" if url else _TRAIL
+    changed = True
+    while changed and start < end:
+        changed = False
+        piece = text[start:end]
+        if _ENTITY.fullmatch(piece):
+            break
+        last, first = text[end - 1], text[start]
+        if last in trail or (last == ")" and piece.count(")") > piece.count("(")):
+            end, changed = end - 1, True
+        elif (first in _LEAD and after_word) or (first == "(" and piece.count("(") > piece.count(")")):
+            start, changed = start + 1, True
+    return start, end
+
+
+def _kind(piece: str) -> str:
+    """A name for what an ASCII run is (for tests and debugging; protection is the same)."""
+    if _URL.match(piece):
+        return "url"
+    if _EMAIL.search(piece):
+        return "email"
+    if _NUMBER.fullmatch(piece):
+        return "number"
+    if _PATH.search(piece):
+        return "path"
+    if any(not c.isalnum() for c in piece):
+        return "code"
+    return "word"
+
+
+def ascii_runs(line: str) -> list[Span]:
+    """Every ASCII run holding a letter or digit, its sentence punctuation trimmed off."""
+    spans = []
+    for m in _ASCII_RUN.finditer(line):
+        start, end = _trim(line, m.start(), m.end())
+        piece = line[start:end]
+        if any(c.isalnum() for c in piece):
+            spans.append(Span(start, end, _kind(piece)))
+    return spans
+
+
+def protected_spans(line: str) -> list[Span]:
+    """All protected spans of one line, sorted by start (they may overlap)."""
+    if line.isascii():
+        return [Span(0, len(line), "ascii-line")] if line.strip() else []
+    spans = ascii_runs(line)
+    spans += [Span(m.start(), m.end(), "latin-words") for m in _LATIN_WORDS.finditer(line)]
+    spans += [Span(m.start(), m.end(), "code") for m in _BACKTICK.finditer(line)]
+    m = _ORDINAL.match(line)
+    if m:
+        spans.append(Span(m.start(), m.end(), "ordinal"))
+    return sorted(spans)
+
+
+def overlaps(spans: list[Span], start: int, end: int) -> bool:
+    """Would changing ``line[start:end]`` touch a protected span? (``start == end``: an insertion.)"""
+    if start == end:
+        return any(s.start < start < s.end for s in spans)
+    return any(s.start < end and start < s.end for s in spans)
