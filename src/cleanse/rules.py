@@ -249,8 +249,10 @@ def _check_translate(raw: dict[str, Any], where: str) -> list[str]:
     if set(table) != {"from", "to"} or not isinstance(src, str) or not isinstance(dst, str):
         return [f"{where}: 'translate' must be a table with string keys 'from' and 'to'"]
     if len(src) != len(dst):
-        return [f"{where}: translate.from has {len(src)} characters but translate.to has {len(dst)}; "
-                "give one target character per source character"]
+        return [
+            f"{where}: translate.from has {len(src)} characters but translate.to has {len(dst)}; "
+            "give one target character per source character"
+        ]
     return []
 
 

@@ -69,9 +69,7 @@ def normalize_punctuation(doc: Document, *, matcher: RuleMatcher) -> Document:
     """Apply the punctuation rules to every line, outside protected spans."""
     if not matcher:
         return doc
-    return run_without_timeouts(
-        lambda d, m: map_lines(d, lambda line: convert_line(line, m)), doc, matcher
-    )
+    return run_without_timeouts(lambda d, m: map_lines(d, lambda line: convert_line(line, m)), doc, matcher)
 
 
 def build_punctuation(matcher: RuleMatcher) -> Stage:
