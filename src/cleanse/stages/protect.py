@@ -41,6 +41,8 @@ _NUMBER = regex.compile(r"[-+]?\d+(?:[.,:/-]\d+)*%?")
 _ENTITY = regex.compile(r"&#?\w+;")
 _PATH = regex.compile(r"(?:~|\.{1,2})?/|[A-Za-z]:\\|\w/\w")
 
+# 发[2020]12号: a bracketed year inside a document number is 公文 notation, not code.
+_DOC_NUMBER = regex.compile(r"[\[(](?:19|20)\d{2}[\])][\dX]*")
 _TRAIL = ".,:;?!("
 _LEAD = ",:;?!)"
 
@@ -91,6 +93,8 @@ def ascii_runs(line: str) -> list[Span]:
     for m in _ASCII_RUN.finditer(line):
         start, end = _trim(line, m.start(), m.end())
         piece = line[start:end]
+        if _DOC_NUMBER.fullmatch(piece) and start > 0 and not line[start - 1].isascii():
+            continue
         if any(c.isalnum() for c in piece):
             spans.append(Span(start, end, _kind(piece)))
     return spans
