@@ -11,7 +11,6 @@ from cleanse.document import Document
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import example_failures
 from cleanse.stages.punctuation import build_punctuation, convert_line
-
 from conftest import ROOT
 
 _MATCHERS: dict[tuple[str, ...], RuleMatcher] = {}
