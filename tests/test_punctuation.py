@@ -103,10 +103,10 @@ PROTECTED = [
     ("使用 a:b 的形式", "a:b"),
     ("已在文件层级标准(FHS)中作出", "(FHS)"),
     ("SMTP 埠 (25)的连线", "(25)"),
-    ("就像\"/usr/share/doc/users.txt.gz\"和", '"/usr/share/doc/users.txt.gz"'),
+    ('就像"/usr/share/doc/users.txt.gz"和', '"/usr/share/doc/users.txt.gz"'),
     ("使用 “FS=':'” 来设定", "FS=':'"),
-    ("按顺序输入 :%set noexpandtab\" 和", ':%set noexpandtab"'),
-    ("输入 `printf(\"中文\")` 来打印", '`printf("中文")`'),
+    ('按顺序输入 :%set noexpandtab" 和', ':%set noexpandtab"'),
+    ('输入 `printf("中文")` 来打印', '`printf("中文")`'),
     ("他说 Hello, world! 然后走了", "Hello, world!"),
     ("1. 总则", "1."),
     ("使用 &nbsp;中文", "&nbsp;"),
@@ -122,7 +122,7 @@ def test_protected_span_is_untouched(text: str, part: str) -> None:
 # English and code passages: byte-identical, even with Chinese text around them elsewhere.
 NEGATIVE = [
     "Hello, world! How are you? Fine: thanks; bye...",
-    "for (i = 0; i < n; i++) { printf(\"%d, %d\\n\", a, b); }",
+    'for (i = 0; i < n; i++) { printf("%d, %d\\n", a, b); }',
     "apt-get update; apt-get install foo -- --yes",
     "See https://www.debian.org/doc/manuals/debian-reference/ch02.en.html#_basics (section 2).",
     "ssh(1), scp(1) and sftp(1): see \"man ssh\" -- or 'info ssh'...",
