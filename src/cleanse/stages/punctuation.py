@@ -24,7 +24,7 @@ from ..matcher import RuleMatcher, run_without_timeouts
 from . import Stage
 from .protect import overlaps, protected_spans
 
-MAX_PASSES = 4
+MAX_PASSES = 6
 
 Record = tuple[str, str, str]
 
