@@ -34,6 +34,8 @@ _LATIN_WORDS = regex.compile(
     r"[A-Za-z][A-Za-z0-9'’_-]*(?:[,;:]?[ \t]+[A-Za-z0-9][A-Za-z0-9'’_-]*)+(?:[.?!](?=[ \t]+[A-Za-z]))?"
 )
 _BACKTICK = regex.compile(r"`[^`\n]+`")
+# printf("中文"), _('提示'): a call whose argument is a string literal is code, Chinese or not.
+_CALL = regex.compile(r"[A-Za-z_][\w.]*\(\s*([\"'])[^\n]*?\1\s*(?:,[^()\n]*)?\)")
 _ORDINAL = regex.compile(r"^[\s\u3000]*(?:\d+(?:\.\d+)*\.(?!\d)|[A-Za-z0-9]{1,3}\))")
 _URL = regex.compile(r"(?:(?:https?|ftp|file)://|www\.)", regex.IGNORECASE)
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -107,6 +109,7 @@ def protected_spans(line: str) -> list[Span]:
     spans = ascii_runs(line)
     spans += [Span(m.start(), m.end(), "latin-words") for m in _LATIN_WORDS.finditer(line)]
     spans += [Span(m.start(), m.end(), "code") for m in _BACKTICK.finditer(line)]
+    spans += [Span(m.start(), m.end(), "code") for m in _CALL.finditer(line)]
     m = _ORDINAL.match(line)
     if m:
         spans.append(Span(m.start(), m.end(), "ordinal"))
