@@ -32,7 +32,7 @@ PROTECTED = [
     '"/usr/share/doc"',
     ":%set",
 ]
-LATIN = ["foo", "Linux", "GNOME", "X", "ＡＢＣ", "１２３", "abc"]
+LATIN = ["foo", "Linux", "GNOME", "X", "ＡＢＣ", "１２３", "abc", "1", "pdf", "x)", "(y", 'a"', "it's"]
 SPACES = [" ", "\u3000"]
 
 pieces = st.one_of(

@@ -89,16 +89,46 @@ def _kind(piece: str) -> str:
     return "word"
 
 
+def _unmatched_parens(text: str, start: int, end: int) -> list[int]:
+    """Positions of ``(`` / ``)`` in ``text[start:end]`` without a partner inside that range."""
+    stack: list[int] = []
+    lone: list[int] = []
+    for i in range(start, end):
+        if text[i] == "(":
+            stack.append(i)
+        elif text[i] == ")":
+            if stack:
+                stack.pop()
+            else:
+                lone.append(i)
+    return sorted(lone + stack)
+
+
+def _split_at(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
+    """``[start, end)`` minus the single positions in ``cuts``."""
+    parts, pos = [], start
+    for cut in cuts:
+        parts.append((pos, cut))
+        pos = cut + 1
+    parts.append((pos, end))
+    return [(a, b) for a, b in parts if b > a]
+
+
 def ascii_runs(line: str) -> list[Span]:
-    """Every ASCII run holding a letter or digit, its sentence punctuation trimmed off."""
+    """Every ASCII run holding a letter or digit, its sentence punctuation trimmed off.
+
+    A parenthesis whose partner lies outside the run (附件1(pdf格式)) belongs to the sentence
+    around it, so the run is split there and the paren is left unprotected.
+    """
     spans = []
     for m in _ASCII_RUN.finditer(line):
         start, end = _trim(line, m.start(), m.end())
-        piece = line[start:end]
-        if _DOC_NUMBER.fullmatch(piece) and start > 0 and not line[start - 1].isascii():
+        if _DOC_NUMBER.fullmatch(line, start, end) and start > 0 and not line[start - 1].isascii():
             continue
-        if any(c.isalnum() for c in piece):
-            spans.append(Span(start, end, _kind(piece)))
+        for a, b in _split_at(start, end, _unmatched_parens(line, start, end)):
+            piece = line[a:b]
+            if any(c.isalnum() for c in piece):
+                spans.append(Span(a, b, _kind(piece)))
     return spans
 
 
