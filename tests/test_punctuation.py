@@ -9,7 +9,7 @@ import pytest
 from cleanse import Cleaner, load_rules
 from cleanse.document import Document
 from cleanse.matcher import RuleMatcher
-from cleanse.rules import example_failures
+from cleanse.rules import example_failures, parse_rule_text
 from cleanse.stages.punctuation import build_punctuation, convert_line
 from conftest import ROOT
 
@@ -210,3 +210,24 @@ def test_rule_examples_hold() -> None:
     own = [r for r in rules if r.stage == "punctuation" or r.id == "whitespace.cjk-inner-space"]
     assert len(own) >= 18
     assert [f for r in own for f in example_failures(r)] == []
+
+
+TRANSLATE_RULE = """
+[[rule]]
+id = "my.fold"
+stage = "punctuation"
+why = "test"
+pattern = '[ＡＢ]+'
+translate = {{ from = "{src}", to = "{dst}" }}
+examples.match = ["ＡＢ"]
+examples.keep = ["AB"]
+examples.fix = [["xＡＢy", "xABy"]]
+"""
+
+
+def test_translate_rules_validate_and_apply() -> None:
+    good = parse_rule_text(TRANSLATE_RULE.format(src="ＡＢ", dst="AB"), "good.toml")
+    assert good.problems == []
+    assert example_failures(good.rules[0]) == []
+    bad = parse_rule_text(TRANSLATE_RULE.format(src="ＡＢ", dst="A"), "bad.toml")
+    assert any("one target character per source character" in p for p in bad.problems)

@@ -89,7 +89,7 @@ class Rule:
     def replacement(self, m: regex.Match[str]) -> str:
         """What one match becomes: the ``translate`` table applied, or ``replace`` expanded."""
         if self.translate is not None:
-            return m.group().translate(str.maketrans(*self.translate))
+            return m.group().translate(_translation(*self.translate))
         return m.expand(self.replace or "")
 
     @property
@@ -103,6 +103,12 @@ def compile_pattern(pattern: str, ignore_case: bool = False) -> regex.Pattern[st
     """Compile with the ``regex`` module (it supports per-call timeouts)."""
     flags = regex.IGNORECASE if ignore_case else 0
     return regex.compile(pattern, flags)
+
+
+@lru_cache(maxsize=256)
+def _translation(src: str, dst: str) -> dict[int, int]:
+    """The ``str.translate`` table of a ``translate`` rule (built once per process)."""
+    return str.maketrans(src, dst)
 
 
 @dataclass(frozen=True)
