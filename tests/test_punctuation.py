@@ -10,6 +10,7 @@ from cleanse import Cleaner, load_rules
 from cleanse.document import Document
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import example_failures, parse_rule_text
+from cleanse.stages.protect import overlaps
 from cleanse.stages.punctuation import build_punctuation, convert_line
 from conftest import ROOT
 
@@ -233,3 +234,25 @@ def test_translate_rules_validate_and_apply() -> None:
     assert example_failures(good.rules[0]) == []
     bad = parse_rule_text(TRANSLATE_RULE.format(src="ＡＢ", dst="A"), "bad.toml")
     assert any("one target character per source character" in p for p in bad.problems)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        *[(0, 1, False), (0, 3, True), (1, 2, False), (5, 8, False), (4, 6, True), (7, 9, True)],
+        *[(10, 12, False), (3, 3, True), (2, 2, False), (5, 5, False), (9, 9, True)],
+    ],
+)
+def test_overlaps_with_protected_ranges(start: int, end: int, expected: bool) -> None:
+    assert overlaps([(2, 5), (8, 10)], start, end) is expected
+
+
+def test_long_lines_stay_linear() -> None:
+    """Quote pairing and protected ranges must not go quadratic on one-paragraph documents."""
+    import time
+
+    line = "他说\"好的\",然后'可以' foo(bar) a:b 1,000 中文," * 3000
+    start = time.perf_counter()
+    out = punct(line)
+    assert time.perf_counter() - start < 5
+    assert out.count("“好的”，") == 3000 and out.count("a:b 1,000 中文，") == 3000

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from cleanse import load_rules
 from cleanse.matcher import RuleMatcher
-from cleanse.stages.protect import Span, protected_spans
+from cleanse.stages.protect import merge, protected_spans
 from cleanse.stages.punctuation import convert_line
 
 MATCHER = RuleMatcher(load_rules().for_stage("punctuation"))
@@ -54,17 +54,6 @@ def skeleton(text: str) -> str:
     return "".join(c for c in text.translate(FOLD) if c not in MARK_CHARS)
 
 
-def merged(spans: list[Span]) -> list[tuple[int, int]]:
-    """Overlapping protected spans joined into one range."""
-    out: list[tuple[int, int]] = []
-    for s in sorted(spans):
-        if out and s.start < out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], s.end))
-        else:
-            out.append((s.start, s.end))
-    return out
-
-
 def punct(text: str) -> str:
     return convert_line(text, MATCHER)[0]
 
@@ -82,7 +71,7 @@ def test_protected_spans_survive_intact(text: str) -> None:
     """Every protected span of the input is found, unchanged and in order, in the output."""
     out = punct(text)
     pos = 0
-    for start, end in merged(protected_spans(text)):
+    for start, end in merge(protected_spans(text)):
         found = out.find(text[start:end], pos)
         assert found >= 0, (text[start:end], out)
         pos = found + (end - start)

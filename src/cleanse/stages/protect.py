@@ -14,6 +14,7 @@ unbalanced ``(`` or ``"``), because that punctuation belongs to the Chinese sent
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import NamedTuple
 
 import regex
@@ -45,8 +46,8 @@ _PATH = regex.compile(r"(?:~|\.{1,2})?/|[A-Za-z]:\\|\w/\w")
 
 # 发[2020]12号: a bracketed year inside a document number is 公文 notation, not code.
 _DOC_NUMBER = regex.compile(r"[\[(](?:19|20)\d{2}[\])][\dX]*")
-_TRAIL = ".,:;?!("
-_LEAD = ",:;?!)"
+_TRAIL = ".,:;?!"
+_LEAD = ",:;?!"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -54,23 +55,20 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
     Quote marks are never trimmed: a quote next to ASCII text on its inner side belongs to
     that text (the quote rules only convert pairs whose content starts and ends non-ASCII).
+    Parentheses are dealt with before (see :func:`ascii_runs`).
     """
     url = _URL.match(text, start) is not None
-    # A run glued to the preceding Chinese word (时间:16:32) starts with that sentence's mark;
+    # A run glued to the preceding word or mark (时间:16:32) starts with that sentence's mark;
     # a run after a space (输入 :%set) is a token of its own and keeps its leading mark.
     after_word = start > 0 and not text[start - 1].isspace()
     trail = ".,:;?!'\"" if url else _TRAIL
-    changed = True
-    while changed and start < end:
-        changed = False
-        piece = text[start:end]
-        if _ENTITY.fullmatch(piece):
+    while start < end and not _ENTITY.fullmatch(text, start, end):
+        if text[end - 1] in trail:
+            end -= 1
+        elif text[start] in _LEAD and after_word:
+            start += 1
+        else:
             break
-        last, first = text[end - 1], text[start]
-        if last in trail or (last == ")" and piece.count(")") > piece.count("(")):
-            end, changed = end - 1, True
-        elif (first in _LEAD and after_word) or (first == "(" and piece.count("(") > piece.count(")")):
-            start, changed = start + 1, True
     return start, end
 
 
@@ -122,10 +120,11 @@ def ascii_runs(line: str) -> list[Span]:
     """
     spans = []
     for m in _ASCII_RUN.finditer(line):
-        start, end = _trim(line, m.start(), m.end())
+        start, end = m.span()
         if _DOC_NUMBER.fullmatch(line, start, end) and start > 0 and not line[start - 1].isascii():
             continue
         for a, b in _split_at(start, end, _unmatched_parens(line, start, end)):
+            a, b = _trim(line, a, b)
             piece = line[a:b]
             if any(c.isalnum() for c in piece):
                 spans.append(Span(a, b, _kind(piece)))
@@ -146,8 +145,25 @@ def protected_spans(line: str) -> list[Span]:
     return sorted(spans)
 
 
-def overlaps(spans: list[Span], start: int, end: int) -> bool:
-    """Would changing ``line[start:end]`` touch a protected span? (``start == end``: an insertion.)"""
+def merge(spans: list[Span]) -> list[tuple[int, int]]:
+    """Sorted spans joined into disjoint ``(start, end)`` ranges, for :func:`overlaps`."""
+    out: list[tuple[int, int]] = []
+    for span in sorted(spans):
+        if out and span.start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], span.end))
+        else:
+            out.append((span.start, span.end))
+    return out
+
+
+def overlaps(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Would changing ``line[start:end]`` touch a protected range? (``start == end``: an insertion.)
+
+    ``ranges`` come from :func:`merge` (disjoint, sorted), so this is a binary search.
+    """
+    i = bisect_right(ranges, (start, float("inf"))) - 1
     if start == end:
-        return any(s.start < start < s.end for s in spans)
-    return any(s.start < end and start < s.end for s in spans)
+        return i >= 0 and ranges[i][0] < start < ranges[i][1]
+    if i >= 0 and ranges[i][1] > start:
+        return True
+    return i + 1 < len(ranges) and ranges[i + 1][0] < end
