@@ -8,8 +8,9 @@ spans so the punctuation stage can drop any conversion that would reach into one
 
 The detection is deliberately generous: protecting a plain word costs nothing (no rule would
 change it), while missing a span could corrupt a URL or a command. What is *not* protected is
-the sentence punctuation at the edges of an ASCII run (``foo,`` before a Chinese clause, an
-unbalanced ``(`` or ``"``), because that punctuation belongs to the Chinese sentence.
+the sentence punctuation at the edges of an ASCII run (``foo,`` before a Chinese clause, a
+``(`` whose partner lies outside the run), because that punctuation belongs to the Chinese
+sentence. Quote marks stay with the ASCII text they touch (``"/etc/x"``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ _LATIN_WORDS = regex.compile(
 )
 _BACKTICK = regex.compile(r"`[^`\n]+`")
 # printf("中文"), _('提示'): a call whose argument is a string literal is code, Chinese or not.
-_CALL = regex.compile(r"[A-Za-z_][\w.]*\(\s*([\"'])[^\n]*?\1\s*(?:,[^()\n]*)?\)")
+_CALL = regex.compile(r"[A-Za-z_][\w.]*\(\s*([\"'])[^\n]{0,200}?\1\s*(?:,[^()\n]{0,200})?\)")
 _ORDINAL = regex.compile(r"^[\s\u3000]*(?:\d+(?:\.\d+)*\.(?!\d)|[A-Za-z0-9]{1,3}\))")
 _URL = regex.compile(r"(?:(?:https?|ftp|file)://|www\.)", regex.IGNORECASE)
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

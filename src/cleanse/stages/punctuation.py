@@ -3,7 +3,7 @@
 Every conversion is a ``replace`` rule in ``rules/punctuation*.toml`` whose pattern carries its
 own context as lookarounds (a CJK character on the relevant side, a paren pair whose content is
 Chinese, a quote whose pair encloses Chinese), so the tables are data a user can read and edit.
-This module adds the two things a regex table cannot say by itself:
+This module adds what a regex table cannot say by itself:
 
 - **Protected spans** (:mod:`.protect`): a match that would reach into a number, URL, e-mail,
   path, code token or run of Latin words is dropped, whatever rule produced it. Lookarounds
