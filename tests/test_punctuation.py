@@ -137,6 +137,8 @@ NEGATIVE = [
     "PATH=/usr/local/bin:/usr/bin:/bin",
     "2011-02-15 16:32:01, 3.14, 1,000, 5%",
     "C:\\Program Files\\foo.exe --help",
+    "He said, “Hello!” Then: ‘quoted’ words… and a dash—like this; fine?",
+    "The cats’, dogs’ and birds’ toys (see “Pets”, p. 3).",
 ]
 
 
