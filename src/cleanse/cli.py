@@ -18,6 +18,7 @@ from ._version import __version__
 from .errors import CleanseError, RuleFileError
 from .pipeline import PLACEHOLDER_MODES, Cleaner, Options
 from .rules import RuleSet, load_rules
+from .stages.whitespace import INDENT_POLICIES, TAB_POLICIES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,8 +52,22 @@ def rule_options(fn: F) -> F:
     return fn
 
 
+def _stash_option(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a layout option in ``ctx.meta`` for :func:`build_cleaner` (commands need no parameter)."""
+    if param.name is not None:
+        ctx.meta.setdefault(_STASH, {})[param.name] = value
+    return value
+
+
+_STASH = "cleanse.cleaning_options"
+
+
 def cleaning_options(fn: F) -> F:
-    """Options that shape what a Cleaner does."""
+    """Options that shape what a Cleaner does.
+
+    The whitespace layout options (--indent, --tabs, --max-blank-lines) are not passed to the
+    command function: they are stashed in the click context and picked up by build_cleaner.
+    """
     decorators = [
         click.option(
             "--placeholders",
@@ -74,6 +89,33 @@ def cleaning_options(fn: F) -> F:
             help="Force a codec for every input instead of detecting it.",
         ),
         click.option("--keep-boilerplate", is_flag=True, help="Only normalize; remove no ads."),
+        click.option(
+            "--indent",
+            type=click.Choice(INDENT_POLICIES),
+            default="keep",
+            show_default=True,
+            expose_value=False,
+            callback=_stash_option,
+            help="Leading indentation: keep it, strip it, or normalize it to two U+3000 (GB/T 9704).",
+        ),
+        click.option(
+            "--tabs",
+            type=click.Choice(TAB_POLICIES),
+            default="keep",
+            show_default=True,
+            expose_value=False,
+            callback=_stash_option,
+            help="Tab characters: keep, turn each run into one space, or expand to 4-column stops.",
+        ),
+        click.option(
+            "--max-blank-lines",
+            type=click.IntRange(min=0),
+            default=Options.max_blank_lines,
+            show_default=True,
+            expose_value=False,
+            callback=_stash_option,
+            help="Most blank lines kept in a row between paragraphs.",
+        ),
     ]
     for deco in reversed(decorators):
         fn = deco(fn)
@@ -92,8 +134,10 @@ def load_ruleset(
 
 def build_cleaner(ruleset: RuleSet, **options: Any) -> Cleaner:
     """A Cleaner, with option errors reported as usage errors."""
+    ctx = click.get_current_context(silent=True)
+    stashed = ctx.meta.get(_STASH, {}) if ctx is not None else {}
     try:
-        return Cleaner(ruleset, Options(**options))
+        return Cleaner(ruleset, Options(**{**stashed, **options}))
     except CleanseError as exc:
         raise UsageFailure(str(exc)) from None
 

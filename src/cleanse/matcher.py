@@ -159,7 +159,7 @@ class RuleMatcher:
     def expand(self, rule: Rule, m: regex.Match[str]) -> str:
         """The replacement text of a ``replace`` rule for one match."""
         try:
-            return m.expand(rule.replace or "")
+            return rule.replacement(m)
         except (regex.error, IndexError) as exc:
             raise RuleTimeout(rule.id, self.timeout) from exc
 

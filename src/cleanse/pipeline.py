@@ -22,7 +22,7 @@ from .stages.encoding import check_codec, decode, encoding_warnings, flag_replac
 from .stages.mojibake import build_mojibake
 from .stages.placeholders import build_placeholders, check_mark_template
 from .stages.punctuation import build_punctuation
-from .stages.whitespace import build_whitespace
+from .stages.whitespace import INDENT_POLICIES, TAB_POLICIES, build_whitespace
 
 PLACEHOLDER_MODES = ("flag", "mark", "off")
 
@@ -37,6 +37,8 @@ class Options:
     encoding: str | None = None
     rule_timeout: float = 2.0
     max_blank_lines: int = 1
+    indent: str = "keep"
+    tabs: str = "keep"
 
     def __post_init__(self) -> None:
         if self.placeholders not in PLACEHOLDER_MODES:
@@ -53,6 +55,10 @@ class Options:
             raise OptionError("rule_timeout must be a positive number of seconds")
         if self.max_blank_lines < 0:
             raise OptionError("max_blank_lines must be 0 or more")
+        if self.indent not in INDENT_POLICIES:
+            raise OptionError(f"indent={self.indent!r}: choose one of {', '.join(INDENT_POLICIES)}")
+        if self.tabs not in TAB_POLICIES:
+            raise OptionError(f"tabs={self.tabs!r}: choose one of {', '.join(TAB_POLICIES)}")
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> Options:
@@ -78,7 +84,11 @@ def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
     if not options.keep_boilerplate:
         stages.append(build_boilerplate(ruleset.for_stage("boilerplate"), timeout=timeout))
     stages.append(build_punctuation(matcher("punctuation")))
-    stages.append(build_whitespace(ws, final=True, max_blank=options.max_blank_lines))
+    stages.append(
+        build_whitespace(
+            ws, final=True, max_blank=options.max_blank_lines, indent=options.indent, tabs=options.tabs
+        )
+    )
     if options.placeholders != "off":
         stages.append(
             build_placeholders(
