@@ -16,9 +16,19 @@ from click.testing import CliRunner
 from cleanse.cli import main
 
 FLOORS = {
+    "ad_line_recall": 0.99,  # issue 4
+    "body_line_retention": 0.999,
+    "adlike_body_retention": 1.0,
+    "encoding_accuracy": 1.0,  # issue 3
+    "punct_fix_rate": 0.99,  # issue 6
+    "protected_span_intact_rate": 1.0,
     "whitespace_clean_rate": 1.0,
     "nbsp_free_rate": 1.0,
+    "placeholder_precision": 0.98,  # issue 7
+    "placeholder_recall": 0.98,
+    "report_removed_precision": 1.0,
 }
+CEILINGS = {"placeholder_negative_flag_rate": 0.0}
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -76,3 +86,8 @@ def scores(devset_run: tuple[Path, Path, Path]) -> dict[str, float]:
 @pytest.mark.parametrize("metric", sorted(FLOORS))
 def test_devset_score_floor(scores: dict[str, float], metric: str) -> None:
     assert scores[metric] >= FLOORS[metric], f"{metric} = {scores[metric]}"
+
+
+@pytest.mark.parametrize("metric", sorted(CEILINGS))
+def test_devset_score_ceiling(scores: dict[str, float], metric: str) -> None:
+    assert scores[metric] <= CEILINGS[metric], f"{metric} = {scores[metric]}"
