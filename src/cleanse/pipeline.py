@@ -12,7 +12,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .document import Document
+import regex
+
+from .document import Document, map_lines
 from .errors import OptionError
 from .matcher import RuleMatcher
 from .rules import RuleSet, load_rules
@@ -63,6 +65,26 @@ class Options:
         return cls(**kwargs)
 
 
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+SURROGATE_RULE = "encoding.lone-surrogate"
+
+
+def replace_lone_surrogates(doc: Document) -> Document:
+    """Lone surrogates (from JSON ``"\\ud800"`` or ``surrogateescape``) -> U+FFFD, each a Change.
+
+    A str holding one cannot be written as UTF-8 or GB18030, so without this a whole run would
+    fail on writing; the replacement is recorded, like any other change.
+    """
+    if _SURROGATE.search(doc.text) is None:
+        return doc
+
+    def fix(line: str) -> tuple[str, list[tuple[str, str, str]]]:
+        found = _SURROGATE.findall(line)
+        return _SURROGATE.sub("\ufffd", line), [(SURROGATE_RULE, s, "\ufffd") for s in found]
+
+    return map_lines(doc, fix)
+
+
 def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
     """The text stages in DESIGN order (decoding happens before, in ``clean_bytes``)."""
     timeout = options.rule_timeout
@@ -107,6 +129,7 @@ class Cleaner:
         """Run every text stage over a Document (or a str)."""
         if isinstance(doc, str):
             doc = Document(text=doc, source=source)
+        doc = replace_lone_surrogates(doc)
         for stage in self.stages:
             doc = stage(doc)
         return doc
