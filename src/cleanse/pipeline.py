@@ -14,7 +14,7 @@ from typing import Any
 
 import regex
 
-from .document import Document, map_lines
+from .document import Change, Document
 from .errors import OptionError
 from .matcher import RuleMatcher
 from .rules import RuleSet, load_rules
@@ -67,22 +67,24 @@ class Options:
 
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
 SURROGATE_RULE = "encoding.lone-surrogate"
+_BREAK = regex.compile(r"\r\n?|\n")
 
 
 def replace_lone_surrogates(doc: Document) -> Document:
     """Lone surrogates (from JSON ``"\\ud800"`` or ``surrogateescape``) -> U+FFFD, each a Change.
 
     A str holding one cannot be written as UTF-8 or GB18030, so without this a whole run would
-    fail on writing; the replacement is recorded, like any other change.
+    fail on writing; the replacement is recorded, like any other change. Line numbers count
+    CR, CRLF and LF as the later stages do; the line count does not change.
     """
-    if _SURROGATE.search(doc.text) is None:
+    text = doc.text
+    if _SURROGATE.search(text) is None:
         return doc
-
-    def fix(line: str) -> tuple[str, list[tuple[str, str, str]]]:
-        found = _SURROGATE.findall(line)
-        return _SURROGATE.sub("\ufffd", line), [(SURROGATE_RULE, s, "\ufffd") for s in found]
-
-    return map_lines(doc, fix)
+    changes = [
+        Change(SURROGATE_RULE, len(_BREAK.findall(text, 0, m.start())) + 1, m.group(), "\ufffd")
+        for m in _SURROGATE.finditer(text)
+    ]
+    return doc.replace(text=_SURROGATE.sub("\ufffd", text)).add(changes=changes)
 
 
 def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
