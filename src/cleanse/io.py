@@ -51,7 +51,11 @@ def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlink
     if root.is_file():
         return [root.name]
     found: list[str] = []
+    seen: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_symlinks):
+        if follow_symlinks and not _first_visit(dirpath, seen):
+            dirnames[:] = []  # a link back to a folder already walked: a loop, or a duplicate
+            continue
         dirnames[:] = sorted(
             d for d in dirnames if follow_symlinks or not os.path.islink(os.path.join(dirpath, d))
         )
@@ -62,6 +66,19 @@ def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlink
             if _matches(name, globs) and not name.startswith(TMP_PREFIX):
                 found.append(Path(os.path.relpath(full, root)).as_posix())
     return sorted(found)
+
+
+def _first_visit(dirpath: str, seen: set[tuple[int, int]]) -> bool:
+    """True the first time a folder (by device and inode) is reached; stops symlink loops."""
+    try:
+        st = os.stat(dirpath)
+    except OSError:
+        return False
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def source_path(root: Path, rel: str) -> Path:

@@ -24,6 +24,7 @@ from .report import Summary, document_entry, problem_entry
 log = logging.getLogger(__name__)
 
 OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
+DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB: larger files are skipped with reason "too-large"
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,32 @@ class Job:
     output_root: Path
     output_encoding: str = "utf-8"
     dry_run: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def too_large(path: Path, max_bytes: int) -> str | None:
+    """Why a file is refused for its size (None when it is fine or cannot be stat'ed).
+
+    Checked before reading, so a 2 GB file is refused rather than read into memory.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # read_bytes reports it
+    if size <= max_bytes:
+        return None
+    return (
+        f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit; skipped. "
+        "Split the file, or raise the limit with --max-bytes"
+    )
 
 
 def _clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
     """Clean one file and write its output; every expected failure becomes a report entry."""
     src = source_path(job.input_root, rel)
+    refused = too_large(src, job.max_bytes)
+    if refused:
+        return problem_entry(rel, "skipped", refused, reason="too-large")
     try:
         data = read_bytes(src)
     except InputError as exc:

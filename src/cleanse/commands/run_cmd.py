@@ -18,7 +18,7 @@ from ..cli import (
 )
 from ..io import DEFAULT_GLOBS, check_run_paths, discover, remove_stale_temps
 from ..report import write_report
-from ..runner import OUTPUT_ENCODINGS, Job, default_jobs
+from ..runner import DEFAULT_MAX_BYTES, OUTPUT_ENCODINGS, Job, default_jobs
 from ..runner import run as run_files
 
 
@@ -60,6 +60,13 @@ def _progress(total: int, quiet: bool) -> Any:
     help="Encoding of the written files.",
 )
 @click.option("--dry-run", is_flag=True, help="Write nothing but the report.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Skip (reason too-large) any file bigger than this many bytes.",
+)
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links under INPUT.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @handle_errors
@@ -79,6 +86,7 @@ def run(
     globs: tuple[str, ...],
     output_encoding: str,
     dry_run: bool,
+    max_bytes: int,
     follow_symlinks: bool,
     quiet: bool,
 ) -> None:
@@ -102,7 +110,7 @@ def run(
         echo_err(f"warning: no files matching {' '.join(globs or DEFAULT_GLOBS)} under {input_path}")
     if not dry_run:
         list(remove_stale_temps(output_path))
-    job = Job(input_path, output_path, output_encoding=output_encoding, dry_run=dry_run)
+    job = Job(input_path, output_path, output_encoding=output_encoding, dry_run=dry_run, max_bytes=max_bytes)
     bar = _progress(len(paths), quiet)
 
     def on_result(entry: dict[str, Any]) -> None:
