@@ -63,6 +63,8 @@ def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlink
             full = os.path.join(dirpath, name)
             if not follow_symlinks and os.path.islink(full):
                 continue
+            if not os.path.isfile(full):
+                continue  # a FIFO, socket or device named *.txt would block or never end
             if _matches(name, globs) and not name.startswith(TMP_PREFIX):
                 found.append(Path(os.path.relpath(full, root)).as_posix())
     return sorted(found)
