@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -105,6 +106,9 @@ _WORKER: tuple[Cleaner, Job] | None = None
 def _init_worker(cleaner: Cleaner, job: Job) -> None:
     global _WORKER
     _WORKER = (cleaner, job)
+    # Ctrl-C goes to the whole process group: only the parent handles it (stops the pool and
+    # says how far it got); workers printing their own tracebacks would bury that message.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(rel: str) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -29,6 +29,19 @@ def _progress(total: int, quiet: bool) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, unit="file", file=sys.stderr)
+
+
+def _interrupted(done: list[dict[str, Any]], total: int, report_path: Path | None, bar: Any) -> NoReturn:
+    """Ctrl-C: say how far the run got, keep the report of what was done, exit 130."""
+    if bar is not None:
+        bar.close()
+    if report_path is not None and done:
+        write_report(report_path, done)
+    echo_err(
+        f"interrupted: {len(done)} of {total} files done; every output written is complete"
+        + (f"; report of the done files: {report_path}" if report_path is not None and done else "")
+    )
+    sys.exit(130)
 
 
 @click.command()
@@ -113,14 +126,22 @@ def run(
     job = Job(input_path, output_path, output_encoding=output_encoding, dry_run=dry_run, max_bytes=max_bytes)
     bar = _progress(len(paths), quiet)
 
+    done: list[dict[str, Any]] = []
+
     def on_result(entry: dict[str, Any]) -> None:
+        done.append(entry)
         if bar is not None:
             bar.update(1)
         if entry["status"] != "ok":
             message = f"{entry['status']}: {entry['error']}"
             (bar.write if bar is not None else echo_err)(message)
 
-    entries, summary = run_files(cleaner, job, paths, jobs=jobs or default_jobs(), on_result=on_result)
+    try:
+        entries, summary = run_files(cleaner, job, paths, jobs=jobs or default_jobs(), on_result=on_result)
+    except KeyboardInterrupt:
+        if not dry_run:  # the workers are stopped by now: their half-written temp files can go
+            list(remove_stale_temps(output_path))
+        _interrupted(done, len(paths), report_path, bar)
     if bar is not None:
         bar.close()
     if report_path is not None:
