@@ -138,7 +138,7 @@ def _many_empty_files(tmp_path: Path, count: int) -> None:
 
 
 def test_folder_of_many_empty_files(tmp_path: Path) -> None:
-    _many_empty_files(tmp_path, 3000)
+    _many_empty_files(tmp_path, 2000)
 
 
 @pytest.mark.slow
