@@ -157,8 +157,8 @@ def drop_lines(doc: Document, drops: Mapping[int, str]) -> Document:
     text = join_lines((lines[i] for i in keep), final_newline=final)
     # The one case the text still cannot hold: only a blank line is left. It is gone, so say so.
     survivors = len(split_lines(text))
-    lost = dict.fromkeys(keep[survivors:], BLANK_LINES_RULE)
-    removals = [Removal({**drops, **lost}[i], origins[i], lines[i]) for i in sorted({*drops, *lost})]
+    gone = {**drops, **dict.fromkeys(keep[survivors:], BLANK_LINES_RULE)}
+    removals = [Removal(gone[i], origins[i], lines[i]) for i in sorted(gone)]
     kept = tuple(origins[i] for i in keep[:survivors])
     return doc.replace(text=text, origins=kept).add(removals=removals)
 
