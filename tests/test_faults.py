@@ -94,6 +94,17 @@ def test_write_failure_names_file_leaves_nothing_and_run_goes_on(
     assert sum(f.startswith("d1/") for f in files) == (2 if expected_ok else 0)
 
 
+def test_report_that_cannot_be_written_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    make_inputs(src, 2)
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    report = tmp_path / "blocker" / "report.jsonl"
+    result = CliRunner().invoke(main, ["run", str(src), str(out), "--report", str(report), "-j", "1"])
+    assert result.exit_code == 1
+    assert f"cannot write the report {report}" in result.output and "Traceback" not in result.output
+    assert len(snapshot(out)) == 2
+
+
 def test_a_file_that_vanishes_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     from cleanse import Cleaner
     from cleanse.io import discover

@@ -31,12 +31,22 @@ def _progress(total: int, quiet: bool) -> Any:
     return tqdm(total=total, unit="file", file=sys.stderr)
 
 
+def _save_report(path: Path, entries: list[dict[str, Any]]) -> bool:
+    """Write the report; a failure (disk full, no such folder) is a message, not a traceback."""
+    try:
+        write_report(path, entries)
+    except OSError as exc:
+        echo_err(f"error: cannot write the report {path}: {exc.strerror or exc}; the outputs are written")
+        return False
+    return True
+
+
 def _interrupted(done: list[dict[str, Any]], total: int, report_path: Path | None, bar: Any) -> NoReturn:
     """Ctrl-C: say how far the run got, keep the report of what was done, exit 130."""
     if bar is not None:
         bar.close()
     if report_path is not None and done:
-        write_report(report_path, done)
+        _save_report(report_path, done)
     echo_err(
         f"interrupted: {len(done)} of {total} files done; every output written is complete"
         + (f"; report of the done files: {report_path}" if report_path is not None and done else "")
@@ -144,9 +154,8 @@ def run(
         _interrupted(done, len(paths), report_path, bar)
     if bar is not None:
         bar.close()
-    if report_path is not None:
-        write_report(report_path, entries)
+    report_failed = report_path is not None and not _save_report(report_path, entries)
     if not quiet:
         echo_err(summary.line())
-    if summary.failed:
+    if summary.failed or report_failed:
         sys.exit(1)
