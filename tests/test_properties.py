@@ -128,6 +128,22 @@ def test_clean_bytes_raises_only_decode_error_for_binary(data: bytes) -> None:
     assert CLEANER.clean(doc.text).text == doc.text
 
 
+VARIANTS = [
+    Cleaner(options=Options(max_blank_lines=0)),
+    Cleaner(options=Options(max_blank_lines=3, keep_boilerplate=True)),
+    Cleaner(options=Options(placeholders="off")),
+]
+
+
+@SETTINGS
+@given(texts)
+def test_other_options_keep_every_promise(text: str) -> None:
+    for cleaner in VARIANTS:
+        doc = cleaner.clean(text)
+        check_document(text, doc)
+        assert cleaner.clean(doc.text).text == doc.text
+
+
 @SETTINGS
 @given(texts)
 def test_mark_mode_keeps_the_same_promises(text: str) -> None:
