@@ -348,10 +348,10 @@ def parse_rule_text(text: str, source: str) -> ParsedFile:
     counts: dict[str, int] = {}
     for index, raw in enumerate(raws):
         rule_id = raw.get("id") if isinstance(raw, dict) else None
-        key = rule_id if isinstance(rule_id, str) else None
-        line = _line_of(text, key, index, counts.get(key or "", 0))
-        if key:
-            counts[key] = counts.get(key, 0) + 1
+        named = rule_id if isinstance(rule_id, str) else None
+        line = _line_of(text, named, index, counts.get(named or "", 0))
+        if named:
+            counts[named] = counts.get(named, 0) + 1
         label = f"rule {rule_id!r}" if isinstance(rule_id, str) else f"rule #{index + 1}"
         where = f"{source}:{line}: {label}" if line else f"{source}: {label}"
         problems = _validate_rule(raw, where)
