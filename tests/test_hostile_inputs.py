@@ -91,6 +91,27 @@ def test_fifo_named_like_a_text_file_does_not_block(tmp_path: Path) -> None:
     assert discover(src) == ["real.txt"]
 
 
+def test_a_folder_that_cannot_be_listed_is_reported_not_skipped_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "in"
+    (src / "locked").mkdir(parents=True)
+    (src / "locked" / "a.txt").write_bytes(CONTENT)
+    (src / "open.txt").write_bytes(CONTENT)
+    real = os.scandir
+
+    def scandir(path: object = ".") -> object:  # root ignores permission bits: simulate them
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, output, entries = cli_run(src, tmp_path / "out")
+    assert code == 1, output
+    assert f"{src / 'locked'}: cannot list folder: Permission denied" in output
+    assert [e["path"] for e in entries] == ["open.txt"]
+
+
 @pytest.mark.parametrize("rel", ["../escape.txt", "a/../../escape.txt", "/tmp/escape.txt", "a/../../../x"])
 def test_paths_never_leave_output(tmp_path: Path, rel: str) -> None:
     out = tmp_path / "out"

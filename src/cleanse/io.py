@@ -7,12 +7,15 @@ and renamed into place, so a crash or kill never leaves a partial file under OUT
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import InputError, OptionError
+
+log = logging.getLogger(__name__)
 
 DEFAULT_GLOBS = ("*.txt", "*.md")
 TMP_PREFIX = ".cleanse-tmp-"
@@ -41,18 +44,32 @@ def _matches(name: str, globs: Iterable[str]) -> bool:
     return any(fnmatch.fnmatch(name, g) for g in globs)
 
 
-def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlinks: bool = False) -> list[str]:
+def discover(
+    root: Path,
+    globs: Iterable[str] = DEFAULT_GLOBS,
+    *,
+    follow_symlinks: bool = False,
+    unreadable: list[str] | None = None,
+) -> list[str]:
     """Relative POSIX paths of the files under ``root`` matching ``globs``, sorted.
 
     Symbolic links are not followed unless asked (they may point outside INPUT or loop).
-    A single file as ``root`` yields its own name.
+    A single file as ``root`` yields its own name. A folder that cannot be listed is not
+    skipped silently: a message naming it is appended to ``unreadable`` (and logged).
     """
+
+    def listing_failed(exc: OSError) -> None:
+        message = f"{exc.filename}: cannot list folder: {exc.strerror or exc}; its files are not cleaned"
+        log.warning("%s", message)
+        if unreadable is not None:
+            unreadable.append(message)
+
     globs = tuple(globs)
     if root.is_file():
         return [root.name]
     found: list[str] = []
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_symlinks):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=listing_failed, followlinks=follow_symlinks):
         if follow_symlinks and not _first_visit(dirpath, seen):
             dirnames[:] = []  # a link back to a folder already walked: a loop, or a duplicate
             continue

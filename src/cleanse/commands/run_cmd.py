@@ -128,7 +128,12 @@ def run(
         encoding=encoding,
         keep_boilerplate=keep_boilerplate,
     )
-    paths = discover(input_path, globs or DEFAULT_GLOBS, follow_symlinks=follow_symlinks)
+    unreadable: list[str] = []
+    paths = discover(
+        input_path, globs or DEFAULT_GLOBS, follow_symlinks=follow_symlinks, unreadable=unreadable
+    )
+    for message in unreadable:
+        echo_err(f"failed: {message}")
     if not paths:
         echo_err(f"warning: no files matching {' '.join(globs or DEFAULT_GLOBS)} under {input_path}")
     if not dry_run:
@@ -157,5 +162,5 @@ def run(
     report_failed = report_path is not None and not _save_report(report_path, entries)
     if not quiet:
         echo_err(summary.line())
-    if summary.failed or report_failed:
+    if summary.failed or report_failed or unreadable:
         sys.exit(1)
