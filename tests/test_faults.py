@@ -139,6 +139,7 @@ def test_ctrl_c_stops_promptly_and_says_how_far_it_got(tmp_path: Path) -> None:
         start_new_session=True,
     )
     _wait_for_outputs(out, 200, proc)  # results reach the parent a chunk (<= 64 files) at a time
+    time.sleep(0.3)  # and the parent takes a moment to count them
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
     sent = time.monotonic()
     _, err = proc.communicate(timeout=30)
@@ -167,19 +168,21 @@ def kills_requested(config: pytest.Config) -> int:
     return 30 if "slow" in (config.getoption("markexpr") or "").replace("not slow", "") else 3
 
 
-def _children(pid: int) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return [int(x) for x in found.split()]
+def _wait_group_gone(pgid: int, limit: float = 30.0) -> None:
+    """Orphaned pool workers (same process group) exit once they find the parent's pipe broken.
 
-
-def _wait_gone(pids: list[int], limit: float = 30.0) -> None:
-    """Orphaned pool workers exit once they find the parent's pipe broken."""
+    Waiting on the group, not on a list of children, also covers workers forked just as the
+    parent was killed; after ``limit`` seconds any left are killed, so the next run starts clean.
+    """
     deadline = time.monotonic() + limit
-    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in pids):
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
         time.sleep(0.05)
-    for pid in pids:  # still there after the limit: stop it so the next run starts clean
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
 
 
 def test_kill_9_never_leaves_a_partial_or_wrong_file(tmp_path: Path, request: pytest.FixtureRequest) -> None:
@@ -197,12 +200,10 @@ def test_kill_9_never_leaves_a_partial_or_wrong_file(tmp_path: Path, request: py
         time.sleep(rng.uniform(0.3, 1.5))  # startup is ~0.4 s: kills land in every phase
         if n % 2:  # the whole process group, as a job killer does
             os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
         else:  # only the parent, as the OOM killer may: orphaned workers must not do harm
-            workers = _children(proc.pid)
             proc.kill()
-            proc.wait(timeout=30)
-            _wait_gone(workers)
+        proc.wait(timeout=30)
+        _wait_group_gone(proc.pid)
         for rel, data in snapshot(out).items():
             if Path(rel).name.startswith(TMP_PREFIX):
                 continue
