@@ -18,7 +18,7 @@ from cleanse.rules import load_rules
 from cleanse.stages.placeholders import build_placeholders, expand_mark, unmark
 from conftest import SAMPLE
 
-DEFAULT = "⟨{text}:{category}⟩"
+DEFAULT = "⟨{text}|{category}⟩"
 TEXT = "目前共有离退休干部X人，约占X%。\n审判员：×××\n（X组通〔2020〕X号）\n"
 
 
@@ -43,7 +43,7 @@ def test_marks_are_changes_and_flags_point_into_marked_text(both) -> None:
     flagged, marked = both
     extra = [c for c in marked.changes if c.rule.startswith("placeholder.")]
     assert len(extra) == len(flagged.flags) == len(marked.flags) == 33
-    assert {(c.before, c.after) for c in extra} >= {("X", "⟨X:count⟩"), ("X", "⟨X:person⟩")}
+    assert {(c.before, c.after) for c in extra} >= {("X", "⟨X|count⟩"), ("X", "⟨X|person⟩")}
     assert _points_at_text(marked)
     assert [(f.rule, f.category) for f in marked.flags] == [(f.rule, f.category) for f in flagged.flags]
 
@@ -59,8 +59,8 @@ def test_marking_twice_changes_nothing(both) -> None:
 
 
 def test_marking_text_that_is_partly_marked_wraps_only_the_rest() -> None:
-    doc = Cleaner(placeholders="mark").clean("已有⟨X:count⟩人，新增X人")
-    assert doc.text.rstrip("\n") == "已有⟨X:count⟩人，新增⟨X:count⟩人"
+    doc = Cleaner(placeholders="mark").clean("已有⟨X|count⟩人，新增X人")
+    assert doc.text.rstrip("\n") == "已有⟨X|count⟩人，新增⟨X|count⟩人"
     assert [f.col for f in doc.flags] == [4, 17]
     assert _points_at_text(doc)
 

@@ -69,7 +69,7 @@ def test_empty_keep_examples_are_refused() -> None:
 
 def test_wrong_types_and_choices() -> None:
     msgs = problems_of(GOOD.replace('zone = "head"', 'zone = "top"\nlong_lines = "yes"'))
-    assert any("'long_lines' must be a bool" in m for m in msgs)
+    assert any("'long_lines' must be true or false" in m for m in msgs)
     msgs = problems_of(GOOD.replace('zone = "head"', 'zone = "top"'))
     assert any("zone = 'top' is not one of head, tail, edges, anywhere" in m for m in msgs)
 

@@ -127,9 +127,12 @@ def load_ruleset(
 ) -> RuleSet:
     """The RuleSet for a command; rule-file problems become a usage error (exit 2)."""
     try:
-        return load_rules(rule_paths, defaults=not no_default_rules, disable=disable, enable=enable)
+        ruleset = load_rules(rule_paths, defaults=not no_default_rules, disable=disable, enable=enable)
     except RuleFileError as exc:
         raise UsageFailure("invalid rules:\n" + "\n".join(f"  {p}" for p in exc.problems)) from None
+    for warning in ruleset.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return ruleset
 
 
 def build_cleaner(ruleset: RuleSet, **options: Any) -> Cleaner:

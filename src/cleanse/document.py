@@ -14,7 +14,7 @@ stage author never has to think about it. ``Flag.line``/``col`` refer to the OUT
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,6 +129,19 @@ def join_lines(lines: Iterable[str], *, final_newline: bool) -> str:
     return out + "\n" if final_newline and out else out
 
 
+BLANK_LINES_RULE = "whitespace.blank-lines"
+
+
+def _fit_origins(text: str, origins: Sequence[int]) -> tuple[int, ...]:
+    """``origins`` cut to the lines ``text`` really has.
+
+    Joining lines whose last one is empty (``["a", ""]`` without a final newline, or ``[""]``)
+    gives a text with one line fewer; without this cut ``origins`` would be longer than
+    ``lines`` and the next stage would fail.
+    """
+    return tuple(origins[: len(split_lines(text))])
+
+
 def drop_lines(doc: Document, drops: Mapping[int, str]) -> Document:
     """Remove the lines whose 0-based index is a key of ``drops``; the value is the rule id.
 
@@ -138,9 +151,16 @@ def drop_lines(doc: Document, drops: Mapping[int, str]) -> Document:
         return doc
     lines, origins = doc.lines, doc.line_origins()
     keep = [i for i in range(len(lines)) if i not in drops]
-    removals = [Removal(drops[i], origins[i], lines[i]) for i in sorted(drops)]
-    text = join_lines((lines[i] for i in keep), final_newline=doc.text.endswith("\n"))
-    return doc.replace(text=text, origins=tuple(origins[i] for i in keep)).add(removals=removals)
+    # A dropped last line leaves the line before it with its own newline: keep that newline,
+    # or a blank line before it would vanish from the text with no Removal to show for it.
+    final = doc.text.endswith("\n") or (len(lines) - 1) in drops
+    text = join_lines((lines[i] for i in keep), final_newline=final)
+    # The one case the text still cannot hold: only a blank line is left. It is gone, so say so.
+    survivors = len(split_lines(text))
+    gone = {**drops, **dict.fromkeys(keep[survivors:], BLANK_LINES_RULE)}
+    removals = [Removal(gone[i], origins[i], lines[i]) for i in sorted(gone)]
+    kept = tuple(origins[i] for i in keep[:survivors])
+    return doc.replace(text=text, origins=kept).add(removals=removals)
 
 
 LineFix = Callable[[str], tuple[str, list[tuple[str, str, str]]]]
@@ -163,4 +183,4 @@ def map_lines(doc: Document, fix: LineFix) -> Document:
     if not changes and out == lines:
         return doc
     text = join_lines(out, final_newline=doc.text.endswith("\n"))
-    return doc.replace(text=text, origins=origins).add(changes=changes)
+    return doc.replace(text=text, origins=_fit_origins(text, origins)).add(changes=changes)

@@ -7,12 +7,15 @@ and renamed into place, so a crash or kill never leaves a partial file under OUT
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import InputError, OptionError
+
+log = logging.getLogger(__name__)
 
 DEFAULT_GLOBS = ("*.txt", "*.md")
 TMP_PREFIX = ".cleanse-tmp-"
@@ -41,17 +44,35 @@ def _matches(name: str, globs: Iterable[str]) -> bool:
     return any(fnmatch.fnmatch(name, g) for g in globs)
 
 
-def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlinks: bool = False) -> list[str]:
+def discover(
+    root: Path,
+    globs: Iterable[str] = DEFAULT_GLOBS,
+    *,
+    follow_symlinks: bool = False,
+    unreadable: list[str] | None = None,
+) -> list[str]:
     """Relative POSIX paths of the files under ``root`` matching ``globs``, sorted.
 
     Symbolic links are not followed unless asked (they may point outside INPUT or loop).
-    A single file as ``root`` yields its own name.
+    A single file as ``root`` yields its own name. A folder that cannot be listed is not
+    skipped silently: a message naming it is appended to ``unreadable`` (and logged).
     """
+
+    def listing_failed(exc: OSError) -> None:
+        message = f"{exc.filename}: cannot list folder: {exc.strerror or exc}; its files are not cleaned"
+        log.warning("%s", message)
+        if unreadable is not None:
+            unreadable.append(message)
+
     globs = tuple(globs)
     if root.is_file():
         return [root.name]
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_symlinks):
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, onerror=listing_failed, followlinks=follow_symlinks):
+        if follow_symlinks and not _first_visit(dirpath, seen):
+            dirnames[:] = []  # a link back to a folder already walked: a loop, or a duplicate
+            continue
         dirnames[:] = sorted(
             d for d in dirnames if follow_symlinks or not os.path.islink(os.path.join(dirpath, d))
         )
@@ -59,9 +80,24 @@ def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlink
             full = os.path.join(dirpath, name)
             if not follow_symlinks and os.path.islink(full):
                 continue
+            if not os.path.isfile(full):
+                continue  # a FIFO, socket or device named *.txt would block or never end
             if _matches(name, globs) and not name.startswith(TMP_PREFIX):
                 found.append(Path(os.path.relpath(full, root)).as_posix())
     return sorted(found)
+
+
+def _first_visit(dirpath: str, seen: set[tuple[int, int]]) -> bool:
+    """True the first time a folder (by device and inode) is reached; stops symlink loops."""
+    try:
+        st = os.stat(dirpath)
+    except OSError:
+        return False
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def source_path(root: Path, rel: str) -> Path:

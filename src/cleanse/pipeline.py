@@ -12,7 +12,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .document import Document
+import regex
+
+from .document import Change, Document
 from .errors import OptionError
 from .matcher import RuleMatcher
 from .rules import RuleSet, load_rules
@@ -32,7 +34,7 @@ class Options:
     """How a Cleaner behaves, apart from its rules. Keyword-only, validated on creation."""
 
     placeholders: str = "flag"
-    mark_template: str = "⟨{text}:{category}⟩"
+    mark_template: str = "⟨{text}|{category}⟩"
     keep_boilerplate: bool = False
     encoding: str | None = None
     rule_timeout: float = 2.0
@@ -70,6 +72,28 @@ class Options:
                 f"unknown option(s) {', '.join(unknown)}; known options: {', '.join(sorted(known))}"
             )
         return cls(**kwargs)
+
+
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+SURROGATE_RULE = "encoding.lone-surrogate"
+_BREAK = regex.compile(r"\r\n?|\n")
+
+
+def replace_lone_surrogates(doc: Document) -> Document:
+    """Lone surrogates (from JSON ``"\\ud800"`` or ``surrogateescape``) -> U+FFFD, each a Change.
+
+    A str holding one cannot be written as UTF-8 or GB18030, so without this a whole run would
+    fail on writing; the replacement is recorded, like any other change. Line numbers count
+    CR, CRLF and LF as the later stages do; the line count does not change.
+    """
+    text = doc.text
+    if _SURROGATE.search(text) is None:
+        return doc
+    changes = [
+        Change(SURROGATE_RULE, len(_BREAK.findall(text, 0, m.start())) + 1, m.group(), "\ufffd")
+        for m in _SURROGATE.finditer(text)
+    ]
+    return doc.replace(text=_SURROGATE.sub("\ufffd", text)).add(changes=changes)
 
 
 def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
@@ -124,6 +148,7 @@ class Cleaner:
         """Run every text stage over a Document (or a str)."""
         if isinstance(doc, str):
             doc = Document(text=doc, source=source)
+        doc = replace_lone_surrogates(doc)
         for stage in self.stages:
             doc = stage(doc)
         return doc

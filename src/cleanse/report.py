@@ -106,8 +106,14 @@ def problem_entry(
 
 
 def to_jsonl(entries: Iterable[Mapping[str, Any]]) -> bytes:
-    """Entries as JSON Lines (UTF-8, non-ASCII kept readable)."""
-    return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries).encode("utf-8")
+    """Entries as JSON Lines (UTF-8, non-ASCII kept readable).
+
+    A file name that is not valid UTF-8 reaches us with lone surrogates (``surrogateescape``);
+    they are written as JSON ``\\udcXX`` escapes, so the report stays valid UTF-8 and JSON and
+    ``json.loads`` gives back the very str that ``os`` functions accept as that name.
+    """
+    text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
+    return text.encode("utf-8", errors="backslashreplace")
 
 
 def write_report(path: Path, entries: Iterable[Mapping[str, Any]]) -> None:

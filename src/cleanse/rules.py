@@ -53,6 +53,11 @@ _RULE_KEYS: dict[str, type | tuple[type, ...]] = {
     "translate": dict,
 }
 _EXAMPLE_KEYS = ("match", "keep", "fix")
+_TOML_TYPES: dict[Any, str] = {
+    str: "a string in quotes",
+    bool: "true or false",
+    dict: "a table (examples.match = [...], examples.keep = [...])",
+}
 _FILE_KEYS = ("rule", "disable", "description")
 _REQUIRED = ("id", "stage", "why", "pattern", "examples")
 
@@ -118,6 +123,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     disabled: frozenset[str] = field(default_factory=frozenset)
     all_rules: tuple[Rule, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def for_stage(self, stage: str) -> tuple[Rule, ...]:
         """The enabled rules of one stage, in load order."""
@@ -159,16 +165,30 @@ def _suggest(key: str, known: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
 
 
-def _line_of(text: str, rule_id: str | None, index: int) -> int:
-    """Best-effort line number of a rule: its ``id = ...`` line, else its ``[[rule]]`` header."""
+def _line_of(text: str, rule_id: str | None, index: int, occurrence: int = 0) -> int:
+    """Best-effort line number of a rule: its ``id = ...`` line, else its ``[[rule]]`` header.
+
+    ``occurrence`` picks the n-th definition of the same id (0-based), so a duplicate is
+    reported at its own line, not at the first definition's.
+    """
     lines = text.splitlines()
     if rule_id:
-        for n, line in enumerate(lines, 1):
-            stripped = line.strip().replace(" ", "")
-            if stripped in (f'id="{rule_id}"', f"id='{rule_id}'"):
-                return n
+        found = [
+            n
+            for n, line in enumerate(lines, 1)
+            if line.strip().replace(" ", "") in (f'id="{rule_id}"', f"id='{rule_id}'")
+        ]
+        if occurrence < len(found):
+            return found[occurrence]
     headers = [n for n, line in enumerate(lines, 1) if line.strip().startswith("[[rule]]")]
     return headers[index] if index < len(headers) else 0
+
+
+def _toml_type(value: Any) -> str:
+    """The TOML word for a parsed value's type, for messages."""
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+    names |= {list: "an array", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _check_examples(value: Any, where: str) -> tuple[list[str], dict[str, Any]]:
@@ -204,7 +224,10 @@ def _check_pattern(raw: dict[str, Any], where: str) -> list[str]:
     if not isinstance(pattern, str):
         return []
     if not pattern:
-        return [f"{where}: 'pattern' is empty; it would match every line"]
+        return [
+            f"{where}: 'pattern' is empty; it would match every line; "
+            "write the text (or regular expression) the rule should find"
+        ]
     try:
         compiled = compile_pattern(pattern, bool(raw.get("ignore_case", False)))
     except regex.error as exc:
@@ -214,6 +237,50 @@ def _check_pattern(raw: dict[str, Any], where: str) -> list[str]:
             f"{where}: pattern {pattern!r} matches empty text, so it would match every line; "
             "make it require at least one character"
         ]
+    return []
+
+
+# A group holding a + or * that is itself repeated: (a+)+, (\w+\s?)*, (?:x*y)+ ...
+_TOKEN = r"(?:\\.|\[(?:\\.|[^\]\\])*\]|[^()\\\[])"
+_NESTED = regex.compile(rf"\({_TOKEN}*[+*]{_TOKEN}*\)(?:[+*]|\{{\d*,\d*\}})")
+PROBE_TIMEOUT = 0.05
+
+
+def _probes(rule: Rule) -> list[str]:
+    """Adversarial texts: each character of the examples repeated, then a character that fails."""
+    chars = dict.fromkeys("".join(rule.examples_match) + "a ")
+    return [ch * 64 + "\x00" for ch in list(chars)[:12]]
+
+
+_ADVICE = (
+    "it runs under a per-document time limit and is skipped where it runs past it; "
+    "rewrite it without nested repetition (e.g. (a+)+ -> a+)"
+)
+
+
+def nesting_notes(rule: Rule, where: str) -> list[str]:
+    """A lint for ``rules check``: a repeated group holding a repetition, e.g. (a+)+.
+
+    Only a note: the ``regex`` module runs most such patterns fast, so what a run reports is the
+    measured slowness of :func:`backtracking_warnings`, not this shape.
+    """
+    nested = _NESTED.search(rule.pattern)
+    if not nested:
+        return []
+    return [
+        f"{where}: pattern repeats a repeated group {nested.group()!r}, which can backtrack "
+        f"catastrophically in some engines; {_ADVICE}"
+    ]
+
+
+def backtracking_warnings(rule: Rule, where: str) -> list[str]:
+    """Warnings for a pattern measured slow on adversarial texts built from its examples (the run
+    still goes on: each call has a time limit, and a rule past it is skipped for that document)."""
+    for probe in _probes(rule):
+        try:
+            rule.compiled.search(probe, timeout=PROBE_TIMEOUT)
+        except TimeoutError:
+            return [f"{where}: pattern takes over {PROBE_TIMEOUT:g} s on {probe[:8] + '…'!r}; {_ADVICE}"]
     return []
 
 
@@ -227,8 +294,10 @@ def _validate_rule(raw: Any, where: str) -> list[str]:
     problems += [f"{where}: missing required key {key!r}" for key in _REQUIRED if key not in raw]
     for key, typ in _RULE_KEYS.items():
         if key in raw and not isinstance(raw[key], typ):
-            want = typ.__name__ if isinstance(typ, type) else typ
-            problems.append(f"{where}: {key!r} must be a {want}, not {type(raw[key]).__name__}")
+            want = _TOML_TYPES.get(typ, str(typ))
+            problems.append(
+                f"{where}: {key!r} must be {want}, not {_toml_type(raw[key])}; write it as {want}"
+            )
     if isinstance(raw.get("examples"), dict):
         problems += _check_examples(raw["examples"], where)[0]
     if problems:
@@ -296,6 +365,8 @@ class ParsedFile:
     rules: list[Rule] = field(default_factory=list)
     disable: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def parse_rule_text(text: str, source: str) -> ParsedFile:
@@ -319,9 +390,13 @@ def parse_rule_text(text: str, source: str) -> ParsedFile:
         parsed.problems.append(f"{source}: rules are written as [[rule]] tables")
         raws = []
     seen: dict[str, int] = {}
+    counts: dict[str, int] = {}
     for index, raw in enumerate(raws):
         rule_id = raw.get("id") if isinstance(raw, dict) else None
-        line = _line_of(text, rule_id if isinstance(rule_id, str) else None, index)
+        named = rule_id if isinstance(rule_id, str) else None
+        line = _line_of(text, named, index, counts.get(named or "", 0))
+        if named:
+            counts[named] = counts.get(named, 0) + 1
         label = f"rule {rule_id!r}" if isinstance(rule_id, str) else f"rule #{index + 1}"
         where = f"{source}:{line}: {label}" if line else f"{source}: {label}"
         problems = _validate_rule(raw, where)
@@ -335,6 +410,8 @@ def parse_rule_text(text: str, source: str) -> ParsedFile:
         parsed.problems.extend(problems)
         if not problems:
             parsed.rules.append(_build_rule(raw, source, line))
+            parsed.warnings.extend(backtracking_warnings(parsed.rules[-1], where))
+            parsed.notes.extend(nesting_notes(parsed.rules[-1], where))
     return parsed
 
 
@@ -392,12 +469,14 @@ def load_rules(
     ]
     if problems:
         raise RuleFileError(problems)
+    warnings = tuple(msg for layer in layers for parsed in layer for msg in parsed.warnings)
     all_rules = tuple(merged.values())
     enabled = tuple(r for r in all_rules if r.id not in off and (r.enabled or r.id in on))
     return RuleSet(
         rules=enabled,
         disabled=frozenset(r.id for r in all_rules) - {r.id for r in enabled},
         all_rules=all_rules,
+        warnings=warnings,
     )
 
 

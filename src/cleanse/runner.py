@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from .report import Summary, document_entry, problem_entry
 log = logging.getLogger(__name__)
 
 OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
+DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB: larger files are skipped with reason "too-large"
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,24 @@ class Job:
     output_encoding: str = "utf-8"
     dry_run: bool = False
     flagged_root: Path | None = None  # --skip-flagged: documents with placeholders go here
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def too_large(path: Path, max_bytes: int) -> str | None:
+    """Why a file is refused for its size (None when it is fine or cannot be stat'ed).
+
+    Checked before reading, so a 2 GB file is refused rather than read into memory.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # read_bytes reports it
+    if size <= max_bytes:
+        return None
+    return (
+        f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit; skipped. "
+        "Split the file, or raise the limit with --max-bytes"
+    )
 
 
 def _has_placeholders(doc: Document) -> bool:
@@ -54,6 +74,9 @@ def _route(job: Job, doc: Document, rel: str, entry: dict[str, Any]) -> Path:
 def _clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
     """Clean one file and write its output; every expected failure becomes a report entry."""
     src = source_path(job.input_root, rel)
+    refused = too_large(src, job.max_bytes)
+    if refused:
+        return problem_entry(rel, "skipped", refused, reason="too-large")
     try:
         data = read_bytes(src)
     except InputError as exc:
@@ -99,6 +122,9 @@ _WORKER: tuple[Cleaner, Job] | None = None
 def _init_worker(cleaner: Cleaner, job: Job) -> None:
     global _WORKER
     _WORKER = (cleaner, job)
+    # Ctrl-C goes to the whole process group: only the parent handles it (stops the pool and
+    # says how far it got); workers printing their own tracebacks would bury that message.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(rel: str) -> dict[str, Any]:

@@ -93,13 +93,18 @@ def check_rules(paths: tuple[Path, ...]) -> None:
       cleanse rules check my-rules.toml
     """
     files = _targets(paths)
-    problems = [p for f in files for p in parse_rule_file(f).problems]
+    parsed = [parse_rule_file(f) for f in files]
+    problems = [p for pf in parsed for p in pf.problems]
+    for warning in (w for pf in parsed for w in pf.warnings):
+        echo_err(f"warning: {warning}")
+    for note in (n for pf in parsed for n in pf.notes):
+        echo_err(f"note: {note}")
     for problem in problems:
         echo_err(problem)
     if problems:
         echo_err(f"{len(problems)} problem(s) in {len(files)} file(s)")
         sys.exit(2)
-    count = sum(len(parse_rule_file(f).rules) for f in files)
+    count = sum(len(pf.rules) for pf in parsed)
     click.echo(f"{count} rules in {len(files)} file(s): OK")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -21,7 +21,7 @@ from ..io import DEFAULT_GLOBS, check_run_paths, discover, remove_stale_temps, w
 from ..report import summary_table, write_report, write_summary
 from ..report_html import write_page
 from ..rules import with_rules
-from ..runner import OUTPUT_ENCODINGS, Job, default_jobs
+from ..runner import DEFAULT_MAX_BYTES, OUTPUT_ENCODINGS, Job, default_jobs
 from ..runner import run as run_files
 from .learn_cmd import learn_folder, learned_line, learned_rules_path, threshold_options
 
@@ -44,6 +44,29 @@ def _check_skip_flagged(input_path: Path, output_path: Path, folder: Path | None
     if folder.resolve() == output_path.resolve():
         raise click.UsageError("--skip-flagged DIR is OUTPUT itself; choose a separate folder")
     check_run_paths(input_path, folder)
+
+
+def _save_report(path: Path, entries: list[dict[str, Any]]) -> bool:
+    """Write the report; a failure (disk full, no such folder) is a message, not a traceback."""
+    try:
+        write_report(path, entries)
+    except OSError as exc:
+        echo_err(f"error: cannot write the report {path}: {exc.strerror or exc}; the outputs are written")
+        return False
+    return True
+
+
+def _interrupted(done: list[dict[str, Any]], total: int, report_path: Path | None, bar: Any) -> NoReturn:
+    """Ctrl-C: say how far the run got, keep the report of what was done, exit 130."""
+    if bar is not None:
+        bar.close()
+    if report_path is not None and done:
+        _save_report(report_path, done)
+    echo_err(
+        f"interrupted: {len(done)} of {total} files done; every output written is complete"
+        + (f"; report of the done files: {report_path}" if report_path is not None and done else "")
+    )
+    sys.exit(130)
 
 
 @click.command()
@@ -97,6 +120,13 @@ def _check_skip_flagged(input_path: Path, output_path: Path, folder: Path | None
     help="Write documents with placeholder flags to DIR instead of OUTPUT (the report says so).",
 )
 @click.option("--dry-run", is_flag=True, help="Write nothing but the report.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Skip (reason too-large) any file bigger than this many bytes.",
+)
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links under INPUT.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @click.option(
@@ -126,6 +156,7 @@ def run(
     output_encoding: str,
     skip_flagged: Path | None,
     dry_run: bool,
+    max_bytes: int,
     follow_symlinks: bool,
     quiet: bool,
     learn: bool,
@@ -170,7 +201,12 @@ def run(
         )
         if not quiet:
             echo_err(learned_line(learned, str(target)))
-    paths = discover(input_path, globs or DEFAULT_GLOBS, follow_symlinks=follow_symlinks)
+    unreadable: list[str] = []
+    paths = discover(
+        input_path, globs or DEFAULT_GLOBS, follow_symlinks=follow_symlinks, unreadable=unreadable
+    )
+    for message in unreadable:
+        echo_err(f"failed: {message}")
     if not paths:
         echo_err(f"warning: no files matching {' '.join(globs or DEFAULT_GLOBS)} under {input_path}")
     if not dry_run:
@@ -178,22 +214,30 @@ def run(
         if skip_flagged is not None:
             list(remove_stale_temps(skip_flagged))
     job = Job(
-        input_path, output_path, output_encoding=output_encoding, dry_run=dry_run, flagged_root=skip_flagged
+        input_path, output_path, output_encoding=output_encoding, dry_run=dry_run, flagged_root=skip_flagged,
+        max_bytes=max_bytes,
     )
     bar = _progress(len(paths), quiet)
 
+    done: list[dict[str, Any]] = []
+
     def on_result(entry: dict[str, Any]) -> None:
+        done.append(entry)
         if bar is not None:
             bar.update(1)
         if entry["status"] != "ok":
             message = f"{entry['status']}: {entry['error']}"
             (bar.write if bar is not None else echo_err)(message)
 
-    entries, summary = run_files(cleaner, job, paths, jobs=jobs or default_jobs(), on_result=on_result)
+    try:
+        entries, summary = run_files(cleaner, job, paths, jobs=jobs or default_jobs(), on_result=on_result)
+    except KeyboardInterrupt:
+        if not dry_run:  # the workers are stopped by now: their half-written temp files can go
+            list(remove_stale_temps(output_path))
+        _interrupted(done, len(paths), report_path, bar)
     if bar is not None:
         bar.close()
-    if report_path is not None:
-        write_report(report_path, entries)
+    report_failed = report_path is not None and not _save_report(report_path, entries)
     if summary_path is not None:
         write_summary(summary_path, summary)
     if html_path is not None:
@@ -204,5 +248,5 @@ def run(
         if skip_flagged is not None:
             routed = sum(1 for e in entries if e.get("routed") == "skip-flagged")
             echo_err(f"{routed} with placeholders written to {skip_flagged} instead of {output_path}")
-    if summary.failed:
+    if summary.failed or report_failed or unreadable:
         sys.exit(1)

@@ -127,8 +127,10 @@ def document_hits(judged: list[str], extra: list[Hits], matchers: BoilerplateMat
 # -- applying the plan ---------------------------------------------------------------------------
 
 
-def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, str]]]:
-    """The line with every strong span match cut out, and ``(rule, cut text)`` records."""
+MAX_CUT_PASSES = 8
+
+
+def _cut_once(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, str]]]:
     hits = matcher.finditer(line) if matcher and line.strip() else []
     if not hits:
         return line, []
@@ -139,6 +141,21 @@ def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, s
         pos = m.end()
     pieces.append(line[pos:])
     return "".join(pieces), cuts
+
+
+def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, str]]]:
+    """The line with every strong span match cut out, and ``(rule, cut text)`` records.
+
+    Cutting can join two pieces into a new match, so cuts repeat until none is left (bounded):
+    cleaning the output again must find nothing more to cut.
+    """
+    cuts: list[tuple[Rule, str]] = []
+    for _ in range(MAX_CUT_PASSES):
+        line, found = _cut_once(line, matcher)
+        if not found:
+            break
+        cuts += found
+    return line, cuts
 
 
 def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:

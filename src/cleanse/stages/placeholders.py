@@ -11,7 +11,7 @@ the OUTPUT text. Everything this stage knows is in ``rules/placeholders*.toml``:
   less than a false alarm in technical text.
 
 Every placeholder gives exactly one Flag (``kind="placeholder"``), whichever rules match it.
-In ``mark`` mode each placeholder is also wrapped in a template (``⟨X:count⟩``); the wraps are
+In ``mark`` mode each placeholder is also wrapped in a template (``⟨X|count⟩``); the wraps are
 recorded as Changes, and the Flags point at the placeholder text inside the marked output.
 :func:`unmark` undoes the marks, giving the ``flag`` mode output back.
 """
@@ -193,7 +193,7 @@ def check_mark_template(template: str) -> None:
     if "text" not in {field for _, field in _fields(template)}:
         raise OptionError(
             f"mark template {template!r} has no {{text}}; it must keep the placeholder, "
-            'e.g. "⟨{text}:{category}⟩"'
+            'e.g. "⟨{text}|{category}⟩"'
         )
 
 
@@ -347,7 +347,7 @@ def build_placeholders(
     rules: tuple[Rule, ...] | RuleMatcher,
     *,
     mode: str = "flag",
-    template: str = "⟨{text}:{category}⟩",
+    template: str = "⟨{text}|{category}⟩",
     timeout: float = 2.0,
 ) -> Stage:
     """The placeholder stage over the enabled placeholder rules (detectors and exceptions)."""

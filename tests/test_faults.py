@@ -1,0 +1,212 @@
+"""Faults: disk full and permission errors on write, files that vanish, Ctrl-C, and kill -9.
+
+The promises: a failed write names the file, the run exits 1, no partial file is left, and the
+other files are unaffected; Ctrl-C stops promptly and says how far the run got; after a
+``kill -9`` at any moment, every file under OUTPUT is complete and equal to the uninterrupted
+output (temporary ``.cleanse-tmp-*`` files may remain and the next run removes them).
+
+``CLEANSE_KILLS`` sets how many kills the kill -9 test makes (default 3; 30 under ``-m slow``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cleanse import io as cleanse_io
+from cleanse.cli import main
+from cleanse.io import TMP_PREFIX
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "fixtures" / "sample" / "speech-with-ads.txt"
+
+
+def make_inputs(src: Path, count: int) -> None:
+    """``count`` dirty documents in two folders (each a little different)."""
+    data = SAMPLE.read_bytes()
+    for i in range(count):
+        path = src / f"d{i % 2}" / f"{i:05d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data + f"\n第{i}页\n".encode())
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (relative path -> bytes), temporary files included."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _fail_on(target: str, exc: OSError, real: object) -> object:
+    """A stand-in for os.replace/fsync that fails for one output file only."""
+
+    def fake(*args: object) -> object:
+        if any(target in str(a) for a in args if isinstance(a, str | Path)):
+            raise exc
+        return real(*args)  # type: ignore[operator]
+
+    return fake
+
+
+@pytest.mark.parametrize(
+    ("where", "error", "words"),
+    [
+        ("replace", OSError(errno.ENOSPC, "No space left on device"), "No space left on device"),
+        ("replace", PermissionError(errno.EACCES, "Permission denied"), "Permission denied"),
+        ("mkstemp", OSError(errno.EROFS, "Read-only file system"), "Read-only file system"),
+    ],
+    ids=["disk-full", "permission", "read-only"],
+)
+def test_write_failure_names_file_leaves_nothing_and_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, error: OSError, words: str
+) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    make_inputs(src, 6)
+    victim = "d1/00003.txt"
+    if where == "replace":
+        monkeypatch.setattr(cleanse_io.os, "replace", _fail_on("00003.txt", error, os.replace))
+    else:
+        real = cleanse_io.tempfile.mkstemp
+
+        def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
+            if str(kwargs.get("dir", "")).endswith("d1"):
+                raise error
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(cleanse_io.tempfile, "mkstemp", mkstemp)
+    result = CliRunner().invoke(main, ["run", str(src), str(out), "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert str(out / victim) in result.output and words in result.output
+    files = snapshot(out)
+    assert victim not in files, "no partial output file"
+    assert not [f for f in files if TMP_PREFIX in f], "no temporary file left behind"
+    expected_ok = 3 if where == "replace" else 0  # read-only: every file of d1 fails
+    assert sum(f.startswith("d0/") for f in files) == 3
+    assert sum(f.startswith("d1/") for f in files) == (2 if expected_ok else 0)
+
+
+def test_report_that_cannot_be_written_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    make_inputs(src, 2)
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    report = tmp_path / "blocker" / "report.jsonl"
+    result = CliRunner().invoke(main, ["run", str(src), str(out), "--report", str(report), "-j", "1"])
+    assert result.exit_code == 1
+    assert f"cannot write the report {report}" in result.output and "Traceback" not in result.output
+    assert len(snapshot(out)) == 2
+
+
+def test_a_file_that_vanishes_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
+    from cleanse import Cleaner
+    from cleanse.io import discover
+    from cleanse.runner import Job, run
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    make_inputs(src, 4)
+    paths = discover(src)
+    (src / paths[1]).unlink()
+    entries, summary = run(Cleaner(), Job(src, out), paths, jobs=1)
+    assert summary.failed == 1 and entries[1]["status"] == "failed"
+    assert "vanished" in entries[1]["error"] and paths[1] in entries[1]["error"]
+    assert sorted(snapshot(out)) == sorted(p for p in paths if p != paths[1])
+
+
+def cleanse_cmd(src: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "cleanse", "run", str(src), str(out), "-q", *extra]
+
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+def test_ctrl_c_stops_promptly_and_says_how_far_it_got(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    make_inputs(src, 1200)
+    report = tmp_path / "report.jsonl"
+    proc = subprocess.Popen(
+        cleanse_cmd(src, out, "-j", "2", "--report", str(report)),
+        env=ENV,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    _wait_for_outputs(out, 200, proc)  # results reach the parent a chunk (<= 64 files) at a time
+    time.sleep(0.3)  # and the parent takes a moment to count them
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
+    sent = time.monotonic()
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - sent < 5, "Ctrl-C must stop the run promptly"
+    assert proc.returncode == 130, err
+    assert "interrupted:" in err and "of 1200 files done" in err
+    assert "Traceback" not in err
+    done = int(err.split("interrupted: ")[1].split(" of")[0])
+    assert 0 < done < 1200
+    assert len(report.read_text(encoding="utf-8").splitlines()) == done
+    assert not [f for f in snapshot(out) if TMP_PREFIX in f]
+
+
+def _wait_for_outputs(out: Path, count: int, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.is_dir() and sum(1 for _ in out.rglob("*.txt")) >= count:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the run never started writing (or ended too soon)")
+
+
+def kills_requested(config: pytest.Config) -> int:
+    if "CLEANSE_KILLS" in os.environ:
+        return int(os.environ["CLEANSE_KILLS"])
+    return 30 if "slow" in (config.getoption("markexpr") or "").replace("not slow", "") else 3
+
+
+def _wait_group_gone(pgid: int, limit: float = 30.0) -> None:
+    """Orphaned pool workers (same process group) exit once they find the parent's pipe broken.
+
+    Waiting on the group, not on a list of children, also covers workers forked just as the
+    parent was killed; after ``limit`` seconds any left are killed, so the next run starts clean.
+    """
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def test_kill_9_never_leaves_a_partial_or_wrong_file(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    src, ref_out, out = tmp_path / "in", tmp_path / "ref", tmp_path / "out"
+    make_inputs(src, 400)
+    subprocess.run(cleanse_cmd(src, ref_out, "-j", "2"), env=ENV, check=True, timeout=300)
+    reference = snapshot(ref_out)
+    assert len(reference) == 400
+    rng = random.Random(int(os.environ.get("CLEANSE_KILL_SEED", "10")))
+    kills = kills_requested(request.config)
+    for n in range(kills):
+        proc = subprocess.Popen(
+            cleanse_cmd(src, out, "-j", "2"), env=ENV, start_new_session=True, stderr=subprocess.DEVNULL
+        )
+        time.sleep(rng.uniform(0.3, 1.5))  # startup is ~0.4 s: kills land in every phase
+        if n % 2:  # the whole process group, as a job killer does
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # only the parent, as the OOM killer may: orphaned workers must not do harm
+            proc.kill()
+        proc.wait(timeout=30)
+        _wait_group_gone(proc.pid)
+        for rel, data in snapshot(out).items():
+            if Path(rel).name.startswith(TMP_PREFIX):
+                continue
+            assert data == reference[rel], f"{rel} is partial or differs from the uninterrupted run"
+    subprocess.run(cleanse_cmd(src, out, "-j", "2"), env=ENV, check=True, timeout=300)
+    assert snapshot(out) == reference, "a finished re-run equals the uninterrupted run, no temp files"

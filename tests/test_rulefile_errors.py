@@ -1,0 +1,127 @@
+"""Hostile and mistaken rule files: every mistake gets a message with file, line or rule id, and
+what to do — through ``cleanse rules check`` (exit 2) and ``cleanse run --rules`` (exit 2,
+nothing written). Rule files are data: nothing in them is executed or imported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cleanse.cli import main
+
+GOOD = """
+[[rule]]
+id = "{id}"
+stage = "boilerplate"
+why = "Test rule."
+pattern = '{pattern}'
+examples.match = ["foo"]
+examples.keep = ["bar"]
+"""
+
+
+def rule(pattern: str = "foo", rule_id: str = "my.rule", **extra: str) -> str:
+    """One rule table, with extra ``key = value`` lines (values are TOML literals)."""
+    text = GOOD.format(id=rule_id, pattern=pattern)
+    return text + "".join(f"{k} = {v}\n" for k, v in extra.items())
+
+
+# (name, file text, what the message must contain: [where, what, what to do])
+CASES = [
+    ("toml-syntax", '[[rule]]\nid = "a\n', ["line 2", "not valid TOML", "fix the syntax"]),
+    ("toml-duplicate-key", rule() + 'id = "again"\n', ["not valid TOML", "fix the syntax"]),
+    ("unknown-key", rule().replace("pattern", "patern"), ["my.rule", "'patern'", "did you mean 'pattern'"]),
+    ("unknown-top-key", "rules = []\n" + rule(), ["unknown top-level key 'rules'", "did you mean 'rule'"]),
+    ("wrong-type", rule().replace("pattern = 'foo'", "pattern = 5"), ["my.rule", "must be a string"]),
+    ("wrong-type-bool", rule(long_lines='"yes"'), ["my.rule", "'long_lines'", "true or false"]),
+    ("bad-choice", rule(zone='"middle"'), ["my.rule", "'middle'", "head, tail, edges, anywhere"]),
+    (
+        "duplicate-id",
+        rule() + rule(pattern="baz"),
+        [":11:", "'my.rule' (first defined at line 3)", "own id"],
+    ),
+    ("bad-regex", rule(pattern="foo("), ["my.rule", "does not compile", "fix the regular expression"]),
+    ("empty-pattern", rule(pattern=""), ["my.rule", "is empty", "write the text"]),
+    ("matches-empty", rule(pattern="x*"), ["my.rule", "matches empty text", "at least one character"]),
+    ("missing-why", rule().replace('why = "Test rule."\n', ""), ["my.rule", "missing required key 'why'"]),
+    ("empty-why", rule().replace('"Test rule."', '"  "'), ["my.rule", "'why' is empty"]),
+    ("no-examples", rule().replace('examples.keep = ["bar"]\n', ""), ["my.rule", "examples.keep"]),
+    ("empty-examples", rule().replace('["bar"]', "[]"), ["my.rule", "add at least one"]),
+    ("replace-no-template", rule(action='"replace"'), ["my.rule", "needs a 'replace' template"]),
+    ("rule-not-table", "rule = 3\n", ["[[rule]] tables"]),
+    ("disable-not-list", 'disable = "x"\n' + rule(), ["'disable' must be a list"]),
+    ("not-utf8", "\udcff", ["cannot read rule file"]),
+]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "mine.toml"
+    path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
+    return path
+
+
+@pytest.mark.parametrize(("name", "text", "needles"), CASES, ids=[c[0] for c in CASES])
+def test_rules_check_names_file_place_and_fix(
+    tmp_path: Path, name: str, text: str, needles: list[str]
+) -> None:
+    path = write(tmp_path, text)
+    result = CliRunner().invoke(main, ["rules", "check", str(path)])
+    assert result.exit_code == 2, result.output
+    assert str(path) in result.output
+    for needle in needles:
+        assert needle in result.output, f"{name}: {needle!r} not in {result.output!r}"
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("name", "text", "needles"), CASES, ids=[c[0] for c in CASES])
+def test_run_with_bad_rules_writes_nothing(tmp_path: Path, name: str, text: str, needles: list[str]) -> None:
+    path = write(tmp_path, text)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text("正文。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(src), str(out), "--rules", str(path), "-j", "1"])
+    assert result.exit_code == 2, result.output
+    assert str(path) in result.output and needles[-1] in result.output
+    assert not out.exists() or not any(out.rglob("*"))
+
+
+def test_catastrophic_pattern_is_warned_about_with_rule_and_advice(tmp_path: Path) -> None:
+    path = write(tmp_path, rule(pattern="(a+)+$", rule_id="my.slow"))
+    result = CliRunner().invoke(main, ["rules", "check", str(path)])
+    assert result.exit_code == 0
+    assert f"{path}:3: rule 'my.slow'" in result.output
+    assert "backtrack catastrophically" in result.output and "(a+)+ -> a+" in result.output
+
+
+def test_alternation_blowup_is_found_by_probing(tmp_path: Path) -> None:
+    text = rule(pattern="^(a|aa)+$", rule_id="my.alt").replace('["foo"]', '["aaa"]')
+    result = CliRunner().invoke(main, ["rules", "check", str(write(tmp_path, text))])
+    assert result.exit_code == 0
+    assert "rule 'my.alt': pattern takes over" in result.output
+
+
+def test_ordinary_patterns_get_no_backtracking_warning(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["rules", "check"])
+    assert result.exit_code == 0
+    assert "warning" not in result.output
+
+
+def test_rule_files_are_data_never_executed(tmp_path: Path) -> None:
+    sentinel = tmp_path / "sentinel"
+    sentinel.write_text("x")
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    code = f"__import__('os').remove({str(sentinel)!r})"
+    (folder / "evil.py").write_text(code + "\n")
+    (folder / "__init__.py").write_text(code + "\n")
+    hostile = rule(pattern=r"\g<0>", rule_id="my.code").replace('"Test rule."', repr(code).replace("'", '"'))
+    (folder / "evil.toml").write_text(hostile + f"replace = {code!r}\n".replace("'", '"', 1))
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text("foo\n", encoding="utf-8")
+    CliRunner().invoke(main, ["rules", "check", str(folder)])
+    CliRunner().invoke(main, ["run", str(src), str(out), "--rules", str(folder), "-j", "1"])
+    assert sentinel.exists(), "something in a rule folder was executed"
