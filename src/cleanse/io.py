@@ -7,8 +7,8 @@ and renamed into place, so a crash or kill never leaves a partial file under OUT
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -51,16 +51,19 @@ def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlink
     if root.is_file():
         return [root.name]
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_symlinks):
+    top = os.fspath(root)
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=follow_symlinks):
         dirnames[:] = sorted(
             d for d in dirnames if follow_symlinks or not os.path.islink(os.path.join(dirpath, d))
         )
+        prefix = os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"  # once per folder
+        prefix = "" if prefix == "./" else prefix
         for name in filenames:
-            full = os.path.join(dirpath, name)
-            if not follow_symlinks and os.path.islink(full):
+            if name.startswith(TMP_PREFIX) or not _matches(name, globs):
                 continue
-            if _matches(name, globs) and not name.startswith(TMP_PREFIX):
-                found.append(Path(os.path.relpath(full, root)).as_posix())
+            if not follow_symlinks and os.path.islink(os.path.join(dirpath, name)):
+                continue
+            found.append(prefix + name)
     return sorted(found)
 
 
@@ -71,18 +74,17 @@ def source_path(root: Path, rel: str) -> Path:
 
 def safe_output_path(output_root: Path, rel: str) -> Path:
     """``output_root / rel``, refusing any path that would land outside ``output_root``."""
-    candidate = Path(rel)
-    if candidate.is_absolute() or ".." in candidate.parts:
+    parts = rel.replace("\\", "/").split("/")
+    if rel.startswith("/") or ".." in parts or Path(rel).is_absolute():
         raise InputError(f"{rel}: path leaves the output folder; refusing to write it")
-    return output_root / candidate
+    return output_root / rel
 
 
 def read_bytes(path: Path) -> bytes:
     """A file's bytes; InputError with a clear message for the usual failures."""
     try:
-        if path.is_dir():
-            raise InputError(f"{path}: is a folder, not a file")
-        return path.read_bytes()
+        with open(path, "rb") as fh:  # no stat first: one syscall fewer per file
+            return fh.read()
     except FileNotFoundError:
         raise InputError(f"{path}: vanished before it could be read") from None
     except PermissionError:
@@ -93,15 +95,35 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+_TMP_COUNTER = itertools.count()
+
+
+def _open_new(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``; creates missing folders on first need only."""
+    tmp = str(path.parent / f"{TMP_PREFIX}{os.getpid()}-{next(_TMP_COUNTER)}-{path.name}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    try:
+        return os.open(tmp, flags, 0o644), tmp
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(tmp, flags, 0o644), tmp
+
+
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    The rename makes the write atomic: a crash or ``kill -9`` leaves either the old file or
+    the new one, never a part. ``durable`` also fsyncs before the rename, which protects
+    against power loss but costs ~0.2 ms a file on disk; ``cleanse run`` skips it for the
+    outputs (``--resume`` rewrites anything not recorded as done) and keeps it for reports.
+    """
+    fd, tmp = _open_new(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with _suppress_oserror():

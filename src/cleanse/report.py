@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +33,21 @@ def document_entry(path: str, doc: Document) -> dict[str, Any]:
         "replacements": meta.get("replacements", 0),
         "bytes_in": meta.get("bytes_in"),
         "chars_out": len(doc.text),
-        "removed": [asdict(r) for r in doc.removals],
-        "changes": [asdict(c) for c in doc.changes],
+        "removed": [_record_dict(r) for r in doc.removals],
+        "changes": [_record_dict(c) for c in doc.changes],
         "flags": [_flag_dict(f) for f in doc.flags],
         "warnings": list(meta.get("warnings", ())),
         "error": None,
     }
 
 
+def _record_dict(record: Any) -> dict[str, Any]:
+    """A flat slotted record as a dict; ``dataclasses.asdict`` deep-copies and is ~10x slower."""
+    return {name: getattr(record, name) for name in record.__slots__}
+
+
 def _flag_dict(flag: Any) -> dict[str, Any]:
-    d = asdict(flag)
+    d = _record_dict(flag)
     if d.get("category") is None:
         d.pop("category", None)
     return d

@@ -8,7 +8,6 @@ back in input order (sorted paths), so outputs and report are identical for any 
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CleanseError, DecodeError, InputError
-from .io import read_bytes, safe_output_path, source_path, write_atomic
+from .io import read_bytes, safe_output_path, write_atomic
 from .pipeline import Cleaner
 from .report import Summary, document_entry, problem_entry
 
@@ -34,11 +33,17 @@ class Job:
     output_root: Path
     output_encoding: str = "utf-8"
     dry_run: bool = False
+    durable: bool = False
+    single_file: bool | None = None  # INPUT is one file; looked up once here, not per file
+
+    def __post_init__(self) -> None:
+        if self.single_file is None:
+            object.__setattr__(self, "single_file", self.input_root.is_file())
 
 
 def _clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
     """Clean one file and write its output; every expected failure becomes a report entry."""
-    src = source_path(job.input_root, rel)
+    src = job.input_root if job.single_file else job.input_root / rel
     try:
         data = read_bytes(src)
     except InputError as exc:
@@ -54,7 +59,8 @@ def _clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
     if job.dry_run:
         return entry
     try:
-        write_atomic(safe_output_path(job.output_root, rel), doc.text.encode(job.output_encoding))
+        data_out = doc.text.encode(job.output_encoding)
+        write_atomic(safe_output_path(job.output_root, rel), data_out, durable=job.durable)
     except (OSError, CleanseError) as exc:
         target = job.output_root / rel
         msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -96,6 +102,8 @@ def iter_results(cleaner: Cleaner, job: Job, paths: list[str], jobs: int) -> Ite
         for rel in paths:
             yield clean_file(cleaner, job, rel)
         return
+    import multiprocessing as mp  # only multi-process runs pay for importing it
+
     chunksize = max(1, min(64, len(paths) // (jobs * 8)))
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(cleaner, job)) as pool:
