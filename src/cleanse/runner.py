@@ -1,8 +1,9 @@
-"""Running a Cleaner over a folder: worker processes, ordered results, atomic outputs.
+"""Running a Cleaner over a folder: worker processes, ordered results, atomic outputs, resume.
 
 Each worker builds its Cleaner once (it arrives pickled: rules and options only) and cleans
-whole files, writing its own outputs; the parent only collects report entries. Results come
-back in input order (sorted paths), so outputs and report are identical for any ``-j``.
+whole files, writing its own outputs; the parent only collects report entries and appends
+them to the resume manifest. Results come back in input order (sorted paths), so outputs and
+report are identical for any ``-j`` and for every engine (see ``engine_ray.py``).
 """
 
 from __future__ import annotations
@@ -10,19 +11,23 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import CleanseError, DecodeError, InputError
 from .io import read_bytes, safe_output_path, write_atomic
-from .pipeline import Cleaner
 from .report import Summary, document_entry, problem_entry
+
+if TYPE_CHECKING:
+    from .pipeline import Cleaner
+    from .resume import Manifest
 
 log = logging.getLogger(__name__)
 
 OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
+FORMATS = ("text", "jsonl", "parquet")
 
 
 @dataclass(frozen=True)
@@ -33,34 +38,46 @@ class Job:
     output_root: Path
     output_encoding: str = "utf-8"
     dry_run: bool = False
-    durable: bool = False
+    durable: bool = False  # fsync every output (power-loss safety; ~0.2 ms a file on disk)
     single_file: bool | None = None  # INPUT is one file; looked up once here, not per file
+    format: str = "text"  # text | jsonl | parquet
+    text_field: str = "text"
+    meta_field: str | None = None
+    track: bool = False  # hash every input for the resume manifest
 
     def __post_init__(self) -> None:
         if self.single_file is None:
             object.__setattr__(self, "single_file", self.input_root.is_file())
 
+    def source(self, rel: str) -> Path:
+        """The input file of a relative path."""
+        return self.input_root if self.single_file else self.input_root / rel
 
-def _clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
-    """Clean one file and write its output; every expected failure becomes a report entry."""
-    src = job.input_root if job.single_file else job.input_root / rel
-    try:
-        data = read_bytes(src)
-    except InputError as exc:
-        return problem_entry(rel, "failed", str(exc), reason="unreadable")
+    def settings(self) -> dict[str, Any]:
+        """What, besides rules and Options, decides the outputs (for the resume config hash)."""
+        return {
+            "output_encoding": self.output_encoding,
+            "format": self.format,
+            "text_field": self.text_field,
+            "meta_field": self.meta_field,
+        }
+
+
+def clean_data(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, Any]:
+    """Clean one text file's bytes and write its output; expected failures become entries."""
     try:
         doc = cleaner.clean_bytes(data, source=rel)
     except DecodeError as exc:
         status = "skipped" if exc.reason == "binary" else "failed"
-        return problem_entry(rel, status, f"{src}: {exc}", reason=exc.reason, bytes_in=len(data))
+        return problem_entry(rel, status, f"{job.source(rel)}: {exc}", reason=exc.reason, bytes_in=len(data))
     entry = document_entry(rel, doc)
     if not data:
         entry["warnings"].append("empty file")
     if job.dry_run:
         return entry
     try:
-        data_out = doc.text.encode(job.output_encoding)
-        write_atomic(safe_output_path(job.output_root, rel), data_out, durable=job.durable)
+        out = doc.text.encode(job.output_encoding)
+        write_atomic(safe_output_path(job.output_root, rel), out, durable=job.durable)
     except (OSError, CleanseError) as exc:
         target = job.output_root / rel
         msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -70,17 +87,47 @@ def _clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
     return entry
 
 
-def clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
-    """:func:`_clean_file`, with any unexpected exception turned into a failed entry."""
+def _guarded(rel: str, fn: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """``fn()``, with any unexpected exception turned into one failed entry."""
     try:
-        return _clean_file(cleaner, job, rel)
+        return fn()
     except CleanseError as exc:
-        return problem_entry(rel, "failed", f"{rel}: {exc}", reason="error")
+        return [problem_entry(rel, "failed", f"{rel}: {exc}", reason="error")]
     except Exception as exc:  # a bug must not stop a run over millions of files
         log.exception("internal error on %s", rel)
-        return problem_entry(
-            rel, "failed", f"{rel}: internal error: {exc!r}; please report it", reason="internal"
-        )
+        return [
+            problem_entry(
+                rel, "failed", f"{rel}: internal error: {exc!r}; please report it", reason="internal"
+            )
+        ]
+
+
+def clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
+    """Read, clean and write one text file; its report entry (never raises)."""
+    return process(cleaner, job, rel)[1][0]
+
+
+# What one input gives back: its relative path, its report entries (one per document: one for
+# a text file, one per record for JSONL) and its content hash (None when not tracked).
+Result = tuple[str, list[dict[str, Any]], str | None]
+
+
+def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
+    """Clean one input of the Job's format; the unit of work of every engine."""
+    try:
+        data = read_bytes(job.source(rel))
+    except InputError as exc:
+        return rel, [problem_entry(rel, "failed", str(exc), reason="unreadable")], None
+    digest = None
+    if job.track:
+        from .resume import digest as content_digest
+
+        digest = content_digest(data)
+    if job.format == "text":
+        return rel, _guarded(rel, lambda: [clean_data(cleaner, job, rel, data)]), digest
+    from .jsonl import clean_record_file
+
+    return rel, _guarded(rel, lambda: clean_record_file(cleaner, job, rel, data)), digest
 
 
 _WORKER: tuple[Cleaner, Job] | None = None
@@ -91,16 +138,16 @@ def _init_worker(cleaner: Cleaner, job: Job) -> None:
     _WORKER = (cleaner, job)
 
 
-def _work(rel: str) -> dict[str, Any]:
+def _work(rel: str) -> Result:
     assert _WORKER is not None
-    return clean_file(_WORKER[0], _WORKER[1], rel)
+    return process(_WORKER[0], _WORKER[1], rel)
 
 
-def iter_results(cleaner: Cleaner, job: Job, paths: list[str], jobs: int) -> Iterator[dict[str, Any]]:
-    """Report entries in the order of ``paths``, cleaned by ``jobs`` processes."""
+def iter_results(cleaner: Cleaner, job: Job, paths: list[str], jobs: int) -> Iterator[Result]:
+    """Results in the order of ``paths``, cleaned by ``jobs`` processes."""
     if jobs <= 1 or len(paths) <= 1:
         for rel in paths:
-            yield clean_file(cleaner, job, rel)
+            yield process(cleaner, job, rel)
         return
     import multiprocessing as mp  # only multi-process runs pay for importing it
 
@@ -118,6 +165,31 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+Engine = Callable[["Cleaner", Job, list[str], int], Iterable[Result]]
+
+
+def _with_manifest(
+    cleaner: Cleaner, job: Job, paths: list[str], jobs: int, manifest: Manifest | None, engine: Engine
+) -> Iterator[Result]:
+    """Stored results of unchanged inputs merged in path order with fresh ones, which are recorded."""
+    stored: dict[str, list[dict[str, Any]]] = {}
+    if manifest is not None:
+        for rel in paths:
+            entries = manifest.lookup(job, rel)
+            if entries is not None:
+                stored[rel] = entries
+    pending = [rel for rel in paths if rel not in stored]
+    fresh = iter(engine(cleaner, job, pending, jobs))
+    for rel in paths:
+        if rel in stored:
+            yield rel, stored[rel], None
+            continue
+        result = next(fresh)
+        if manifest is not None and result[2] is not None:
+            manifest.record(job, result)
+        yield result
+
+
 def run(
     cleaner: Cleaner,
     job: Job,
@@ -125,15 +197,22 @@ def run(
     *,
     jobs: int = 1,
     on_result: Callable[[dict[str, Any]], None] | None = None,
+    manifest: Manifest | None = None,
+    engine: Engine = iter_results,
 ) -> tuple[list[dict[str, Any]], Summary]:
-    """Clean every path; returns the report entries (sorted by path) and the summary."""
+    """Clean every path; returns the report entries (sorted by path) and the summary.
+
+    With a ``manifest`` (see ``resume.py``) inputs recorded as done with the same rules and
+    options are not cleaned again; their stored entries still go into the report.
+    """
     start = time.perf_counter()
     summary = Summary()
     entries: list[dict[str, Any]] = []
-    for entry in iter_results(cleaner, job, paths, jobs):
-        entries.append(entry)
-        summary.add(entry)
-        if on_result:
-            on_result(entry)
+    for _, found, _ in _with_manifest(cleaner, job, paths, jobs, manifest, engine):
+        for entry in found:
+            entries.append(entry)
+            summary.add(entry)
+            if on_result:
+                on_result(entry)
     summary.seconds = time.perf_counter() - start
     return entries, summary

@@ -31,6 +31,34 @@ def _progress(total: int, quiet: bool) -> Any:
     return tqdm(total=total, unit="file", file=sys.stderr)
 
 
+# -- scale options (issue 9): resume; kept in one block so other options merge cleanly ------
+
+
+def scale_options(fn: Any) -> Any:
+    """--resume (and, below, the other scale/integration options)."""
+    decorators = [
+        click.option(
+            "--resume",
+            is_flag=True,
+            help="Skip inputs already cleaned into OUTPUT with the same rules and options "
+            "(recorded in OUTPUT/.cleanse-manifest.jsonl); the report still lists every input.",
+        ),
+    ]
+    for deco in reversed(decorators):
+        fn = deco(fn)
+    return fn
+
+
+def open_manifest(cleaner: Any, job: Job, resume: bool) -> Any:
+    """The resume manifest of OUTPUT (None for a dry run, which writes nothing)."""
+    if job.dry_run:
+        return None
+    from ..resume import Manifest, config_hash
+
+    config = config_hash(cleaner.ruleset, cleaner.options, job.settings())
+    return Manifest.open(job.output_root, config, resume=resume)
+
+
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.argument("output_path", metavar="OUTPUT", type=click.Path(path_type=Path))
@@ -62,6 +90,7 @@ def _progress(total: int, quiet: bool) -> Any:
 @click.option("--dry-run", is_flag=True, help="Write nothing but the report.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links under INPUT.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+@scale_options
 @handle_errors
 def run(
     input_path: Path,
@@ -81,6 +110,7 @@ def run(
     dry_run: bool,
     follow_symlinks: bool,
     quiet: bool,
+    resume: bool,
 ) -> None:
     """Clean every matching file under INPUT into OUTPUT (same relative paths, UTF-8).
 
@@ -102,7 +132,8 @@ def run(
         echo_err(f"warning: no files matching {' '.join(globs or DEFAULT_GLOBS)} under {input_path}")
     if not dry_run:
         list(remove_stale_temps(output_path))
-    job = Job(input_path, output_path, output_encoding=output_encoding, dry_run=dry_run)
+    job = Job(input_path, output_path, output_encoding=output_encoding, dry_run=dry_run, track=not dry_run)
+    manifest = open_manifest(cleaner, job, resume)
     bar = _progress(len(paths), quiet)
 
     def on_result(entry: dict[str, Any]) -> None:
@@ -112,7 +143,13 @@ def run(
             message = f"{entry['status']}: {entry['error']}"
             (bar.write if bar is not None else echo_err)(message)
 
-    entries, summary = run_files(cleaner, job, paths, jobs=jobs or default_jobs(), on_result=on_result)
+    try:
+        entries, summary = run_files(
+            cleaner, job, paths, jobs=jobs or default_jobs(), on_result=on_result, manifest=manifest
+        )
+    finally:
+        if manifest is not None:
+            manifest.close()
     if bar is not None:
         bar.close()
     if report_path is not None:

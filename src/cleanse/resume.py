@@ -1,0 +1,162 @@
+"""Resumable runs: a manifest under OUTPUT recording every input already cleaned.
+
+``OUTPUT/.cleanse-manifest.jsonl`` is append-only JSON Lines. Its first line holds the
+*config hash* (rules, options, output settings and cleanse's version); every other line is one
+finished input: its key (relative path, size, mtime, content hash) and its report entries,
+so a resumed run reports exactly what an uninterrupted run would.
+
+Why this order is safe against ``kill -9`` at any point: an output is renamed into place
+*before* its manifest line is appended, and a line is appended with one ``write`` of a whole
+line. A kill can therefore lose at most the line of a file whose output is already complete
+(that file is simply cleaned again, giving the same bytes) or leave a torn last line, which
+:meth:`Manifest.open` cuts off before appending.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = ".cleanse-manifest.jsonl"
+FORMAT = 1
+_RULE_FIELDS_IGNORED = frozenset({"source", "line"})  # where a rule was read has no effect
+
+
+def digest(data: bytes) -> str:
+    """The content hash stored in the manifest (BLAKE2b, 128 bits: fast and plenty)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def config_hash(ruleset: Any, options: Any, settings: Mapping[str, Any]) -> str:
+    """One hash of everything that decides an output: rules, Options, output settings, version.
+
+    Changing any rule re-cleans everything (the simple, honest version: no per-rule analysis).
+    """
+    rules = [
+        [(f.name, getattr(r, f.name)) for f in dataclasses.fields(r) if f.name not in _RULE_FIELDS_IGNORED]
+        for r in ruleset.rules
+    ]
+    blob = repr((FORMAT, __version__, rules, repr(options), sorted(settings.items())))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Done:
+    """A manifest record: what the input looked like when it was cleaned, and its report entry."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    entries: list[dict[str, Any]]
+
+
+def _read_records(path: Path, config: str) -> dict[str, Done]:
+    """The records of a manifest written with ``config``; empty when it was another config."""
+    done: dict[str, Done] = {}
+    with path.open("rb") as fh:
+        header = _parse(fh.readline())
+        if not header or header.get("config") != config:
+            return {}
+        for raw in fh:
+            rec = _parse(raw)
+            if rec and "entries" in rec:
+                done[rec["path"]] = Done(rec["size"], rec["mtime_ns"], rec["digest"], rec["entries"])
+    return done
+
+
+def _parse(raw: bytes) -> dict[str, Any] | None:
+    if not raw.endswith(b"\n"):
+        return None  # a torn last line from a killed run
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _cut_torn_tail(path: Path) -> None:
+    """Truncate a manifest to its last complete line, so new lines never join a torn one."""
+    with path.open("rb+") as fh:
+        data = fh.read()
+        keep = data.rfind(b"\n") + 1
+        if keep != len(data):
+            fh.truncate(keep)
+
+
+class Manifest:
+    """The manifest of one OUTPUT folder: read what is done, append what gets done."""
+
+    def __init__(self, path: Path, config: str, done: dict[str, Done], fd: int) -> None:
+        self.path, self.config, self.done, self._fd = path, config, done, fd
+
+    @classmethod
+    def open(cls, output_root: Path, config: str, *, resume: bool) -> Manifest:
+        """Open for appending; with ``resume`` keep the records of the same config."""
+        path = output_root / MANIFEST_NAME
+        output_root.mkdir(parents=True, exist_ok=True)
+        done: dict[str, Done] = {}
+        if resume and path.is_file():
+            done = _read_records(path, config)
+            if not done:
+                log.warning("%s: made with other rules or options; cleaning everything again", path)
+        if done:
+            _cut_torn_tail(path)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        else:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
+            os.write(fd, _line({"cleanse_manifest": FORMAT, "config": config}))
+        return cls(path, config, done, fd)
+
+    def lookup(self, job: Any, rel: str) -> list[dict[str, Any]] | None:
+        """The stored entries of ``rel`` when the input is unchanged (size, mtime, content)
+        and, for a cleaned text file, its output is still there."""
+        rec = self.done.get(rel)
+        if rec is None:
+            return None
+        src = job.source(rel)
+        try:
+            st = src.stat()
+            if st.st_size != rec.size or st.st_mtime_ns != rec.mtime_ns:
+                return None
+            if digest(src.read_bytes()) != rec.digest:
+                return None
+        except OSError:
+            return None
+        wrote = not job.dry_run and any(e["status"] == "ok" for e in rec.entries)
+        if wrote and not (job.output_root / rel).is_file():
+            return None
+        return rec.entries
+
+    def record(self, job: Any, result: tuple[str, list[dict[str, Any]], str | None]) -> None:
+        """Append one finished input (call only after its output is in place).
+
+        Inputs with a failed entry are not recorded, so a resumed run tries them again.
+        """
+        rel, entries, data_digest = result
+        if data_digest is None or any(e["status"] == "failed" for e in entries):
+            return
+        try:
+            st = job.source(rel).stat()
+        except OSError:
+            return  # vanished since: not recorded, cleaned again next time
+        rec = {"path": rel, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "digest": data_digest}
+        os.write(self._fd, _line({**rec, "entries": entries}))
+
+    def close(self) -> None:
+        """Close the file (the records are already written)."""
+        os.close(self._fd)
+
+
+def _line(obj: Mapping[str, Any]) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
