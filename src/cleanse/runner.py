@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import CleanseError, DecodeError, InputError
 from .io import read_bytes, safe_output_path, write_atomic
+from .jsonl import clean_record_file, format_of
 from .report import Summary, document_entry, problem_entry
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
-FORMATS = ("text", "jsonl", "parquet")
+FORMATS = ("auto", "text", "jsonl", "parquet")
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Job:
     dry_run: bool = False
     durable: bool = False  # fsync every output (power-loss safety; ~0.2 ms a file on disk)
     single_file: bool | None = None  # INPUT is one file; looked up once here, not per file
-    format: str = "text"  # text | jsonl | parquet
+    format: str = "auto"  # auto (by file name) | text | jsonl | parquet
     text_field: str = "text"
     meta_field: str | None = None
     track: bool = False  # hash every input for the resume manifest
@@ -123,10 +124,8 @@ def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
         from .resume import digest as content_digest
 
         digest = content_digest(data)
-    if job.format == "text":
+    if format_of(rel, job.format) == "text":
         return rel, _guarded(rel, lambda: [clean_data(cleaner, job, rel, data)]), digest
-    from .jsonl import clean_record_file
-
     return rel, _guarded(rel, lambda: clean_record_file(cleaner, job, rel, data)), digest
 
 
