@@ -16,6 +16,7 @@ from .errors import InputError, OptionError
 
 DEFAULT_GLOBS = ("*.txt", "*.md")
 TMP_PREFIX = ".cleanse-tmp-"
+OWN_PREFIX = ".cleanse-"  # cleanse's own files in OUTPUT (temporaries, the resume manifest)
 
 
 def check_run_paths(input_dir: Path, output_dir: Path) -> None:
@@ -59,7 +60,7 @@ def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlink
         prefix = os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"  # once per folder
         prefix = "" if prefix == "./" else prefix
         for name in filenames:
-            if name.startswith(TMP_PREFIX) or not _matches(name, globs):
+            if name.startswith(OWN_PREFIX) or not _matches(name, globs):
                 continue
             if not follow_symlinks and os.path.islink(os.path.join(dirpath, name)):
                 continue

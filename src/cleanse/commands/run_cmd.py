@@ -107,7 +107,7 @@ def _option_keys(command: click.Command) -> dict[str, click.Option]:
     return keys
 
 
-def _config_value(ctx: click.Context, param: click.Option, value: Any, base: Path) -> Any:
+def _config_value(ctx: click.Context, key: str, param: click.Option, value: Any, base: Path) -> Any:
     """A value from the file, relative paths resolved against the file's folder, type-checked."""
     if isinstance(param.type, click.Path):
         values = value if isinstance(value, list) else [value]
@@ -116,7 +116,8 @@ def _config_value(ctx: click.Context, param: click.Option, value: Any, base: Pat
     try:
         return param.type_cast_value(ctx, value)
     except click.BadParameter as exc:
-        raise click.UsageError(f"{ctx.meta['cleanse.config_path']}: {param.name}: {exc.message}") from None
+        where = ctx.meta["cleanse.config_path"]
+        raise click.UsageError(f"{where}: {key.replace('_', '-')}: {exc.message}") from None
 
 
 def apply_config(ctx: click.Context) -> None:
@@ -142,7 +143,7 @@ def apply_config(ctx: click.Context) -> None:
     for key, value in config.values.items():
         param = keys[key]
         if ctx.get_parameter_source(param.name) in (ParameterSource.DEFAULT, None):
-            ctx.params[param.name] = _config_value(ctx, param, value, config.base)
+            ctx.params[param.name] = _config_value(ctx, key, param, value, config.base)
 
 
 def open_manifest(cleaner: Any, job: Job, resume: bool) -> Any:
@@ -153,6 +154,21 @@ def open_manifest(cleaner: Any, job: Job, resume: bool) -> Any:
 
     config = config_hash(cleaner.ruleset, cleaner.options, job.settings())
     return Manifest.open(job.output_root, config, resume=resume)
+
+
+def finish_stream(entries: list[dict], quiet: bool) -> None:
+    """Problems and the summary line on stderr (stdout carries the records)."""
+    from ..report import Summary
+
+    summary = Summary()
+    for entry in entries:
+        summary.add(entry)
+        if entry["status"] != "ok":
+            echo_err(f"{entry['status']}: {entry['error']}")
+    if not quiet:
+        echo_err(summary.line())
+    if summary.failed:
+        sys.exit(1)
 
 
 def pick_engine(engine: str, ray_address: str | None, verbose: bool) -> Any:
@@ -282,6 +298,7 @@ def run(
         stream_entries = run_stream(cleaner, output_path, text_field, meta_field)
         if report_path is not None:
             write_report(report_path, stream_entries)
+        finish_stream(stream_entries, quiet)
         return
     if str(output_path) == "-":
         raise click.UsageError("OUTPUT - (stdout) needs INPUT - (JSONL from stdin); give an output folder")
