@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import CleanseError, DecodeError, InputError
-from .io import read_bytes, safe_output_path, write_atomic
+from .io import read_bytes, safe_output_str, write_atomic
 from .jsonl import clean_record_file, format_of
 from .report import Summary, document_entry, problem_entry
 
@@ -50,6 +50,11 @@ class Job:
         if self.single_file is None:
             object.__setattr__(self, "single_file", self.input_root.is_file())
 
+    @property
+    def output_str(self) -> str:
+        """OUTPUT as a string (os.path is cheaper than pathlib once per file)."""
+        return os.fspath(self.output_root)
+
     def source(self, rel: str) -> Path:
         """The input file of a relative path."""
         return self.input_root if self.single_file else self.input_root / rel
@@ -78,7 +83,7 @@ def clean_data(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, A
         return entry
     try:
         out = doc.text.encode(job.output_encoding)
-        write_atomic(safe_output_path(job.output_root, rel), out, durable=job.durable)
+        write_atomic(safe_output_str(job.output_str, rel), out, durable=job.durable)
     except (OSError, CleanseError) as exc:
         target = job.output_root / rel
         msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -88,6 +93,26 @@ def clean_data(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, A
     return entry
 
 
+_LOGGED: set[tuple[str, str, int]] = set()
+
+
+def _log_internal(rel: str, exc: Exception) -> None:
+    """The traceback of a bug once per place it happens; later hits one line each (debug).
+
+    A bug in one stage can hit thousands of files: one traceback says as much as all of them,
+    and printing each costs more than cleaning the file.
+    """
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = (type(exc).__name__, tb.tb_frame.f_code.co_filename if tb else "", tb.tb_lineno if tb else 0)
+    if where in _LOGGED:
+        log.debug("internal error on %s: %r", rel, exc)
+        return
+    _LOGGED.add(where)
+    log.error("internal error on %s (further ones at this place are not shown)", rel, exc_info=exc)
+
+
 def _guarded(rel: str, fn: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """``fn()``, with any unexpected exception turned into one failed entry."""
     try:
@@ -95,12 +120,9 @@ def _guarded(rel: str, fn: Callable[[], list[dict[str, Any]]]) -> list[dict[str,
     except CleanseError as exc:
         return [problem_entry(rel, "failed", f"{rel}: {exc}", reason="error")]
     except Exception as exc:  # a bug must not stop a run over millions of files
-        log.exception("internal error on %s", rel)
-        return [
-            problem_entry(
-                rel, "failed", f"{rel}: internal error: {exc!r}; please report it", reason="internal"
-            )
-        ]
+        _log_internal(rel, exc)
+        message = f"{rel}: internal error: {exc!r}; please report it"
+        return [problem_entry(rel, "failed", message, reason="internal")]
 
 
 def clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
