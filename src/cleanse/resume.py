@@ -138,24 +138,29 @@ class Manifest:
             return None
         return rec.entries
 
-    def record(self, job: Any, result: tuple[str, list[dict[str, Any]], str | None]) -> None:
-        """Append one finished input (call only after its output is in place).
-
-        Inputs with a failed entry are not recorded, so a resumed run tries them again.
-        """
-        rel, entries, data_digest = result
-        if data_digest is None or any(e["status"] == "failed" for e in entries):
-            return
-        try:
-            st = job.source(rel).stat()
-        except OSError:
-            return  # vanished since: not recorded, cleaned again next time
-        rec = {"path": rel, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "digest": data_digest}
-        os.write(self._fd, _line({**rec, "entries": entries}))
+    def record(self, line: bytes) -> None:
+        """Append one finished input's line (from :func:`manifest_line`, built in the worker)."""
+        os.write(self._fd, line)
 
     def close(self) -> None:
         """Close the file (the records are already written)."""
         os.close(self._fd)
+
+
+def manifest_line(source: Path, rel: str, data: bytes, entries: list[dict[str, Any]]) -> bytes | None:
+    """The manifest line of one cleaned input, or None when it must not be recorded.
+
+    Built in the worker (the parent only appends it), so the hashing and JSON encoding run on
+    every core. Inputs with a failed entry are not recorded: a resumed run tries them again.
+    """
+    if any(e["status"] == "failed" for e in entries):
+        return None
+    try:
+        st = source.stat()
+    except OSError:
+        return None  # vanished since: not recorded, cleaned again next time
+    rec = {"path": rel, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "digest": digest(data)}
+    return _line({**rec, "entries": entries})
 
 
 def _line(obj: Mapping[str, Any]) -> bytes:

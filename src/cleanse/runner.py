@@ -131,24 +131,26 @@ def clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
 
 
 # What one input gives back: its relative path, its report entries (one per document: one for
-# a text file, one per record for JSONL) and its content hash (None when not tracked).
-Result = tuple[str, list[dict[str, Any]], str | None]
+# a text file, one per record for JSONL) and its resume-manifest line (None when not tracked).
+Result = tuple[str, list[dict[str, Any]], bytes | None]
 
 
 def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
     """Clean one input of the Job's format; the unit of work of every engine."""
+    src = job.source(rel)
     try:
-        data = read_bytes(job.source(rel))
+        data = read_bytes(src)
     except InputError as exc:
         return rel, [problem_entry(rel, "failed", str(exc), reason="unreadable")], None
-    digest = None
-    if job.track:
-        from .resume import digest as content_digest
-
-        digest = content_digest(data)
     if format_of(rel, job.format) == "text":
-        return rel, _guarded(rel, lambda: [clean_data(cleaner, job, rel, data)]), digest
-    return rel, _guarded(rel, lambda: clean_record_file(cleaner, job, rel, data)), digest
+        entries = _guarded(rel, lambda: [clean_data(cleaner, job, rel, data)])
+    else:
+        entries = _guarded(rel, lambda: clean_record_file(cleaner, job, rel, data))
+    if not job.track:
+        return rel, entries, None
+    from .resume import manifest_line
+
+    return rel, entries, manifest_line(src, rel, data, entries)
 
 
 _WORKER: tuple[Cleaner, Job] | None = None
@@ -207,7 +209,7 @@ def _with_manifest(
             continue
         result = next(fresh)
         if manifest is not None and result[2] is not None:
-            manifest.record(job, result)
+            manifest.record(result[2])
         yield result
 
 
