@@ -92,6 +92,7 @@ def make_large(root: Path, count: int, megabytes: float, *, seed: int = 2) -> in
             doc = small_document(rng, paragraphs, 4000)
             parts.append(doc)
             size += len(doc.encode("utf-8"))
+        parts.append(rng.choice(paragraphs))  # ends with body text, as long documents do
         data = "\n\n".join(parts).encode("utf-8")
         (root / f"large{i:02d}.txt").write_bytes(data)
         total += len(data)
