@@ -36,10 +36,23 @@ def test_outputs_and_report_identical_for_any_jobs(tmp_path: Path) -> None:
     cleaner = Cleaner()
     e1, s1 = run(cleaner, Job(tmp_path / "in", tmp_path / "o1"), paths, jobs=1)
     e2, _ = run(cleaner, Job(tmp_path / "in", tmp_path / "o2"), paths, jobs=2)
-    assert e1 == e2
+    assert list(e1) == list(e2)
+    assert len(e1) == len(paths)
     assert _tree(tmp_path / "o1") == _tree(tmp_path / "o2")
     assert len(_tree(tmp_path / "o1")) == s1.cleaned + s1.unchanged
     assert [e["path"] for e in e1] == sorted(paths)
+    assert e1[-1]["path"] == sorted(paths)[-1]
+
+
+def test_spooled_report_equals_sorted_dicts(tmp_path: Path) -> None:
+    from cleanse.report import to_jsonl, write_report
+
+    _corpus(tmp_path / "in", 6)
+    entries, _ = run(Cleaner(), Job(tmp_path / "in", tmp_path / "o"), discover(tmp_path / "in"), jobs=1)
+    write_report(tmp_path / "r1.jsonl", entries)
+    write_report(tmp_path / "r2.jsonl", list(entries))  # plain dicts: the sorting path
+    assert (tmp_path / "r1.jsonl").read_bytes() == (tmp_path / "r2.jsonl").read_bytes()
+    assert (tmp_path / "r1.jsonl").read_bytes() == to_jsonl(list(entries))
 
 
 def test_single_file_input(tmp_path: Path) -> None:

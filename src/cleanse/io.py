@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError, OptionError
 
@@ -159,3 +163,61 @@ def remove_stale_temps(root: Path) -> Iterator[Path]:
                 with _suppress_oserror():
                     p.unlink()
                     yield p
+
+
+class EntrySpool:
+    """Report entries of a run kept on disk, not in memory, in the order they arrived.
+
+    A run over millions of files would otherwise hold every entry (a few KB each) until the
+    report is written; this keeps the parent's memory flat. It is a read-only sequence for
+    callers: iterate it (entries are decoded one at a time), ``len()`` it, or copy it to a
+    report file with :meth:`write_jsonl` without decoding anything. Lines are written exactly
+    as :func:`cleanse.report.to_jsonl` writes them.
+    """
+
+    def __init__(self) -> None:
+        self._fh = tempfile.TemporaryFile(prefix="cleanse-entries-")  # noqa: SIM115 (lives with self)
+        self._count = 0
+
+    def append(self, line: bytes) -> None:
+        """Add one entry, already encoded as one JSON line."""
+        self._fh.write(line)
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        self._fh.flush()
+        with open(self._fh.fileno(), "rb", closefd=False) as reader:
+            reader.seek(0)
+            for line in reader:
+                yield json.loads(line)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        if index < 0:
+            index += self._count
+        for i, entry in enumerate(self):
+            if i == index:
+                return entry
+        raise IndexError(index)
+
+    def write_jsonl(self, path: Path) -> None:
+        """Copy the entries to ``path`` atomically, in run order (= sorted input paths)."""
+        self._fh.flush()
+        fd, tmp = _open_new(os.fspath(path))
+        try:
+            with os.fdopen(fd, "wb") as out, open(self._fh.fileno(), "rb", closefd=False) as reader:
+                reader.seek(0)
+                shutil.copyfileobj(reader, out, 1 << 20)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with _suppress_oserror():
+                os.unlink(tmp)
+            raise
+
+    def close(self) -> None:
+        """Delete the spool file."""
+        self._fh.close()

@@ -82,7 +82,14 @@ def to_jsonl(entries: Iterable[Mapping[str, Any]]) -> bytes:
 
 
 def write_report(path: Path, entries: Iterable[Mapping[str, Any]]) -> None:
-    """Write the JSONL report atomically, sorted by path."""
+    """Write the JSONL report atomically, sorted by path.
+
+    A run's spooled entries (``io.EntrySpool``) are already in path order and are copied
+    without being decoded or held in memory.
+    """
+    if hasattr(entries, "write_jsonl"):
+        entries.write_jsonl(path)
+        return
     write_atomic(path, to_jsonl(sorted(entries, key=lambda e: e["path"])))
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import CleanseError, DecodeError, InputError
-from .io import read_bytes, safe_output_str, write_atomic
+from .io import EntrySpool, read_bytes, safe_output_str, write_atomic
 from .jsonl import clean_record_file, format_of
-from .report import Summary, document_entry, problem_entry
+from .report import Summary, document_entry, problem_entry, to_jsonl
 
 if TYPE_CHECKING:
     from .pipeline import Cleaner
@@ -222,18 +222,21 @@ def run(
     on_result: Callable[[dict[str, Any]], None] | None = None,
     manifest: Manifest | None = None,
     engine: Engine = iter_results,
-) -> tuple[list[dict[str, Any]], Summary]:
-    """Clean every path; returns the report entries (sorted by path) and the summary.
+) -> tuple[EntrySpool, Summary]:
+    """Clean every path; returns the report entries (in path order) and the summary.
+
+    The entries are spooled to a temporary file, so memory stays flat however many inputs
+    there are; iterate the spool, or copy it to a report with ``write_report``.
 
     With a ``manifest`` (see ``resume.py``) inputs recorded as done with the same rules and
     options are not cleaned again; their stored entries still go into the report.
     """
     start = time.perf_counter()
     summary = Summary()
-    entries: list[dict[str, Any]] = []
+    entries = EntrySpool()
     for _, found, _ in _with_manifest(cleaner, job, paths, jobs, manifest, engine):
         for entry in found:
-            entries.append(entry)
+            entries.append(to_jsonl((entry,)))
             summary.add(entry)
             if on_result:
                 on_result(entry)
