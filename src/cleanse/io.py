@@ -10,9 +10,10 @@ import fnmatch
 import itertools
 import json
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,10 @@ def check_run_paths(input_dir: Path, output_dir: Path) -> None:
         )
 
 
-def _matches(name: str, globs: Iterable[str]) -> bool:
-    return any(fnmatch.fnmatch(name, g) for g in globs)
+def _glob_matcher(globs: Iterable[str]) -> Callable[[str], bool]:
+    """One compiled pattern for all globs (``fnmatch`` case rules), used once per file name."""
+    pattern = re.compile("|".join(fnmatch.translate(os.path.normcase(g)) for g in globs) or r"(?!)")
+    return lambda name: pattern.match(os.path.normcase(name)) is not None
 
 
 def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlinks: bool = False) -> list[str]:
@@ -52,7 +55,7 @@ def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlink
     Symbolic links are not followed unless asked (they may point outside INPUT or loop).
     A single file as ``root`` yields its own name.
     """
-    globs = tuple(globs)
+    matches = _glob_matcher(globs)
     if root.is_file():
         return [root.name]
     found: list[str] = []
@@ -64,7 +67,7 @@ def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlink
         prefix = os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"  # once per folder
         prefix = "" if prefix == "./" else prefix
         for name in filenames:
-            if name.startswith(OWN_PREFIX) or not _matches(name, globs):
+            if name.startswith(OWN_PREFIX) or not matches(name):
                 continue
             if not follow_symlinks and os.path.islink(os.path.join(dirpath, name)):
                 continue
