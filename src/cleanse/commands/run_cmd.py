@@ -156,10 +156,15 @@ def open_manifest(cleaner: Any, job: Job, resume: bool) -> Any:
     return Manifest.open(job.output_root, config, resume=resume)
 
 
-def finish_stream(entries: list[dict], quiet: bool) -> None:
-    """Problems and the summary line on stderr (stdout carries the records)."""
+def run_stdin(
+    cleaner: Any, output_path: Path, text_field: str, meta_field: str | None, report: Path | None, quiet: bool
+) -> None:
+    """``cleanse run - OUT``: JSONL from stdin; problems and the summary on stderr."""
     from ..report import Summary
 
+    entries = run_stream(cleaner, output_path, text_field, meta_field)
+    if report is not None:
+        write_report(report, entries)
     summary = Summary()
     for entry in entries:
         summary.add(entry)
@@ -280,11 +285,13 @@ def run(
     """Clean every matching file under INPUT into OUTPUT (same relative paths, UTF-8).
 
     \b
-    Example:
-      cleanse run corpus/ clean/ --report clean/../report.jsonl -j 4
+    Examples:
+      cleanse run corpus/ clean/ --report report.jsonl -j 4
+      cleanse run corpus/ clean/ --report report.jsonl --resume      # after a crash
+      cleanse run dumps/ clean/ --format jsonl --text-field content --meta-field cleanse
+      zcat a.jsonl.gz | cleanse run --format jsonl - - > clean.jsonl
     """
-    streaming = str(input_path) == "-"
-    if not streaming:
+    if str(input_path) != "-":
         check_run_paths(input_path, output_path)
     ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
     cleaner = build_cleaner(
@@ -294,14 +301,12 @@ def run(
         encoding=encoding,
         keep_boilerplate=keep_boilerplate,
     )
-    if streaming:
-        stream_entries = run_stream(cleaner, output_path, text_field, meta_field)
-        if report_path is not None:
-            write_report(report_path, stream_entries)
-        finish_stream(stream_entries, quiet)
+    if str(input_path) == "-":
+        run_stdin(cleaner, output_path, text_field, meta_field, report_path, quiet)
         return
     if str(output_path) == "-":
         raise click.UsageError("OUTPUT - (stdout) needs INPUT - (JSONL from stdin); give an output folder")
+    run_engine = pick_engine(engine, ray_address, verbose)  # before the manifest: fail early
     globs = globs or default_globs(fmt)
     paths = discover(input_path, globs, follow_symlinks=follow_symlinks)
     if not paths:
@@ -313,13 +318,12 @@ def run(
         output_path,
         output_encoding=output_encoding,
         dry_run=dry_run,
+        track=not dry_run,
         format=fmt,
         text_field=text_field,
         meta_field=meta_field,
-        track=not dry_run,
     )
     manifest = open_manifest(cleaner, job, resume)
-    run_engine = pick_engine(engine, ray_address, verbose)
     bar = _progress(len(paths), quiet)
 
     def on_result(entry: dict[str, Any]) -> None:
