@@ -42,13 +42,13 @@ class CleanBatches:
         self.cleaner, self.job = cleaner, job
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        rels, entries, records = [], [], []
+        rels, lines, records = [], [], []
         for rel in batch["rel"]:
-            rel, found, record = process(self.cleaner, self.job, str(rel))
+            rel, _, found_lines, record = process(self.cleaner, self.job, str(rel))
             rels.append(rel)
-            entries.append(json.dumps(found, ensure_ascii=False))  # one column, any entry shape
+            lines.append(found_lines)  # the report lines: any entry shape, encoded once
             records.append(record or b"")
-        return {"rel": rels, "entries": entries, "record": records}
+        return {"rel": rels, "lines": lines, "record": records}
 
 
 def _start(ray: Any, address: str | None, jobs: int) -> None:
@@ -96,6 +96,8 @@ def ray_engine(address: str | None = None) -> Callable[[Cleaner, Job, list[str],
             batch_format="numpy",
         )
         for row in ds.iter_rows():
-            yield str(row["rel"]), json.loads(row["entries"]), (bytes(row["record"]) or None)
+            lines = bytes(row["lines"])
+            entries = [json.loads(line) for line in lines.splitlines()]
+            yield str(row["rel"]), entries, lines, (bytes(row["record"]) or None)
 
     return engine

@@ -135,11 +135,14 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = T
     path = os.fspath(path)
     fd, tmp = _open_new(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        try:
+            view = memoryview(data)
+            while view:  # raw os.write: no buffered file object per output
+                view = view[os.write(fd, view) :]
             if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with _suppress_oserror():
@@ -182,10 +185,10 @@ class EntrySpool:
         self._fh = tempfile.TemporaryFile(prefix="cleanse-entries-")  # noqa: SIM115 (lives with self)
         self._count = 0
 
-    def append(self, line: bytes) -> None:
-        """Add one entry, already encoded as one JSON line."""
-        self._fh.write(line)
-        self._count += 1
+    def append(self, lines: bytes, count: int = 1) -> None:
+        """Add ``count`` entries, already encoded as JSON lines."""
+        self._fh.write(lines)
+        self._count += count
 
     def __len__(self) -> int:
         return self._count

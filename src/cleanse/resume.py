@@ -147,11 +147,15 @@ class Manifest:
         os.close(self._fd)
 
 
-def manifest_line(source: Path, rel: str, data: bytes, entries: list[dict[str, Any]]) -> bytes | None:
+def manifest_line(
+    source: Path, rel: str, data: bytes, entries: list[dict[str, Any]], lines: bytes
+) -> bytes | None:
     """The manifest line of one cleaned input, or None when it must not be recorded.
 
-    Built in the worker (the parent only appends it), so the hashing and JSON encoding run on
-    every core. Inputs with a failed entry are not recorded: a resumed run tries them again.
+    ``lines`` are the entries' report lines: they are embedded as they are, so each entry is
+    JSON-encoded once per run. Built in the worker (the parent only appends it), so hashing
+    and encoding run on every core. Inputs with a failed entry are not recorded: a resumed
+    run tries them again.
     """
     if any(e["status"] == "failed" for e in entries):
         return None
@@ -160,7 +164,8 @@ def manifest_line(source: Path, rel: str, data: bytes, entries: list[dict[str, A
     except OSError:
         return None  # vanished since: not recorded, cleaned again next time
     rec = {"path": rel, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "digest": digest(data)}
-    return _line({**rec, "entries": entries})
+    head = _line(rec)[:-2]  # without the closing brace and newline
+    return head + b',"entries":[' + b",".join(lines.splitlines()) + b"]}\n"
 
 
 def _line(obj: Mapping[str, Any]) -> bytes:

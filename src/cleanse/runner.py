@@ -131,8 +131,9 @@ def clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
 
 
 # What one input gives back: its relative path, its report entries (one per document: one for
-# a text file, one per record for JSONL) and its resume-manifest line (None when not tracked).
-Result = tuple[str, list[dict[str, Any]], bytes | None]
+# a text file, one per record for JSONL), the same entries as report lines (JSON-encoded once,
+# in the worker) and its resume-manifest line (None when not tracked).
+Result = tuple[str, list[dict[str, Any]], bytes, bytes | None]
 
 
 def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
@@ -141,16 +142,18 @@ def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
     try:
         data = read_bytes(src)
     except InputError as exc:
-        return rel, [problem_entry(rel, "failed", str(exc), reason="unreadable")], None
+        entries = [problem_entry(rel, "failed", str(exc), reason="unreadable")]
+        return rel, entries, to_jsonl(entries), None
     if format_of(rel, job.format) == "text":
         entries = _guarded(rel, lambda: [clean_data(cleaner, job, rel, data)])
     else:
         entries = _guarded(rel, lambda: clean_record_file(cleaner, job, rel, data))
+    lines = to_jsonl(entries)
     if not job.track:
-        return rel, entries, None
+        return rel, entries, lines, None
     from .resume import manifest_line
 
-    return rel, entries, manifest_line(src, rel, data, entries)
+    return rel, entries, lines, manifest_line(src, rel, data, entries, lines)
 
 
 _WORKER: tuple[Cleaner, Job] | None = None
@@ -205,11 +208,11 @@ def _with_manifest(
     fresh = iter(engine(cleaner, job, pending, jobs))
     for rel in paths:
         if rel in stored:
-            yield rel, stored[rel], None
+            yield rel, stored[rel], to_jsonl(stored[rel]), None
             continue
         result = next(fresh)
-        if manifest is not None and result[2] is not None:
-            manifest.record(result[2])
+        if manifest is not None and result[3] is not None:
+            manifest.record(result[3])
         yield result
 
 
@@ -234,9 +237,9 @@ def run(
     start = time.perf_counter()
     summary = Summary()
     entries = EntrySpool()
-    for _, found, _ in _with_manifest(cleaner, job, paths, jobs, manifest, engine):
+    for _, found, lines, _ in _with_manifest(cleaner, job, paths, jobs, manifest, engine):
+        entries.append(lines, len(found))
         for entry in found:
-            entries.append(to_jsonl((entry,)))
             summary.add(entry)
             if on_result:
                 on_result(entry)

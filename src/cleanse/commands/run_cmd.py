@@ -23,7 +23,7 @@ from ..runner import FORMATS, OUTPUT_ENCODINGS, Job, default_jobs
 from ..runner import run as run_files
 
 
-def _progress(total: int, quiet: bool) -> Any:
+def _progress(total: int | None, quiet: bool) -> Any:
     """A tqdm bar on a terminal; nothing when quiet or when stderr is not a TTY."""
     if quiet or not sys.stderr.isatty():
         return None
@@ -196,6 +196,13 @@ def pick_engine(engine: str, ray_address: str | None, verbose: bool) -> Any:
     return ray_engine(ray_address)
 
 
+def document_total(paths: list[str], fmt: str) -> Any:
+    """The progress bar's total: the files, or unknown when record files hold many documents."""
+    from ..jsonl import format_of
+
+    return len(paths) if all(format_of(p, fmt) == "text" for p in paths) else None
+
+
 def default_globs(fmt: str) -> tuple[str, ...]:
     """The file names each --format looks for."""
     from ..jsonl import JSONL_GLOBS, PARQUET_GLOBS
@@ -324,7 +331,7 @@ def run(
         meta_field=meta_field,
     )
     manifest = open_manifest(cleaner, job, resume)
-    bar = _progress(len(paths), quiet)
+    bar = _progress(document_total(paths, fmt), quiet)
 
     def on_result(entry: dict[str, Any]) -> None:
         if bar is not None:
