@@ -134,3 +134,15 @@ def test_torn_manifest_tail_is_cut(tmp_path: Path) -> None:
     assert (tmp_path / "r1.jsonl").read_bytes() == (tmp_path / "r2.jsonl").read_bytes()
     assert manifest.read_bytes().count(b"\n") == 6
     assert all(line.endswith(b"}") for line in manifest.read_bytes().splitlines())
+
+
+def test_resume_with_record_files(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    make_corpus(src, 3)
+    (src / "r.jsonl").write_text('{"text": "正文,内容."}\nbroken\n{"text": "二"}\n', encoding="utf-8")
+    assert cleanse(src, out, "--report", tmp_path / "r1.jsonl").returncode == 0
+    before = (out / "r.jsonl").stat().st_mtime_ns
+    assert cleanse(src, out, "--resume", "--report", tmp_path / "r2.jsonl").returncode == 0
+    assert (out / "r.jsonl").stat().st_mtime_ns == before
+    assert (tmp_path / "r1.jsonl").read_bytes() == (tmp_path / "r2.jsonl").read_bytes()
+    assert b'"r.jsonl:2"' in (tmp_path / "r2.jsonl").read_bytes()

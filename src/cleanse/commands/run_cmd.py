@@ -249,7 +249,8 @@ def run_stream(cleaner: Any, output_path: Path, text_field: str, meta_field: str
     "globs",
     multiple=True,
     metavar="PATTERN",
-    help=f"File names to clean (repeatable) [default: {' '.join(DEFAULT_GLOBS)}].",
+    help=f"File names to clean (repeatable) [default: {' '.join(DEFAULT_GLOBS)}, plus "
+    "*.jsonl(.gz|.zst) and *.parquet with --format auto].",
 )
 @click.option(
     "--output-encoding",
