@@ -75,14 +75,29 @@ def _pool(ray: Any, size: int) -> dict[str, Any]:
     return {"concurrency": size}  # pragma: no cover - older Ray
 
 
-def ray_engine(address: str | None = None) -> Callable[[Cleaner, Job, list[str], int], Iterable[Result]]:
-    """An engine for ``runner.run``: the paths cleaned by Ray actors, results in path order."""
+def _quiet_ray_logs() -> None:
+    """Ray Data logs every plan and setting at INFO/WARNING; keep errors only."""
+    import logging
+
+    for name in ("ray", "ray.data", "ray.data._internal.execution.streaming_executor"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def ray_engine(
+    address: str | None = None, *, quiet: bool = False
+) -> Callable[[Cleaner, Job, list[str], int], Iterable[Result]]:
+    """An engine for ``runner.run``: the paths cleaned by Ray actors, results in path order.
+
+    ``quiet`` keeps only Ray's errors on stderr (Ray sets its loggers up in ``ray.init``).
+    """
     ray = _ray()
 
     def engine(cleaner: Cleaner, job: Job, paths: list[str], jobs: int) -> Iterator[Result]:
         if not paths:
             return
         _start(ray, address, jobs)
+        if quiet:
+            _quiet_ray_logs()
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True
         ctx.enable_progress_bars = False

@@ -188,12 +188,7 @@ def pick_engine(engine: str, ray_address: str | None, verbose: bool) -> Any:
 
     if verbose:
         echo_err(f"engine: ray ({ray_address or 'local Ray on this machine'})")
-    else:  # Ray Data logs every plan and setting on stderr; the summary line is enough
-        import logging
-
-        for name in ("ray", "ray.data"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-    return ray_engine(ray_address)
+    return ray_engine(ray_address, quiet=not verbose)
 
 
 def document_total(paths: list[str], fmt: str) -> Any:
