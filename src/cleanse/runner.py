@@ -12,7 +12,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -235,6 +235,8 @@ def run(
     options are not cleaned again; their stored entries still go into the report.
     """
     start = time.perf_counter()
+    if manifest is not None and not job.track:
+        job = replace(job, track=True)  # a manifest needs the content hashes
     summary = Summary()
     entries = EntrySpool()
     for _, found, lines, _ in _with_manifest(cleaner, job, paths, jobs, manifest, engine):
