@@ -115,3 +115,13 @@ def test_lazy_names_resolve(name: str) -> None:
     assert getattr(cleanse, name) is not None
     with pytest.raises(AttributeError):
         cleanse.no_such_name  # noqa: B018
+
+
+def test_discover_skips_symlinks_unless_asked(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "z.txt").write_text("x")
+    (tmp_path / "x.txt").write_text("x")
+    (tmp_path / "linkdir").symlink_to(tmp_path / "a")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "x.txt")
+    assert discover(tmp_path) == ["a/z.txt", "x.txt"]
+    assert discover(tmp_path, follow_symlinks=True) == ["a/z.txt", "link.txt", "linkdir/z.txt", "x.txt"]

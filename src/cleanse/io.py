@@ -59,19 +59,17 @@ def discover(root: Path, globs: Iterable[str] = DEFAULT_GLOBS, *, follow_symlink
     if root.is_file():
         return [root.name]
     found: list[str] = []
-    top = os.fspath(root)
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=follow_symlinks):
-        dirnames[:] = sorted(
-            d for d in dirnames if follow_symlinks or not os.path.islink(os.path.join(dirpath, d))
-        )
-        prefix = os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"  # once per folder
-        prefix = "" if prefix == "./" else prefix
-        for name in filenames:
-            if name.startswith(OWN_PREFIX) or not matches(name):
-                continue
-            if not follow_symlinks and os.path.islink(os.path.join(dirpath, name)):
-                continue
-            found.append(prefix + name)
+    stack = [(os.fspath(root), "")]
+    while stack:  # os.scandir: the entry types come with the listing, no stat per file
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.is_symlink() and not follow_symlinks:
+                    continue  # a link may point outside INPUT, or loop
+                if entry.is_dir():
+                    stack.append((entry.path, f"{prefix}{entry.name}/"))
+                elif not entry.name.startswith(OWN_PREFIX) and matches(entry.name):
+                    found.append(prefix + entry.name)
     return sorted(found)
 
 
