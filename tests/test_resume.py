@@ -119,8 +119,12 @@ def test_changed_rules_or_options_reclean_everything(tmp_path: Path) -> None:
     assert cleanse(src, out).returncode == 0
     before = (out / "p0" / "doc00000.txt").stat().st_mtime_ns
     time.sleep(0.01)
-    assert cleanse(src, out, "--resume", "--placeholders", "off").returncode == 0
+    changed = cleanse(src, out, "--resume", "--placeholders", "off")
+    assert changed.returncode == 0
+    assert "other rules or options" in changed.stderr
     assert (out / "p0" / "doc00000.txt").stat().st_mtime_ns != before
+    again = cleanse(src, out, "--resume", "--placeholders", "off")
+    assert "other rules or options" not in again.stderr
 
 
 def test_torn_manifest_tail_is_cut(tmp_path: Path) -> None:

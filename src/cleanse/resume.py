@@ -61,13 +61,13 @@ class Done:
     entries: list[dict[str, Any]]
 
 
-def _read_records(path: Path, config: str) -> dict[str, Done]:
-    """The records of a manifest written with ``config``; empty when it was another config."""
+def _read_records(path: Path, config: str) -> dict[str, Done] | None:
+    """The records of a manifest written with ``config``; None when it was another config."""
     done: dict[str, Done] = {}
     with path.open("rb") as fh:
         header = _parse(fh.readline())
         if not header or header.get("config") != config:
-            return {}
+            return None
         for raw in fh:
             rec = _parse(raw)
             if rec and "entries" in rec:
@@ -105,12 +105,11 @@ class Manifest:
         """Open for appending; with ``resume`` keep the records of the same config."""
         path = output_root / MANIFEST_NAME
         output_root.mkdir(parents=True, exist_ok=True)
-        done: dict[str, Done] = {}
-        if resume and path.is_file():
-            done = _read_records(path, config)
-            if not done:
-                log.warning("%s: made with other rules or options; cleaning everything again", path)
-        if done:
+        found = _read_records(path, config) if resume and path.is_file() else {}
+        if found is None:
+            log.warning("%s: made with other rules or options; cleaning everything again", path)
+        done = found or {}
+        if found is not None and path.is_file() and resume:
             _cut_torn_tail(path)
             fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         else:
