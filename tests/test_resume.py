@@ -52,9 +52,11 @@ def manifest_lines(out: Path) -> int:
         return 0
 
 
-def start_and_kill(args: list[str], out: Path, after_records: int, deadline: float = 30.0) -> int:
-    """Start a run, SIGKILL its whole process group once the manifest holds ``after_records``
-    records (0: at once, before it could write anything). Returns the records it had."""
+def start_and_kill(
+    args: list[str], out: Path, after_records: int, deadline: float = 30.0, sig: int = signal.SIGKILL
+) -> int:
+    """Start a run, signal its whole process group (SIGKILL: kill -9; SIGINT: Ctrl-C) once the
+    manifest holds ``after_records`` records (0: at once). Returns the records it had."""
     cmd = [sys.executable, "-m", "cleanse", "run", "-q", *args]
     proc = subprocess.Popen(
         cmd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -65,8 +67,8 @@ def start_and_kill(args: list[str], out: Path, after_records: int, deadline: flo
             break
         time.sleep(0.0005)
     if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+        os.killpg(proc.pid, sig)
+    proc.wait(timeout=30)
     return max(0, manifest_lines(out) - 1)
 
 
@@ -90,6 +92,18 @@ def kill_and_resume(tmp_path: Path, n_files: int, kills: int, jobs: int, seed: i
 
 def test_kill9_then_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
     kill_and_resume(tmp_path, n_files=600, kills=5, jobs=2, seed=1)
+
+
+def test_ctrl_c_then_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
+    src, ref, out = tmp_path / "in", tmp_path / "ref", tmp_path / "out"
+    make_corpus(src, 400)
+    assert cleanse(src, ref, "--report", tmp_path / "ref.jsonl", "-j2").returncode == 0
+    args = [str(src), str(out), "--report", str(tmp_path / "out.jsonl"), "-j2", "--resume"]
+    done = start_and_kill(args, out, 150, sig=signal.SIGINT)
+    assert 0 < done < 400
+    assert cleanse(*args).returncode == 0
+    assert tree(out) == tree(ref)
+    assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "ref.jsonl").read_bytes()
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -160,8 +161,10 @@ _WORKER: tuple[Cleaner, Job] | None = None
 
 
 def _init_worker(cleaner: Cleaner, job: Job) -> None:
+    """Hold the Cleaner; leave Ctrl-C to the parent, which stops the pool (no worker tracebacks)."""
     global _WORKER
     _WORKER = (cleaner, job)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(rel: str) -> Result:
