@@ -51,27 +51,34 @@ def config_hash(ruleset: Any, options: Any, settings: Mapping[str, Any]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Done:
-    """A manifest record: what the input looked like when it was cleaned, and its report entry."""
+    """A manifest record: what the input looked like when it was cleaned, and where its line
+    is (the entries are read back only when used, so a resumed run's memory stays flat)."""
 
     size: int
     mtime_ns: int
     digest: str
-    entries: list[dict[str, Any]]
+    offset: int
+    length: int
+    wrote: bool  # an output file was written (some entry is ok)
 
 
 def _read_records(path: Path, config: str) -> dict[str, Done] | None:
     """The records of a manifest written with ``config``; None when it was another config."""
     done: dict[str, Done] = {}
     with path.open("rb") as fh:
-        header = _parse(fh.readline())
-        if not header or header.get("config") != config:
+        header = fh.readline()
+        meta = _parse(header)
+        if not meta or meta.get("config") != config:
             return None
+        offset = len(header)
         for raw in fh:
             rec = _parse(raw)
             if rec and "entries" in rec:
-                done[rec["path"]] = Done(rec["size"], rec["mtime_ns"], rec["digest"], rec["entries"])
+                wrote = any(e["status"] == "ok" for e in rec["entries"])
+                done[rec["path"]] = Done(rec["size"], rec["mtime_ns"], rec["digest"], offset, len(raw), wrote)
+            offset += len(raw)
     return done
 
 
@@ -99,6 +106,7 @@ class Manifest:
 
     def __init__(self, path: Path, config: str, done: dict[str, Done], fd: int) -> None:
         self.path, self.config, self.done, self._fd = path, config, done, fd
+        self._fd_read = os.open(path, os.O_RDONLY)
 
     @classmethod
     def open(cls, output_root: Path, config: str, *, resume: bool) -> Manifest:
@@ -117,25 +125,30 @@ class Manifest:
             os.write(fd, _line({"cleanse_manifest": FORMAT, "config": config}))
         return cls(path, config, done, fd)
 
-    def lookup(self, job: Any, rel: str) -> list[dict[str, Any]] | None:
-        """The stored entries of ``rel`` when the input is unchanged (size, mtime, content)
-        and, for a cleaned text file, its output is still there."""
+    def unchanged(self, job: Any, rel: str) -> bool:
+        """True when ``rel`` is recorded and unchanged (size, mtime, content) and, if it was
+        written, its output is still there."""
         rec = self.done.get(rel)
         if rec is None:
-            return None
+            return False
         src = job.source(rel)
         try:
             st = src.stat()
             if st.st_size != rec.size or st.st_mtime_ns != rec.mtime_ns:
-                return None
+                return False
             if digest(src.read_bytes()) != rec.digest:
-                return None
+                return False
         except OSError:
-            return None
-        wrote = not job.dry_run and any(e["status"] == "ok" for e in rec.entries)
-        if wrote and not (job.output_root / rel).is_file():
-            return None
-        return rec.entries
+            return False
+        return not (rec.wrote and not job.dry_run and not (job.output_root / rel).is_file())
+
+    def entries(self, rel: str) -> list[dict[str, Any]]:
+        """The stored report entries of a recorded input (read from the file when needed)."""
+        rec = self.done[rel]
+        line = _parse(os.pread(self._fd_read, rec.length, rec.offset))
+        if line is None:  # pragma: no cover - the file changed under us
+            raise OSError(f"{self.path}: record of {rel} is unreadable; run again without --resume")
+        return line["entries"]
 
     def record(self, line: bytes) -> None:
         """Append one finished input's line (from :func:`manifest_line`, built in the worker)."""
@@ -144,6 +157,7 @@ class Manifest:
     def close(self) -> None:
         """Close the file (the records are already written)."""
         os.close(self._fd)
+        os.close(self._fd_read)
 
 
 def manifest_line(

@@ -201,17 +201,16 @@ def _with_manifest(
     cleaner: Cleaner, job: Job, paths: list[str], jobs: int, manifest: Manifest | None, engine: Engine
 ) -> Iterator[Result]:
     """Stored results of unchanged inputs merged in path order with fresh ones, which are recorded."""
-    stored: dict[str, list[dict[str, Any]]] = {}
+    stored: set[str] = set()  # only names: entries are read back one at a time (flat memory)
     if manifest is not None:
-        for rel in paths:
-            entries = manifest.lookup(job, rel)
-            if entries is not None:
-                stored[rel] = entries
+        stored = {rel for rel in paths if manifest.unchanged(job, rel)}
     pending = [rel for rel in paths if rel not in stored]
     fresh = iter(engine(cleaner, job, pending, jobs))
     for rel in paths:
         if rel in stored:
-            yield rel, stored[rel], to_jsonl(stored[rel]), None
+            assert manifest is not None
+            entries = manifest.entries(rel)
+            yield rel, entries, to_jsonl(entries), None
             continue
         result = next(fresh)
         if manifest is not None and result[3] is not None:
