@@ -9,6 +9,8 @@ options added there by others merge cleanly.
 from __future__ import annotations
 
 import sys
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -144,17 +146,31 @@ def open_manifest(cleaner: Any, job: Job, resume: bool) -> Any:
 def run_stdin(
     cleaner: Any, output_path: Path, text_field: str, meta_field: str | None, report: Path | None, quiet: bool
 ) -> None:
-    """``cleanse run - OUT``: JSONL from stdin; problems and the summary on stderr."""
-    from ..report import Summary
+    """``cleanse run - OUT``: JSONL from stdin to stdout (OUT is -) or to a file.
 
-    entries = run_stream(cleaner, output_path, text_field, meta_field)
-    if report is not None:
-        write_report(report, entries)
-    summary = Summary()
-    for entry in entries:
+    Records stream through (stdout is written as they are cleaned); entries go to a spool,
+    so memory stays flat; problems and the summary go to stderr.
+    """
+    from ..io import EntrySpool, write_atomic
+    from ..jsonl import clean_stream
+    from ..report import Summary, to_jsonl
+
+    to_stdout = str(output_path) == "-"
+    sink = sys.stdout.buffer if to_stdout else tempfile.TemporaryFile()  # noqa: SIM115
+    spool, summary, start = EntrySpool(), Summary(), time.perf_counter()
+    for entry in clean_stream(cleaner, sys.stdin.buffer, sink, text_field, meta_field):
+        spool.append(to_jsonl((entry,)))
         summary.add(entry)
         if entry["status"] != "ok":
             echo_err(f"{entry['status']}: {entry['error']}")
+    sink.flush()
+    if not to_stdout:
+        sink.seek(0)
+        write_atomic(output_path, sink.read())
+        sink.close()
+    summary.seconds = time.perf_counter() - start
+    if report is not None:
+        write_report(report, spool)
     if not quiet:
         echo_err(summary.line())
     if summary.failed:
@@ -189,22 +205,3 @@ def default_globs(fmt: str) -> tuple[str, ...]:
 
     by_format = {"text": DEFAULT_GLOBS, "jsonl": JSONL_GLOBS, "parquet": PARQUET_GLOBS}
     return by_format.get(fmt, DEFAULT_GLOBS + JSONL_GLOBS + PARQUET_GLOBS)
-
-
-def run_stream(cleaner: Any, output_path: Path, text_field: str, meta_field: str | None) -> list[dict]:
-    """``cleanse run - OUT``: JSONL from stdin to stdout (OUT is -) or to a file."""
-    from ..jsonl import clean_stream
-
-    if str(output_path) == "-":
-        out = sys.stdout.buffer
-        entries = list(clean_stream(cleaner, sys.stdin.buffer, out, text_field, meta_field))
-        out.flush()
-        return entries
-    import io
-
-    sink = io.BytesIO()
-    entries = list(clean_stream(cleaner, sys.stdin.buffer, sink, text_field, meta_field))
-    from ..io import write_atomic
-
-    write_atomic(output_path, sink.getvalue())
-    return entries
