@@ -43,7 +43,7 @@ def test_round_trip_keeps_fields_and_cleans_text(tmp_path: Path) -> None:
     recs = records()
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.jsonl").write_bytes(jsonl(recs))
-    code, out = run_cli(str(tmp_path / "in"), str(tmp_path / "out"), "--meta-field", "cleanse")
+    code, out = run_cli(str(tmp_path / "in"), str(tmp_path / "out"), "--meta-field", "cleanse", "--resume")
     assert code == 0, out
     got = read_jsonl((tmp_path / "out" / "a.jsonl").read_bytes())
     cleaner = Cleaner()
@@ -58,7 +58,7 @@ def test_round_trip_keeps_fields_and_cleans_text(tmp_path: Path) -> None:
     code, _ = run_cli(str(tmp_path / "out"), str(tmp_path / "again"))
     assert code == 0
     again = read_jsonl((tmp_path / "again" / "a.jsonl").read_bytes())
-    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == [".cleanse-manifest.jsonl", "a.jsonl"]
+    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == ["a.jsonl"]
     assert [r["text"] for r in again] == [r["text"] for r in got]
 
 

@@ -115,7 +115,7 @@ def test_kill9_many_times(tmp_path: Path, seed: int) -> None:
 def test_resume_skips_done_inputs_and_redoes_changed_ones(tmp_path: Path) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     make_corpus(src, 12)
-    assert cleanse(src, out, "--report", tmp_path / "r1.jsonl").returncode == 0
+    assert cleanse(src, out, "--resume", "--report", tmp_path / "r1.jsonl").returncode == 0
     victim = src / "p0" / "doc00000.txt"
     victim.write_text("新的内容。\n", encoding="utf-8")
     (out / "p1" / "doc00001.txt").unlink()  # a lost output is made again
@@ -127,10 +127,16 @@ def test_resume_skips_done_inputs_and_redoes_changed_ones(tmp_path: Path) -> Non
     assert len((tmp_path / "r2.jsonl").read_text(encoding="utf-8").splitlines()) == 12
 
 
+def test_no_manifest_without_resume(tmp_path: Path) -> None:
+    make_corpus(tmp_path / "in", 3)
+    assert cleanse(tmp_path / "in", tmp_path / "out").returncode == 0
+    assert not (tmp_path / "out" / MANIFEST_NAME).exists()  # OUTPUT holds only cleaned files
+
+
 def test_changed_rules_or_options_reclean_everything(tmp_path: Path) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     make_corpus(src, 4)
-    assert cleanse(src, out).returncode == 0
+    assert cleanse(src, out, "--resume").returncode == 0
     before = (out / "p0" / "doc00000.txt").stat().st_mtime_ns
     time.sleep(0.01)
     changed = cleanse(src, out, "--resume", "--placeholders", "off")
@@ -144,7 +150,7 @@ def test_changed_rules_or_options_reclean_everything(tmp_path: Path) -> None:
 def test_torn_manifest_tail_is_cut(tmp_path: Path) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     make_corpus(src, 5)
-    assert cleanse(src, out, "--report", tmp_path / "r1.jsonl").returncode == 0
+    assert cleanse(src, out, "--resume", "--report", tmp_path / "r1.jsonl").returncode == 0
     manifest = out / MANIFEST_NAME
     data = manifest.read_bytes()
     manifest.write_bytes(data[: data.rfind(b"\n", 0, len(data) - 1) + 20])  # last record torn
@@ -158,7 +164,7 @@ def test_resume_with_record_files(tmp_path: Path) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     make_corpus(src, 3)
     (src / "r.jsonl").write_text('{"text": "正文,内容."}\nbroken\n{"text": "二"}\n', encoding="utf-8")
-    assert cleanse(src, out, "--report", tmp_path / "r1.jsonl").returncode == 0
+    assert cleanse(src, out, "--resume", "--report", tmp_path / "r1.jsonl").returncode == 0
     before = (out / "r.jsonl").stat().st_mtime_ns
     assert cleanse(src, out, "--resume", "--report", tmp_path / "r2.jsonl").returncode == 0
     assert (out / "r.jsonl").stat().st_mtime_ns == before

@@ -53,9 +53,24 @@ def rule_options(fn: F) -> F:
     return fn
 
 
+def _stash_option(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a layout option in ``ctx.meta`` for :func:`build_cleaner` (commands need no parameter)."""
+    if param.name is not None:
+        ctx.meta.setdefault(_STASH, {})[param.name] = value
+    return value
+
+
+_STASH = "cleanse.cleaning_options"
+
+
 def cleaning_options(fn: F) -> F:
-    """Options that shape what a Cleaner does."""
+    """Options that shape what a Cleaner does.
+
+    The whitespace layout options (--indent, --tabs, --max-blank-lines) are not passed to the
+    command function: they are stashed in the click context and picked up by build_cleaner.
+    """
     from .pipeline import PLACEHOLDER_MODES, Options
+    from .stages.whitespace import INDENT_POLICIES, TAB_POLICIES
 
     decorators = [
         click.option(
@@ -69,7 +84,7 @@ def cleaning_options(fn: F) -> F:
             "--mark-template",
             default=Options.mark_template,
             show_default=True,
-            help="Template for --placeholders mark: {text}, {category}, {rule}.",
+            help="Template for --placeholders mark: {text} (required), {category} (alias {kind}), {rule}.",
         ),
         click.option(
             "--encoding",
@@ -78,6 +93,33 @@ def cleaning_options(fn: F) -> F:
             help="Force a codec for every input instead of detecting it.",
         ),
         click.option("--keep-boilerplate", is_flag=True, help="Only normalize; remove no ads."),
+        click.option(
+            "--indent",
+            type=click.Choice(INDENT_POLICIES),
+            default="keep",
+            show_default=True,
+            expose_value=False,
+            callback=_stash_option,
+            help="Leading indentation: keep it, strip it, or normalize it to two U+3000 (GB/T 9704).",
+        ),
+        click.option(
+            "--tabs",
+            type=click.Choice(TAB_POLICIES),
+            default="keep",
+            show_default=True,
+            expose_value=False,
+            callback=_stash_option,
+            help="Tab characters: keep, turn each run into one space, or expand to 4-column stops.",
+        ),
+        click.option(
+            "--max-blank-lines",
+            type=click.IntRange(min=0),
+            default=Options.max_blank_lines,
+            show_default=True,
+            expose_value=False,
+            callback=_stash_option,
+            help="Most blank lines kept in a row between paragraphs.",
+        ),
     ]
     for deco in reversed(decorators):
         fn = deco(fn)
@@ -100,8 +142,10 @@ def build_cleaner(ruleset: RuleSet, **options: Any) -> Cleaner:
     """A Cleaner, with option errors reported as usage errors."""
     from .pipeline import Cleaner, Options
 
+    ctx = click.get_current_context(silent=True)
+    stashed = ctx.meta.get(_STASH, {}) if ctx is not None else {}
     try:
-        return Cleaner(ruleset, Options(**options))
+        return Cleaner(ruleset, Options(**{**stashed, **options}))
     except CleanseError as exc:
         raise UsageFailure(str(exc)) from None
 
@@ -157,7 +201,7 @@ def main() -> None:
 def _register() -> None:
     """Attach the commands (kept in their own modules to keep this one small), loaded lazily."""
     assert isinstance(main, LazyGroup)
-    for name in ("run", "clean", "rules"):
+    for name in ("run", "clean", "rules", "explain", "report", "learn"):
         main.lazy_commands[name] = f"cleanse.commands.{name}_cmd:{name}"
 
 

@@ -94,8 +94,7 @@ def safe_output_str(output_root: str, rel: str) -> str:
 def read_bytes(path: Path) -> bytes:
     """A file's bytes; InputError with a clear message for the usual failures."""
     try:
-        with open(path, "rb") as fh:  # no stat first: one syscall fewer per file
-            return fh.read()
+        return path.read_bytes()  # no is_dir() first: one stat fewer per file
     except FileNotFoundError:
         raise InputError(f"{path}: vanished before it could be read") from None
     except PermissionError:

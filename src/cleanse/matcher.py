@@ -11,13 +11,14 @@ document is left uncleaned by that rule only and the run goes on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import regex
 
 from .document import Document
 from .errors import RuleTimeout
+from .literals import grams, required_keys
 from .rules import Rule
 
 _BACKREF = regex.compile(r"\\[1-9]|\(\?P=|\\g<|\(\?[a-zA-Z]+\)")
@@ -39,15 +40,43 @@ def _build_screen(rules: Sequence[Rule]) -> regex.Pattern[str] | None:
 
 
 @dataclass(frozen=True)
+class _Plan:
+    """How a group is screened: rules indexed by required keys, and the rest behind one regex."""
+
+    index: dict[str, tuple[int, ...]]
+    rest: tuple[int, ...]
+    rest_screen: regex.Pattern[str] | None
+
+
+def _build_plan(rules: Sequence[Rule]) -> _Plan:
+    index: dict[str, list[int]] = {}
+    rest: list[int] = []
+    for n, rule in enumerate(rules):
+        keys = required_keys(rule.pattern, rule.ignore_case, rule.examples_match)
+        if keys is None:
+            rest.append(n)
+            continue
+        for key in keys:
+            index.setdefault(key, []).append(n)
+    screen = _build_screen([rules[n] for n in rest]) if rest else None
+    return _Plan({k: tuple(v) for k, v in index.items()}, tuple(rest), screen)
+
+
+@dataclass(frozen=True)
 class RuleMatcher:
-    """A group of rules searched together. Immutable; build once per Cleaner."""
+    """A group of rules searched together. Immutable; build once per Cleaner.
+
+    A line is first screened: rules with required literal keys (see :mod:`literals`) are
+    candidates only when one of their keys occurs in the line; the other rules share one
+    combined regex. Only candidates are then searched one by one, in rule order.
+    """
 
     rules: tuple[Rule, ...]
     timeout: float = 2.0
-    screen: regex.Pattern[str] | None = field(init=False, compare=False, repr=False)
+    plan: _Plan = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "screen", _build_screen(self.rules))
+        object.__setattr__(self, "plan", _build_plan(self.rules))
 
     def __reduce__(self) -> tuple[type, tuple[tuple[Rule, ...], float]]:
         return (RuleMatcher, (self.rules, self.timeout))
@@ -65,19 +94,40 @@ class RuleMatcher:
         except TimeoutError:
             raise RuleTimeout(rule.id, self.timeout) from None
 
-    def _screen_hits(self, text: str) -> bool:
-        if self.screen is None:
+    def _rest_hits(self, text: str) -> bool:
+        plan = self.plan
+        if not plan.rest:
+            return False
+        if plan.rest_screen is None:
             return True
         try:
-            return self.screen.search(text, timeout=self.timeout) is not None
+            return plan.rest_screen.search(text, timeout=self.timeout) is not None
         except TimeoutError:
             return True  # let the rules run one by one, so the slow one is named
 
+    def candidates(self, text: str) -> list[int]:
+        """Indexes (in rule order) of the rules that may match ``text``."""
+        index = self.plan.index
+        found: set[int] = set()
+        if index:
+            # Scanning for each key is C-speed substring search; building the line's grams
+            # only pays off when there are many more keys than characters.
+            if len(index) <= 2 * len(text):
+                present: Iterable[str] = [k for k in index if k in text]
+            else:
+                present = grams(text) & index.keys()
+            for key in present:
+                found.update(index[key])
+        if self._rest_hits(text):
+            found.update(self.plan.rest)
+        return sorted(found)
+
     def matching(self, text: str) -> Iterator[tuple[Rule, regex.Match[str]]]:
         """Each rule that matches ``text`` somewhere, in rule order, with its first match."""
-        if not self.rules or not self._screen_hits(text):
+        if not self.rules:
             return
-        for rule in self.rules:
+        for n in self.candidates(text):
+            rule = self.rules[n]
             m = self._search(rule, text)
             if m is not None:
                 yield rule, m
@@ -109,7 +159,7 @@ class RuleMatcher:
     def expand(self, rule: Rule, m: regex.Match[str]) -> str:
         """The replacement text of a ``replace`` rule for one match."""
         try:
-            return m.expand(rule.replace or "")
+            return rule.replacement(m)
         except (regex.error, IndexError) as exc:
             raise RuleTimeout(rule.id, self.timeout) from exc
 

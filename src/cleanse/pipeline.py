@@ -18,10 +18,11 @@ from .matcher import RuleMatcher
 from .rules import RuleSet, load_rules
 from .stages import Stage
 from .stages.boilerplate import build_boilerplate
-from .stages.encoding import check_codec, decode
-from .stages.placeholders import build_placeholders
+from .stages.encoding import check_codec, decode, encoding_warnings, flag_replacements
+from .stages.mojibake import build_mojibake
+from .stages.placeholders import build_placeholders, check_mark_template
 from .stages.punctuation import build_punctuation
-from .stages.whitespace import build_whitespace
+from .stages.whitespace import INDENT_POLICIES, TAB_POLICIES, build_whitespace
 
 PLACEHOLDER_MODES = ("flag", "mark", "off")
 
@@ -36,12 +37,16 @@ class Options:
     encoding: str | None = None
     rule_timeout: float = 2.0
     max_blank_lines: int = 1
+    indent: str = "keep"
+    tabs: str = "keep"
 
     def __post_init__(self) -> None:
         if self.placeholders not in PLACEHOLDER_MODES:
             raise OptionError(
                 f"placeholders={self.placeholders!r}: choose one of {', '.join(PLACEHOLDER_MODES)}"
             )
+        if self.placeholders == "mark":
+            check_mark_template(self.mark_template)
         if self.encoding is not None and self.encoding != "auto":
             object.__setattr__(self, "encoding", check_codec(self.encoding))
         if self.encoding == "auto":
@@ -50,6 +55,10 @@ class Options:
             raise OptionError("rule_timeout must be a positive number of seconds")
         if self.max_blank_lines < 0:
             raise OptionError("max_blank_lines must be 0 or more")
+        if self.indent not in INDENT_POLICIES:
+            raise OptionError(f"indent={self.indent!r}: choose one of {', '.join(INDENT_POLICIES)}")
+        if self.tabs not in TAB_POLICIES:
+            raise OptionError(f"tabs={self.tabs!r}: choose one of {', '.join(TAB_POLICIES)}")
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> Options:
@@ -71,13 +80,21 @@ def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
         return RuleMatcher(ruleset.for_stage(stage), timeout)
 
     ws = matcher("whitespace")
-    stages = [build_whitespace(ws, final=False, max_blank=options.max_blank_lines)]
+    stages = [build_mojibake(), build_whitespace(ws, final=False, max_blank=options.max_blank_lines)]
     if not options.keep_boilerplate:
         stages.append(build_boilerplate(ruleset.for_stage("boilerplate"), timeout=timeout))
     stages.append(build_punctuation(matcher("punctuation")))
-    stages.append(build_whitespace(ws, final=True, max_blank=options.max_blank_lines))
+    stages.append(
+        build_whitespace(
+            ws, final=True, max_blank=options.max_blank_lines, indent=options.indent, tabs=options.tabs
+        )
+    )
     if options.placeholders != "off":
-        stages.append(build_placeholders(matcher("placeholders")))
+        stages.append(
+            build_placeholders(
+                matcher("placeholders"), mode=options.placeholders, template=options.mark_template
+            )
+        )
     return tuple(stages)
 
 
@@ -123,12 +140,13 @@ class Cleaner:
                 "decided_by": decoded.decided_by,
                 "replacements": decoded.replacements,
                 "bytes_in": len(data),
+                "warnings": encoding_warnings(decoded),
             },
         )
 
     def clean_bytes(self, data: bytes, *, source: str = "") -> Document:
         """Decode, then clean. Raises DecodeError (``reason='binary'``) for binary data."""
-        return self.clean(self.decode(data, source=source))
+        return flag_replacements(self.clean(self.decode(data, source=source)))
 
 
 _DEFAULT: dict[tuple[Any, ...], Cleaner] = {}

@@ -34,8 +34,8 @@ def document_entry(path: str, doc: Document) -> dict[str, Any]:
         "bytes_in": meta.get("bytes_in"),
         "chars_out": len(doc.text),
         "removed": [_record_dict(r) for r in doc.removals],
-        "changes": [_record_dict(c) for c in doc.changes],
-        "flags": [_flag_dict(f) for f in doc.flags],
+        "changes": with_context(doc, [_record_dict(c) for c in doc.changes]),
+        "flags": with_context(doc, [_flag_dict(f) for f in doc.flags]),
         "warnings": list(meta.get("warnings", ())),
         "error": None,
     }
@@ -44,6 +44,40 @@ def document_entry(path: str, doc: Document) -> dict[str, Any]:
 def _record_dict(record: Any) -> dict[str, Any]:
     """A flat slotted record as a dict; ``dataclasses.asdict`` deep-copies and is ~10x slower."""
     return {name: getattr(record, name) for name in record.__slots__}
+
+
+CONTEXT = 16  # characters either side of a change or flag kept in the report
+
+
+def with_context(doc: Document, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``context``: a short piece of the output line around each change or flag.
+
+    Flags point into the output (line, col); a change names its input line and its ``after``
+    text, found left to right in that line's output. Records that cannot be placed get none.
+    Kept short, so that the report and the HTML page stay small on large runs.
+    """
+    lines = doc.lines
+    row_of = {origin: i for i, origin in enumerate(doc.line_origins())}
+    cursor: dict[tuple[int, str], int] = {}
+    for record in records:
+        if "col" in record:
+            index, start = record["line"] - 1, record["col"] - 1
+            found = record["text"]
+        else:
+            index, found = row_of.get(record["line"], -1), record["after"]
+            start = -1
+            if 0 <= index < len(lines) and found.strip():
+                start = lines[index].find(found, cursor.get((index, found), 0))
+                cursor[(index, found)] = start + 1
+        if 0 <= index < len(lines) and start >= 0:
+            record["context"] = snippet(lines[index], start, start + len(found))
+    return records
+
+
+def snippet(line: str, start: int, end: int, width: int = CONTEXT) -> str:
+    """``line[start:end]`` with up to ``width`` characters either side, ``…`` where cut."""
+    left, right = max(0, start - width), min(len(line), end + width)
+    return ("…" if left else "") + line[left:right] + ("…" if right < len(line) else "")
 
 
 def _flag_dict(flag: Any) -> dict[str, Any]:
@@ -101,7 +135,11 @@ def read_report(path: Path) -> list[dict[str, Any]]:
 
 @dataclass
 class Summary:
-    """Counts of a run: statuses, rules by documents and lines, encodings, problems."""
+    """Counts of a run: statuses, rules by documents, lines and records, encodings, problems.
+
+    ``rule_lines`` counts distinct lines a rule touched in each document (a removed line, a
+    line with changes, a line with flags); ``rule_hits`` counts its records.
+    """
 
     cleaned: int = 0
     unchanged: int = 0
@@ -111,7 +149,9 @@ class Summary:
     seconds: float = 0.0
     rule_docs: Counter[str] = field(default_factory=Counter)
     rule_lines: Counter[str] = field(default_factory=Counter)
+    rule_hits: Counter[str] = field(default_factory=Counter)
     encodings: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
     problems: list[tuple[str, str, str]] = field(default_factory=list)
 
     def add(self, entry: Mapping[str, Any]) -> None:
@@ -121,6 +161,7 @@ class Summary:
         if status != "ok":
             self.skipped += status == "skipped"
             self.failed += status == "failed"
+            self.reasons[f"{status}: {entry.get('reason') or 'error'}"] += 1
             self.problems.append((entry["path"], status, entry.get("error") or ""))
             return
         if entry.get("changed"):
@@ -128,10 +169,19 @@ class Summary:
         else:
             self.unchanged += 1
         self.encodings[entry.get("encoding") or "?"] += 1
-        rules = [r["rule"] for r in entry["removed"]] + [c["rule"] for c in entry["changes"]]
-        rules += [f["rule"] for f in entry["flags"]]
-        self.rule_lines.update(rules)
-        self.rule_docs.update(set(rules))
+        lines: dict[str, set[tuple[str, int]]] = {}
+        for key in ("removed", "changes", "flags"):
+            for record in entry.get(key, ()):
+                lines.setdefault(record["rule"], set()).add((key[0], record["line"]))
+                self.rule_hits[record["rule"]] += 1
+        for rule, touched in lines.items():
+            self.rule_docs[rule] += 1
+            self.rule_lines[rule] += len(touched)
+
+    @property
+    def documents(self) -> int:
+        """Every document the run saw."""
+        return self.cleaned + self.unchanged + self.skipped + self.failed
 
     def line(self) -> str:
         """The one-line summary printed at the end of a run."""
@@ -142,9 +192,15 @@ class Summary:
             f"{self.failed} failed in {self.seconds:.1f}s ({mb:.1f} MB, {rate:.1f} MB/s)"
         )
 
+    def rules(self) -> list[tuple[str, int, int, int]]:
+        """(rule, documents, lines, records), most documents first."""
+        order = sorted(self.rule_docs.items(), key=lambda kv: (-kv[1], -self.rule_lines[kv[0]], kv[0]))
+        return [(r, n, self.rule_lines[r], self.rule_hits[r]) for r, n in order]
+
     def as_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready data (``--summary FILE``)."""
         return {
+            "documents": self.documents,
             "cleaned": self.cleaned,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
@@ -152,9 +208,44 @@ class Summary:
             "bytes_in": self.bytes_in,
             "seconds": round(self.seconds, 3),
             "rules": [
-                {"rule": r, "documents": n, "lines": self.rule_lines[r]}
-                for r, n in sorted(self.rule_docs.items(), key=lambda kv: (-kv[1], kv[0]))
+                {"rule": r, "documents": n, "lines": lines, "records": hits}
+                for r, n, lines, hits in self.rules()
             ],
-            "encodings": dict(sorted(self.encodings.items())),
+            "encodings": dict(sorted(self.encodings.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "reasons": dict(sorted(self.reasons.items())),
             "problems": [{"path": p, "status": s, "error": e} for p, s, e in self.problems],
         }
+
+
+def write_summary(path: Path, summary: Summary) -> None:
+    """Write the summary as JSON (``--summary FILE``), atomically."""
+    write_atomic(path, (json.dumps(summary.as_dict(), ensure_ascii=False, indent=1) + "\n").encode())
+
+
+def summarize(entries: Iterable[Mapping[str, Any]]) -> Summary:
+    """The Summary of report entries (``cleanse report`` rebuilds it from a JSONL report)."""
+    summary = Summary()
+    for entry in entries:
+        summary.add(entry)
+    return summary
+
+
+def summary_table(summary: Summary, *, top: int = 10, problems: int = 10) -> str:
+    """The compact text table printed at the end of a run: top rules, encodings, problems."""
+    rows = summary.rules()
+    lines: list[str] = []
+    if rows:
+        width = max(len("rule"), *(len(r[0]) for r in rows[:top]))
+        lines.append(f"{'rule':<{width}}  {'docs':>7}  {'lines':>8}")
+        lines += [f"{rule:<{width}}  {docs:>7}  {n:>8}" for rule, docs, n, _ in rows[:top]]
+        if len(rows) > top:
+            lines.append(f"… {len(rows) - top} more rules (--summary FILE lists them all)")
+    if summary.encodings:
+        encodings = ", ".join(f"{e} {n}" for e, n in summary.encodings.most_common())
+        lines.append(f"encodings: {encodings}")
+    if summary.reasons:
+        lines.append("not cleaned: " + ", ".join(f"{r} {n}" for r, n in sorted(summary.reasons.items())))
+        lines += [f"  {s}: {e or p}" for p, s, e in summary.problems[:problems]]
+        if len(summary.problems) > problems:
+            lines.append(f"  … {len(summary.problems) - problems} more (see the report)")
+    return "\n".join(lines)

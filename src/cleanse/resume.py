@@ -62,6 +62,7 @@ class Done:
     offset: int
     length: int
     wrote: bool  # an output file was written (some entry is ok)
+    output: str | None  # where, when not OUTPUT/path (--skip-flagged routes some elsewhere)
 
 
 def _read_records(path: Path, config: str) -> dict[str, Done] | None:
@@ -76,8 +77,11 @@ def _read_records(path: Path, config: str) -> dict[str, Done] | None:
         for raw in fh:
             rec = _parse(raw)
             if rec and "entries" in rec:
-                wrote = any(e["status"] == "ok" for e in rec["entries"])
-                done[rec["path"]] = Done(rec["size"], rec["mtime_ns"], rec["digest"], offset, len(raw), wrote)
+                entries = rec["entries"]
+                wrote = any(e["status"] == "ok" for e in entries)
+                output = entries[0].get("output") if entries else None
+                args = (rec["size"], rec["mtime_ns"], rec["digest"], offset, len(raw), wrote, output)
+                done[rec["path"]] = Done(*args)
             offset += len(raw)
     return done
 
@@ -140,7 +144,8 @@ class Manifest:
                 return False
         except OSError:
             return False
-        return not (rec.wrote and not job.dry_run and not (job.output_root / rel).is_file())
+        target = Path(rec.output) if rec.output else job.output_root / rel
+        return not (rec.wrote and not job.dry_run and not target.is_file())
 
     def entries(self, rel: str) -> list[dict[str, Any]]:
         """The stored report entries of a recorded input (read from the file when needed)."""

@@ -26,7 +26,7 @@ from .errors import RuleFileError
 
 STAGES = ("whitespace", "boilerplate", "punctuation", "placeholders")
 ZONES = ("head", "tail", "edges", "anywhere")
-ACTIONS = ("drop-line", "drop-span", "replace", "flag")
+ACTIONS = ("drop-line", "drop-span", "replace", "flag", "keep")  # keep: spans a stage leaves alone
 STRENGTHS = ("strong", "weak")
 DEFAULT_ACTION = {
     "whitespace": "replace",
@@ -50,6 +50,7 @@ _RULE_KEYS: dict[str, type | tuple[type, ...]] = {
     "enabled": bool,
     "ignore_case": bool,
     "examples": dict,
+    "translate": dict,
 }
 _EXAMPLE_KEYS = ("match", "keep", "fix")
 _FILE_KEYS = ("rule", "disable", "description")
@@ -76,6 +77,7 @@ class Rule:
     examples_match: tuple[str, ...] = ()
     examples_keep: tuple[str, ...] = ()
     examples_fix: tuple[tuple[str, str], ...] = ()
+    translate: tuple[str, str] | None = None
     source: str = ""
     line: int = 0
 
@@ -83,6 +85,12 @@ class Rule:
     def compiled(self) -> regex.Pattern[str]:
         """The compiled pattern (cached per process, so a Cleaner compiles each rule once)."""
         return compile_pattern(self.pattern, self.ignore_case)
+
+    def replacement(self, m: regex.Match[str]) -> str:
+        """What one match becomes: the ``translate`` table applied, or ``replace`` expanded."""
+        if self.translate is not None:
+            return m.group().translate(_translation(*self.translate))
+        return m.expand(self.replace or "")
 
     @property
     def where(self) -> str:
@@ -95,6 +103,12 @@ def compile_pattern(pattern: str, ignore_case: bool = False) -> regex.Pattern[st
     """Compile with the ``regex`` module (it supports per-call timeouts)."""
     flags = regex.IGNORECASE if ignore_case else 0
     return regex.compile(pattern, flags)
+
+
+@lru_cache(maxsize=256)
+def _translation(src: str, dst: str) -> dict[int, int]:
+    """The ``str.translate`` table of a ``translate`` rule (built once per process)."""
+    return str.maketrans(src, dst)
 
 
 @dataclass(frozen=True)
@@ -215,6 +229,8 @@ def _validate_rule(raw: Any, where: str) -> list[str]:
         if key in raw and not isinstance(raw[key], typ):
             want = typ.__name__ if isinstance(typ, type) else typ
             problems.append(f"{where}: {key!r} must be a {want}, not {type(raw[key]).__name__}")
+    if isinstance(raw.get("examples"), dict):
+        problems += _check_examples(raw["examples"], where)[0]
     if problems:
         return problems
     problems += _check_choice(raw, "stage", STAGES, where)
@@ -224,11 +240,27 @@ def _validate_rule(raw: Any, where: str) -> list[str]:
     if not raw["why"].strip():
         problems.append(f"{where}: 'why' is empty; say why this text is not content")
     action = raw.get("action", DEFAULT_ACTION.get(raw["stage"], "drop-line"))
-    if action == "replace" and "replace" not in raw:
-        problems.append(f"{where}: action 'replace' needs a 'replace' template")
+    if action == "replace" and "replace" not in raw and "translate" not in raw:
+        problems.append(f"{where}: action 'replace' needs a 'replace' template (or a 'translate' table)")
     problems += _check_pattern(raw, where)
-    problems += _check_examples(raw["examples"], where)[0]
+    problems += _check_translate(raw, where)
     return problems
+
+
+def _check_translate(raw: dict[str, Any], where: str) -> list[str]:
+    """``translate = { from = "...", to = "..." }``: a per-character table for replace rules."""
+    table = raw.get("translate")
+    if table is None:
+        return []
+    src, dst = table.get("from"), table.get("to")
+    if set(table) != {"from", "to"} or not isinstance(src, str) or not isinstance(dst, str):
+        return [f"{where}: 'translate' must be a table with string keys 'from' and 'to'"]
+    if len(src) != len(dst):
+        return [
+            f"{where}: translate.from has {len(src)} characters but translate.to has {len(dst)}; "
+            "give one target character per source character"
+        ]
+    return []
 
 
 def _build_rule(raw: dict[str, Any], source: str, line: int) -> Rule:
@@ -250,6 +282,7 @@ def _build_rule(raw: dict[str, Any], source: str, line: int) -> Rule:
         examples_match=tuple(examples.get("match", ())),
         examples_keep=tuple(examples.get("keep", ())),
         examples_fix=tuple((a, b) for a, b in examples.get("fix", ())),
+        translate=(raw["translate"]["from"], raw["translate"]["to"]) if "translate" in raw else None,
         source=source,
         line=line,
     )
@@ -406,9 +439,8 @@ def example_failures(rule: Rule, *, timeout: float = 2.0) -> list[str]:
         if found(text):
             failures.append(f"{rule.where}: rule {rule.id!r}: should leave alone but matches: {text!r}")
     for text, expected in rule.examples_fix:
-        replacement = rule.replace if rule.replace is not None else ""
         try:
-            got = pattern.sub(replacement, text, timeout=timeout)
+            got = pattern.sub(rule.replacement, text, timeout=timeout)
         except (regex.error, IndexError, TimeoutError) as exc:
             failures.append(f"{rule.where}: rule {rule.id!r}: replacement fails on {text!r}: {exc}")
             continue

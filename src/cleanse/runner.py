@@ -23,6 +23,7 @@ from .jsonl import clean_record_file, format_of
 from .report import Summary, document_entry, problem_entry, to_jsonl
 
 if TYPE_CHECKING:
+    from .document import Document
     from .pipeline import Cleaner
     from .resume import Manifest
 
@@ -46,6 +47,7 @@ class Job:
     text_field: str = "text"
     meta_field: str | None = None
     track: bool = False  # hash every input for the resume manifest
+    flagged_root: Path | None = None  # --skip-flagged: documents with placeholders go here
 
     def __post_init__(self) -> None:
         if self.single_file is None:
@@ -67,7 +69,21 @@ class Job:
             "format": self.format,
             "text_field": self.text_field,
             "meta_field": self.meta_field,
+            "flagged_root": str(self.flagged_root) if self.flagged_root else None,
         }
+
+
+def _has_placeholders(doc: Document) -> bool:
+    return any(f.kind == "placeholder" for f in doc.flags)
+
+
+def _route(job: Job, doc: Document, rel: str, entry: dict[str, Any]) -> str:
+    """Where a cleaned document is written: OUTPUT, or the --skip-flagged folder (said in the entry)."""
+    if job.flagged_root is not None and _has_placeholders(doc):
+        entry["routed"] = "skip-flagged"
+        entry["output"] = str(job.flagged_root / rel)
+        return os.fspath(job.flagged_root)
+    return job.output_str
 
 
 def clean_data(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, Any]:
@@ -80,13 +96,14 @@ def clean_data(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, A
     entry = document_entry(rel, doc)
     if not data:
         entry["warnings"].append("empty file")
+    root = _route(job, doc, rel, entry)
     if job.dry_run:
         return entry
     try:
         out = doc.text.encode(job.output_encoding)
-        write_atomic(safe_output_str(job.output_str, rel), out, durable=job.durable)
+        write_atomic(safe_output_str(root, rel), out, durable=job.durable)
     except (OSError, CleanseError) as exc:
-        target = job.output_root / rel
+        target = Path(root) / rel
         msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return problem_entry(
             rel, "failed", f"{target}: cannot write: {msg}", reason="write", bytes_in=len(data)

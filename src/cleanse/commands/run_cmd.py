@@ -16,10 +16,14 @@ from ..cli import (
     load_ruleset,
     rule_options,
 )
-from ..io import DEFAULT_GLOBS, check_run_paths, discover, remove_stale_temps
-from ..report import write_report
+from ..corpus_rules import LearnOptions
+from ..io import DEFAULT_GLOBS, check_run_paths, discover, remove_stale_temps, write_atomic
+from ..report import summary_table, write_report, write_summary
+from ..report_html import write_page
+from ..rules import with_rules
 from ..runner import OUTPUT_ENCODINGS, Job, default_jobs
 from ..runner import run as run_files
+from .learn_cmd import learn_folder, learned_line, learned_rules_path, threshold_options
 from .scale_opts import (
     ConfiguredCommand,
     default_globs,
@@ -38,6 +42,17 @@ def _progress(total: int | None, quiet: bool) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, unit="file", file=sys.stderr)
+
+
+def _check_skip_flagged(input_path: Path, output_path: Path, folder: Path | None, placeholders: str) -> None:
+    """--skip-flagged DIR must be a folder of its own, and needs placeholder detection on."""
+    if folder is None:
+        return
+    if placeholders == "off":
+        raise click.UsageError("--skip-flagged needs placeholder detection; drop --placeholders off")
+    if folder.resolve() == output_path.resolve():
+        raise click.UsageError("--skip-flagged DIR is OUTPUT itself; choose a separate folder")
+    check_run_paths(input_path, folder)
 
 
 @click.command(cls=ConfiguredCommand)
@@ -69,9 +84,37 @@ def _progress(total: int | None, quiet: bool) -> Any:
     show_default=True,
     help="Encoding of the written files.",
 )
+@click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(path_type=Path),
+    help="Write the run summary (rules, encodings, problems) as JSON here.",
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(path_type=Path),
+    help="Write the self-contained HTML review page here.",
+)
+@click.option(
+    "--top", type=click.IntRange(min=0), default=10, show_default=True, help="Rules in the summary table."
+)
+@click.option(
+    "--skip-flagged",
+    "skip_flagged",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Write documents with placeholder flags to DIR instead of OUTPUT (the report says so).",
+)
 @click.option("--dry-run", is_flag=True, help="Write nothing but the report.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links under INPUT.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+@click.option(
+    "--learn",
+    is_flag=True,
+    help="First learn boilerplate from INPUT (see `cleanse learn`), then clean with it.",
+)
+@threshold_options
 @scale_options
 @handle_errors
 def run(
@@ -86,12 +129,19 @@ def run(
     encoding: str,
     keep_boilerplate: bool,
     report_path: Path | None,
+    summary_path: Path | None,
+    html_path: Path | None,
+    top: int,
     jobs: int | None,
     globs: tuple[str, ...],
     output_encoding: str,
+    skip_flagged: Path | None,
     dry_run: bool,
     follow_symlinks: bool,
     quiet: bool,
+    learn: bool,
+    min_docs: int,
+    min_share: float,
     fmt: str,
     text_field: str,
     meta_field: str | None,
@@ -103,14 +153,16 @@ def run(
     """Clean every matching file under INPUT into OUTPUT (same relative paths, UTF-8).
 
     \b
-    Examples:
-      cleanse run corpus/ clean/ --report report.jsonl -j 4
+    Example:
+      cleanse run corpus/ clean/ --report clean/../report.jsonl -j 4
+      cleanse run corpus/ clean/ --skip-flagged redacted/   # placeholders kept apart
       cleanse run corpus/ clean/ --report report.jsonl --resume      # after a crash
       cleanse run dumps/ clean/ --format jsonl --text-field content --meta-field cleanse
       zcat a.jsonl.gz | cleanse run --format jsonl - - > clean.jsonl
     """
     if str(input_path) != "-":
         check_run_paths(input_path, output_path)
+        _check_skip_flagged(input_path, output_path, skip_flagged, placeholders)
     ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
     cleaner = build_cleaner(
         ruleset,
@@ -125,18 +177,42 @@ def run(
     if str(output_path) == "-":
         raise click.UsageError("OUTPUT - (stdout) needs INPUT - (JSONL from stdin); give an output folder")
     run_engine = pick_engine(engine, ray_address, verbose)  # before the manifest: fail early
+    if learn:
+        target = learned_rules_path(report_path, output_path)
+        learned = learn_folder(
+            input_path,
+            cleaner,
+            LearnOptions(min_docs=min_docs, min_share=min_share),
+            globs=globs or DEFAULT_GLOBS,
+            jobs=jobs,
+            follow_symlinks=follow_symlinks,
+            source=str(target),
+        )
+        write_atomic(target, learned.text.encode("utf-8"))
+        cleaner = build_cleaner(
+            with_rules(ruleset, learned.rules),
+            placeholders=placeholders,
+            mark_template=mark_template,
+            encoding=encoding,
+            keep_boilerplate=keep_boilerplate,
+        )
+        if not quiet:
+            echo_err(learned_line(learned, str(target)))
     globs = globs or default_globs(fmt)
     paths = discover(input_path, globs, follow_symlinks=follow_symlinks)
     if not paths:
         echo_err(f"warning: no files matching {' '.join(globs)} under {input_path}")
     if not dry_run:
         list(remove_stale_temps(output_path))
+        if skip_flagged is not None:
+            list(remove_stale_temps(skip_flagged))
     job = Job(
         input_path,
         output_path,
         output_encoding=output_encoding,
         dry_run=dry_run,
-        track=not dry_run,
+        flagged_root=skip_flagged,
+        track=resume and not dry_run,
         format=fmt,
         text_field=text_field,
         meta_field=meta_field,
@@ -168,7 +244,15 @@ def run(
         bar.close()
     if report_path is not None:
         write_report(report_path, entries)
+    if summary_path is not None:
+        write_summary(summary_path, summary)
+    if html_path is not None:
+        write_page(html_path, entries, summary=summary, title=f"cleanse review: {input_path}")
     if not quiet:
-        echo_err(summary.line())
+        table = summary_table(summary, top=top)
+        echo_err(table + "\n" + summary.line() if table else summary.line())
+        if skip_flagged is not None:
+            routed = sum(1 for e in entries if e.get("routed") == "skip-flagged")
+            echo_err(f"{routed} with placeholders written to {skip_flagged} instead of {output_path}")
     if summary.failed:
         sys.exit(1)

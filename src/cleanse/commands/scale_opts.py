@@ -45,8 +45,9 @@ def scale_options(fn: Any) -> Any:
         click.option(
             "--resume",
             is_flag=True,
-            help="Skip inputs already cleaned into OUTPUT with the same rules and options "
-            "(recorded in OUTPUT/.cleanse-manifest.jsonl); the report still lists every input.",
+            help="Record progress in OUTPUT/.cleanse-manifest.jsonl and skip inputs it shows as "
+            "cleaned with the same rules and options: start long runs with it, and run the same "
+            "command again after a crash. The report still lists every input.",
         ),
         click.option(
             "--engine",
@@ -134,8 +135,11 @@ def apply_config(ctx: click.Context) -> None:
 
 
 def open_manifest(cleaner: Any, job: Job, resume: bool) -> Any:
-    """The resume manifest of OUTPUT (None for a dry run, which writes nothing)."""
-    if job.dry_run:
+    """With ``--resume``, the manifest of OUTPUT: read what is done, record what gets done.
+
+    Without it (or for a dry run, which writes nothing) OUTPUT holds only the cleaned files.
+    """
+    if job.dry_run or not resume:
         return None
     from ..resume import Manifest, config_hash
 

@@ -10,7 +10,14 @@ code, each with a fixed rule id so every change is still attributable:
 - ``whitespace.final-newline``: a non-empty text ends with exactly one newline.
 
 Leading U+3000 indentation is content in Chinese documents (GB/T 9704 paragraphs start with
-two of them) and is kept.
+two of them) and is kept by default. Two policies are options of the final pass:
+
+- ``whitespace.indent`` (``indent``): ``keep`` (default) leaves leading whitespace alone;
+  ``strip`` removes it; ``normalize`` turns any indentation (spaces, tabs, U+3000) of a
+  non-blank line into exactly two U+3000, the GB/T 9704 paragraph indent. Lines without
+  indentation (headings, most extracted text) are never indented.
+- ``whitespace.tabs`` (``tabs``): ``keep`` (default); ``space`` turns each run of tabs (and
+  the spaces around it) into one space; ``expand`` expands tabs to 4-column stops.
 """
 
 from __future__ import annotations
@@ -19,11 +26,19 @@ from functools import partial
 
 import regex
 
-from ..document import Change, Document, drop_lines, join_lines, split_lines
+from ..document import Change, Document, drop_lines, join_lines, map_lines, split_lines
 from ..matcher import RuleMatcher
 from . import Stage, apply_replace_rules
 
 _LINE_BREAK = regex.compile(r"\r\n?")
+_INDENT = regex.compile(r"^[ \t\u3000]+")
+_TAB_RUN = regex.compile(r" *\t[ \t]*")
+INDENT_POLICIES = ("keep", "strip", "normalize")
+TAB_POLICIES = ("keep", "space", "expand")
+TAB_WIDTH = 4
+GBT9704_INDENT = "\u3000\u3000"
+
+Record = tuple[str, str, str]
 
 
 def normalize_line_endings(doc: Document) -> Document:
@@ -70,19 +85,83 @@ def ensure_final_newline(doc: Document) -> Document:
     return doc.replace(text=text).add(changes=[Change("whitespace.final-newline", origin, "", "\n")])
 
 
+def _indent_fix(line: str, policy: str) -> tuple[str, list[Record]]:
+    """One line's indentation under ``policy`` (blank lines are left to the blank-line pass)."""
+    m = _INDENT.match(line)
+    if m is None or m.end() == len(line):
+        return line, []
+    new = "" if policy == "strip" else GBT9704_INDENT
+    if m.group() == new:
+        return line, []
+    return new + line[m.end() :], [("whitespace.indent", m.group(), new)]
+
+
+def apply_indent(doc: Document, *, policy: str = "keep") -> Document:
+    """Strip or normalize leading indentation; ``keep`` changes nothing."""
+    if policy == "keep":
+        return doc
+    return map_lines(doc, lambda line: _indent_fix(line, policy))
+
+
+def _tab_fix(line: str, policy: str) -> tuple[str, list[Record]]:
+    if "\t" not in line:
+        return line, []
+    if policy == "expand":
+        return _expand(line)
+    records = [("whitespace.tabs", m.group(), " ") for m in _TAB_RUN.finditer(line)]
+    return _TAB_RUN.sub(" ", line), records
+
+
+def _expand(line: str) -> tuple[str, list[Record]]:
+    """Tabs to spaces up to the next multiple of ``TAB_WIDTH`` columns (one record per tab)."""
+    out: list[str] = []
+    records: list[Record] = []
+    col = 0
+    for ch in line:
+        if ch == "\t":
+            pad = " " * (TAB_WIDTH - col % TAB_WIDTH)
+            records.append(("whitespace.tabs", "\t", pad))
+            out.append(pad)
+            col += len(pad)
+        else:
+            out.append(ch)
+            col += 1
+    return "".join(out), records
+
+
+def apply_tabs(doc: Document, *, policy: str = "keep") -> Document:
+    """Replace or expand tab characters; ``keep`` changes nothing."""
+    if policy == "keep":
+        return doc
+    return map_lines(doc, lambda line: _tab_fix(line, policy))
+
+
 def _early(doc: Document, *, matcher: RuleMatcher, max_blank: int) -> Document:
     doc = normalize_line_endings(doc)
     doc = apply_replace_rules(doc, matcher)
     return collapse_blank_lines(doc, max_blank=max_blank)
 
 
-def _final(doc: Document, *, matcher: RuleMatcher, max_blank: int) -> Document:
+def _final(
+    doc: Document, *, matcher: RuleMatcher, max_blank: int, indent: str = "keep", tabs: str = "keep"
+) -> Document:
+    doc = apply_indent(doc, policy=indent)
+    doc = apply_tabs(doc, policy=tabs)
     doc = apply_replace_rules(doc, matcher)
     doc = collapse_blank_lines(doc, max_blank=max_blank)
     return ensure_final_newline(doc)
 
 
-def build_whitespace(matcher: RuleMatcher, *, final: bool, max_blank: int = 1) -> Stage:
-    """The early pass (before boilerplate) or the final pass (after punctuation)."""
-    fn = _final if final else _early
-    return Stage("whitespace", partial(fn, matcher=matcher, max_blank=max_blank))
+def build_whitespace(
+    matcher: RuleMatcher, *, final: bool, max_blank: int = 1, indent: str = "keep", tabs: str = "keep"
+) -> Stage:
+    """The early pass (before boilerplate) or the final pass (after punctuation).
+
+    Indentation and tab policies apply in the final pass only: they are presentation, and the
+    boilerplate rules should see lines as they came.
+    """
+    if final:
+        fn = partial(_final, matcher=matcher, max_blank=max_blank, indent=indent, tabs=tabs)
+    else:
+        fn = partial(_early, matcher=matcher, max_blank=max_blank)
+    return Stage("whitespace", fn)

@@ -1,0 +1,101 @@
+"""``cleanse explain FILE``: every removal, change and flag of one document, in place."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import build_cleaner, cleaning_options, handle_errors, load_ruleset, rule_options
+from ..errors import DecodeError
+from ..explain import full_view, render, stage_names, stage_views
+from ..io import read_bytes
+
+STAGES = ("whitespace", "boilerplate", "punctuation", "placeholders")
+
+
+def use_color(choice: str) -> bool:
+    """``auto`` colours only a terminal, and never when NO_COLOR is set (no-color.org)."""
+    if choice == "auto":
+        return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return choice == "always"
+
+
+@click.command()
+@click.argument("file", type=click.Path(allow_dash=True, path_type=Path))
+@rule_options
+@cleaning_options
+@click.option(
+    "--stage",
+    type=click.Choice(STAGES),
+    default=None,
+    help="Show one stage's effect only (whitespace runs twice: early and final).",
+)
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(("auto", "always", "never")),
+    default="auto",
+    show_default=True,
+    help="Colour and strike-through on a terminal; plain markers otherwise.",
+)
+@click.option(
+    "-C",
+    "--context",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Show only affected lines and N lines around them [default: every line].",
+)
+@handle_errors
+def explain(
+    file: Path,
+    rule_paths: tuple[Path, ...],
+    disable: tuple[str, ...],
+    enable: tuple[str, ...],
+    no_default_rules: bool,
+    placeholders: str,
+    mark_template: str,
+    encoding: str,
+    keep_boilerplate: bool,
+    stage: str | None,
+    color: str,
+    context: int | None,
+) -> None:
+    """Show FILE's decoded text with what each rule did to it.
+
+    Removed lines are struck with their rule id in the margin (-), changed lines show
+    before→after (~), placeholders are marked with their category (!). Below each line, one
+    note per record: the same records as `cleanse clean --json` and the run report.
+
+    \b
+    Example:
+      cleanse explain speech.txt -C 2 | less -R
+      cleanse explain speech.txt --stage punctuation --color never
+    """
+    ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
+    cleaner = build_cleaner(
+        ruleset,
+        placeholders=placeholders,
+        mark_template=mark_template,
+        encoding=encoding,
+        keep_boilerplate=keep_boilerplate,
+    )
+    source = "-" if str(file) == "-" else str(file)
+    data = sys.stdin.buffer.read() if source == "-" else read_bytes(file)
+    try:
+        decoded = cleaner.decode(data, source=source)
+    except DecodeError as exc:
+        raise click.UsageError(f"{source}: {exc}; explain shows text files (try --encoding NAME)") from None
+    if stage is None:
+        views = [full_view(cleaner, decoded)]
+    elif stage not in stage_names(cleaner):
+        raise click.UsageError(
+            f"stage {stage!r} does not run with these options "
+            f"(running: {', '.join(stage_names(cleaner))}); drop --keep-boilerplate or --placeholders off"
+        )
+    else:
+        views = stage_views(cleaner, decoded, stage)
+    colored = use_color(color)
+    click.echo(render(decoded, views, color=colored, context=context), nl=False, color=colored)

@@ -1,0 +1,141 @@
+"""``cleanse learn INPUT [-o FILE]``: propose boilerplate rules from lines repeated across a corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..cli import build_cleaner, echo_err, handle_errors, load_ruleset, rule_options
+from ..corpus_count import TABLE_CAP, Corpus
+from ..corpus_rules import Learned, LearnOptions, learn_corpus
+from ..io import DEFAULT_GLOBS, discover, write_atomic
+from ..pipeline import Cleaner
+from ..runner import default_jobs
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def threshold_options(fn: F) -> F:
+    """--min-docs / --min-share, shared by ``learn`` and ``run --learn``."""
+    fn = click.option(
+        "--min-share",
+        type=click.FloatRange(0.0, 1.0),
+        default=LearnOptions.min_share,
+        show_default=True,
+        help="Learn a line only if at least this share of documents holds it.",
+    )(fn)
+    return click.option(
+        "--min-docs",
+        type=click.IntRange(min=2),
+        default=LearnOptions.min_docs,
+        show_default=True,
+        help="Learn a line only if at least this many documents hold it.",
+    )(fn)
+
+
+def learn_folder(
+    input_path: Path,
+    cleaner: Cleaner,
+    options: LearnOptions,
+    *,
+    globs: tuple[str, ...] = DEFAULT_GLOBS,
+    jobs: int | None = None,
+    follow_symlinks: bool = False,
+    cap: int = TABLE_CAP,
+    source: str = "learned.toml",
+) -> Learned:
+    """Learn from the files ``cleanse run`` would clean, decoded the same way."""
+    corpus = Corpus.of(input_path, discover(input_path, globs, follow_symlinks=follow_symlinks), cleaner)
+    return learn_corpus(corpus, options, jobs=jobs or default_jobs(), cap=cap, source=source)
+
+
+def learned_line(learned: Learned, target: str) -> str:
+    """A one-line summary for people."""
+    return f"learned {len(learned.rules)} rule(s) from {learned.documents:,} documents -> {target}"
+
+
+@click.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    help="Write the rule file here [default: stdout].",
+)
+@threshold_options
+@rule_options
+@click.option("--encoding", default="auto", show_default=True, help="Force a codec for every input.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores]."
+)
+@click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="File names to read (repeatable).")
+@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links under INPUT.")
+@click.option(
+    "--max-lines",
+    type=click.IntRange(min=1000),
+    default=TABLE_CAP,
+    show_default=True,
+    help="Distinct lines counted in memory before spilling to temporary files.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@handle_errors
+def learn(
+    input_path: Path,
+    output: Path | None,
+    min_docs: int,
+    min_share: float,
+    rule_paths: tuple[Path, ...],
+    disable: tuple[str, ...],
+    enable: tuple[str, ...],
+    no_default_rules: bool,
+    encoding: str,
+    jobs: int | None,
+    globs: tuple[str, ...],
+    follow_symlinks: bool,
+    max_lines: int,
+    quiet: bool,
+) -> None:
+    """Propose boilerplate rules from lines repeated across the files under INPUT.
+
+    A platform stamps the same lines on every document it sells; this finds them and writes
+    one rule per line (or block of lines) for you to review. The existing rules are used as
+    evidence (a line next to a known ad) and their matches are not proposed again.
+
+    \b
+    Example:
+      cleanse learn corpus/ -o learned.toml
+      cleanse rules test learned.toml
+      cleanse run corpus/ clean/ --rules learned.toml
+    """
+    ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
+    cleaner = build_cleaner(ruleset, encoding=encoding)
+    options = LearnOptions(min_docs=min_docs, min_share=min_share)
+    learned = learn_folder(
+        input_path,
+        cleaner,
+        options,
+        globs=globs or DEFAULT_GLOBS,
+        jobs=jobs,
+        follow_symlinks=follow_symlinks,
+        cap=max_lines,
+        source=str(output or "learned.toml"),
+    )
+    if output is None:
+        click.echo(learned.text, nl=False)
+    else:
+        write_atomic(output, learned.text.encode("utf-8"))
+    if not learned.documents:
+        echo_err(f"warning: no readable files matching {' '.join(globs or DEFAULT_GLOBS)} under {input_path}")
+    if not quiet:
+        echo_err(learned_line(learned, str(output or "stdout")))
+
+
+def learned_rules_path(report_path: Path | None, output_path: Path) -> Path:
+    """Where ``run --learn`` writes its rules: next to the report, else next to OUTPUT."""
+    if report_path is not None:
+        return report_path.with_name(report_path.stem + ".learned.toml")
+    return output_path.with_name(output_path.name + ".learned.toml")

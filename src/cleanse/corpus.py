@@ -1,0 +1,170 @@
+"""Lines of a corpus: normalizing, classifying and zoning them — the ground of corpus learning.
+
+Corpus learning (``cleanse learn``, ``cleanse run --learn``) lives in three modules:
+
+- this one says what a line *is*: its counting key (:func:`normalize_line`), whether it reads
+  as content and so can never be learned (:func:`is_content_line`), and where it sits in its
+  document (head zone, tail zone, next to a known ad) — :func:`document_keys`;
+- :mod:`cleanse.corpus_count` counts those keys across the corpus, in worker processes,
+  exactly and in bounded memory;
+- :mod:`cleanse.corpus_rules` decides which counted lines are boilerplate and writes them as
+  a reviewable rule file (:func:`cleanse.corpus_rules.learn_corpus`).
+
+A platform stamps the same lines on every document it sells, so across a folder those lines
+repeat where real content does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import unicodedata
+from collections.abc import Sequence
+
+import regex
+
+from .errors import CleanseError
+from .matcher import RuleMatcher
+
+HEAD_LINES = 10
+"""The head zone is at most the first this many non-blank lines; the tail the last as many."""
+MAX_LINE_CHARS = 80
+"""Longer lines are content (precision first), never learned, so never counted."""
+AD_REACH = 3
+"""How many non-blank lines away from a known ad a line still counts as in its block."""
+
+HEAD, TAIL, AD, TITLE = 1, 2, 4, 8
+"""Per-document flags of a line: in the head zone, in the tail zone, in an ad block, and
+(head only) directly before the text starts, as a title would be."""
+PAIR_BIT = 1 << 63
+
+_SPACE = regex.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
+_DIGIT = regex.compile(r"\d")
+_NEWLINE = regex.compile(r"\r\n|\r|\n")
+_SENTENCE_END = regex.compile(r"[。！？；…!?;][”’」』）)\"']*$")
+_SALUTATION = regex.compile(r"^.{1,12}[：:]$")
+_HEADING = regex.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]"
+    r"|第[一二三四五六七八九十百千\d]+[章节条部分篇款项])"
+)
+_CN_NUM = "\\d〇零一二三四五六七八九十"
+_DATE = regex.compile(rf"^[（(]?\s*[{_CN_NUM}]{{2,4}}\s*年(?:\s*[{_CN_NUM}]{{1,3}}\s*[月日号])*\s*[)）]?$")
+
+
+def normalize_line(line: str) -> str:
+    """The counting key of a line: width and case folded, whitespace gone, digits as ``0``.
+
+    So ``第 3 页`` and ``第１２页`` count as one line, as do the same slogan typed with
+    full-width or half-width letters.
+    """
+    text = unicodedata.normalize("NFKC", line).casefold()
+    return _DIGIT.sub("0", _SPACE.sub("", text))
+
+
+def line_key(norm: str) -> int:
+    """A 63-bit hash of a normalized line (the top bit marks pairs)."""
+    digest = hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") & ~PAIR_BIT
+
+
+def pair_key(first: int, second: int) -> int:
+    """The key of two lines that follow each other (for multi-line blocks)."""
+    digest = hashlib.blake2b(struct.pack("<QQ", first, second), digest_size=8).digest()
+    return int.from_bytes(digest, "little") | PAIR_BIT
+
+
+def is_sentence(line: str) -> bool:
+    """A line that ends like a sentence: where the text of a document starts or ends."""
+    return _SENTENCE_END.search(line) is not None
+
+
+def is_content_line(line: str) -> bool:
+    """Lines that repeat because they are ordinary content, so are never learned.
+
+    Sentences (同志们 … 谢谢大家。), salutations (同志们：), numbered headings (一、总体要求),
+    dates, and long lines. Precision before recall: a platform line that ends with ``。``
+    is missed rather than risk deleting a common sentence.
+    """
+    s = line.strip()
+    return (
+        len(s) > MAX_LINE_CHARS
+        or is_sentence(s)
+        or _SALUTATION.match(s) is not None
+        or _HEADING.match(s) is not None
+        or _DATE.match(s) is not None
+    )
+
+
+def split_text(text: str) -> list[str]:
+    """Lines of a decoded document, whatever its line endings."""
+    return _NEWLINE.split(text)
+
+
+def _is_ad(matcher: RuleMatcher, line: str) -> bool:
+    try:
+        return matcher.first(line) is not None
+    except CleanseError:  # a rule timed out on this line: no ad evidence from it
+        return False
+
+
+def _zone_flags(lines: Sequence[str], ads: Sequence[bool]) -> list[int]:
+    """HEAD/TAIL flags of each line: before the first / after the last sentence, within
+    the first / last :data:`HEAD_LINES` non-blank lines. Ad lines never end a zone."""
+    flags = [0] * len(lines)
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    text = [i for i in filled if not ads[i] and is_content_line(lines[i])]
+    first = text[0] if text else len(lines)
+    last = text[-1] if text else -1
+    for i in filled[:HEAD_LINES]:
+        if i < first:
+            flags[i] |= HEAD
+    for i in filled[-HEAD_LINES:]:
+        if i > last:
+            flags[i] |= TAIL
+    if text:
+        before = [i for i in filled if i < first]
+        if before and flags[before[-1]] & HEAD:
+            flags[before[-1]] |= TITLE
+    return flags
+
+
+def _ad_flags(lines: Sequence[str], ads: Sequence[bool]) -> list[int]:
+    """AD for lines near an ad: in the same run of non-sentence lines (blank lines inside)
+    and at most :data:`AD_REACH` non-blank lines away from a line a rule removes."""
+    flags = [0] * len(lines)
+    run: list[int] = []
+    for i, line in enumerate([*lines, "。"]):
+        if i < len(lines) and (not line.strip() or ads[i] or not is_sentence(line)):
+            if line.strip():
+                run.append(i)
+            continue
+        hits = [n for n, j in enumerate(run) if ads[j]]
+        for n, j in enumerate(run):
+            if any(abs(n - h) <= AD_REACH for h in hits):
+                flags[j] = AD
+        run = []
+    return flags
+
+
+def document_keys(lines: Sequence[str], matcher: RuleMatcher) -> dict[int, int]:
+    """Every countable line (and edge pair) of one document -> its OR-ed flags."""
+    ads = [bool(line.strip()) and _is_ad(matcher, line) for line in lines]
+    zones = _zone_flags(lines, ads)
+    marks = _ad_flags(lines, ads)
+    found: dict[int, int] = {}
+    prev: tuple[int, int] | None = None
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        norm = normalize_line(line)
+        if ads[i] or len(norm) < 2 or is_content_line(line):
+            prev = None
+            continue
+        key, flag = line_key(norm), zones[i] | marks[i]
+        found[key] = found.get(key, 0) | flag
+        edge = flag & (HEAD | TAIL)
+        if prev is not None and edge and prev[1] & edge:
+            pair = pair_key(prev[0], key)
+            found[pair] = found.get(pair, 0) | edge
+        prev = (key, flag)
+    return found

@@ -1,0 +1,271 @@
+"""Deciding which counted lines are boilerplate, and writing them as a reviewable rule file.
+
+The last part of corpus learning (see :mod:`cleanse.corpus`). A line is
+learned when it appears in at least ``min_docs`` documents and at least ``min_share`` of
+them, and in at least ``edge_share`` of the documents holding it it sits in the head zone,
+the tail zone or a block that already holds an ad. Content never qualifies: sentences,
+salutations, headings and dates are not even counted, and a line that in most documents is
+the last one before the text starts is a title (``工作总结``), not a stamp, and is kept.
+
+Lines that follow each other in nearly every document where either appears are learned as
+one block: one rule, one decision for the reviewer. Every rule is an exact, escaped pattern
+anchored to the whole line, so a learned rule can never cut into a sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import regex
+
+from .corpus import HEAD_LINES, PAIR_BIT, is_content_line, line_key, normalize_line, pair_key
+from .corpus_count import TABLE_CAP, Corpus, count_corpus
+from .errors import CleanseError
+from .rules import Rule, parse_rule_text
+
+
+@dataclass(frozen=True)
+class LearnOptions:
+    """Thresholds of learning (defaults: the issue's; precision before recall)."""
+
+    min_docs: int = 5
+    min_share: float = 0.01
+    edge_share: float = 0.9
+    title_share: float = 0.5
+    block_share: float = 0.8
+
+    def min_count(self, total: int) -> int:
+        """Documents a line must appear in: both thresholds, never fewer than 2."""
+        return max(2, self.min_docs, math.ceil(self.min_share * total))
+
+
+@dataclass
+class Finding:
+    """One learned line: its counts, example documents, and (after reading them) its text."""
+
+    key: int
+    docs: int
+    head: int
+    tail: int
+    ad: int
+    sources: tuple[int, ...]
+    text: str = ""
+    position: int = 0
+    keep: str = ""
+
+    @classmethod
+    def of(cls, key: int, rec: Sequence[int]) -> Finding:
+        sources = tuple(s for s in rec[6:] if s != 0xFFFFFFFF)
+        return cls(key, rec[0], rec[1], rec[2], rec[3], sources)
+
+
+@dataclass
+class Learned:
+    """What ``cleanse learn`` found: the rule file text, its rules, and the corpus size."""
+
+    text: str
+    rules: tuple[Rule, ...]
+    documents: int
+    blocks: list[list[Finding]] = field(default_factory=list)
+
+
+def select(
+    records: Iterable[tuple[int, Sequence[int]]], total: int, options: LearnOptions
+) -> tuple[dict[int, Finding], dict[int, int]]:
+    """The learned lines (by key) and the document counts of frequent edge pairs."""
+    findings: dict[int, Finding] = {}
+    pairs: dict[int, int] = {}
+    for key, rec in records:
+        if key & PAIR_BIT:
+            pairs[key] = rec[0]
+            continue
+        docs, head, _tail, _ad, title, placed = rec[:6]
+        if placed < options.edge_share * docs:
+            continue
+        if head and title >= options.title_share * head:
+            continue
+        findings[key] = Finding.of(key, rec)
+    return findings, pairs
+
+
+def _first_keep(lines: Sequence[str], pattern: regex.Pattern[str]) -> str:
+    for line in lines:
+        s = line.strip()
+        if s and len(s) <= 60 and is_content_line(s) and not pattern.search(s):
+            return s
+    return ""
+
+
+def read_examples(corpus: Corpus, findings: dict[int, Finding]) -> list[tuple[int, int]]:
+    """Fill each finding's text (as first seen) and a keep example from its first document;
+    returns the adjacent learned pairs seen there (candidates for blocks)."""
+    wanted = sorted({f.sources[0] for f in findings.values() if f.sources})
+    adjacent: set[tuple[int, int]] = set()
+    for index in wanted:
+        lines = corpus.read_lines(index) or []
+        prev: int | None = None
+        for pos, line in enumerate(lines):
+            if not line.strip():
+                continue
+            key = line_key(normalize_line(line))
+            found = findings.get(key)
+            if found is not None and prev is not None:
+                adjacent.add((prev, key))
+            prev = key if found is not None else None
+            if found is not None and not found.text and found.sources[0] == index:
+                found.text, found.position = line.strip(), pos
+                found.keep = _first_keep(lines, regex.compile(line_pattern([found.text])))
+    return sorted(adjacent)
+
+
+def group_blocks(
+    findings: dict[int, Finding], adjacent: Sequence[tuple[int, int]], pairs: dict[int, int], share: float
+) -> list[list[Finding]]:
+    """Learned lines grouped into blocks (lines nearly always seen together, in order)."""
+    parent = {key: key for key in findings}
+
+    def root(key: int) -> int:
+        while parent[key] != key:
+            key = parent[key]
+        return key
+
+    for a, b in adjacent:
+        together = pairs.get(pair_key(a, b), 0)
+        if together >= share * max(findings[a].docs, findings[b].docs):
+            parent[max(root(a), root(b))] = min(root(a), root(b))
+    groups: dict[int, list[Finding]] = {}
+    for key, finding in findings.items():
+        if finding.text:
+            groups.setdefault(root(key), []).append(finding)
+    blocks = [sorted(g, key=lambda f: (f.position, f.text)) for g in groups.values()]
+    return sorted(blocks, key=lambda b: (-max(f.docs for f in b), min(f.key for f in b)))
+
+
+# -- writing rules ------------------------------------------------------------------------------
+
+
+def _char_pattern(c: str) -> str:
+    """One character: digits as any digit, ASCII and full-width forms as either."""
+    if unicodedata.decimal(c, None) is not None:
+        return r"\d"
+    code = ord(c)
+    if 0x21 <= code <= 0x7E or 0xFF01 <= code <= 0xFF5E:
+        half = chr(code if code < 0x80 else code - 0xFEE0)
+        return "[" + regex.escape(half, special_only=False) + chr(ord(half) + 0xFEE0) + "]"
+    return regex.escape(c)
+
+
+def line_pattern(texts: Sequence[str]) -> str:
+    """An exact pattern for whole lines (surrounding whitespace allowed), one alternative each."""
+    alts = []
+    for text in texts:
+        parts = regex.split(r"(\s+)", text.strip())
+        alts.append(
+            "".join(r"\s*" if p.isspace() else "".join(_char_pattern(c) for c in p) for p in parts if p)
+        )
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return r"^\s*" + body + r"\s*$"
+
+
+def _zone(finding: Finding, share: float) -> tuple[str, str]:
+    """A line's zone and how to say where it was seen (edges when both ends carry it)."""
+    head, tail, docs = finding.head, finding.tail, finding.docs
+    if head >= share * docs and tail < 0.1 * docs:
+        return "head", f"{100 * head // docs}% in the first {HEAD_LINES} lines"
+    if tail >= share * docs and head < 0.1 * docs:
+        return "tail", f"{100 * tail // docs}% in the last {HEAD_LINES} lines"
+    if head + tail >= share * docs:
+        return "edges", f"{100 * min(docs, head + tail) // docs}% in the first or last {HEAD_LINES} lines"
+    return "anywhere", "mostly next to lines the ad rules remove"
+
+
+def block_zone(block: Sequence[Finding], share: float) -> tuple[str, str]:
+    """The zone of a block: its lines' common zone, else edges (or anywhere if any is)."""
+    lead = max(block, key=lambda f: (f.docs, -f.key))
+    zone, where = _zone(lead, share)
+    zones = {_zone(f, share)[0] for f in block}
+    if len(zones) > 1:
+        zone = "anywhere" if "anywhere" in zones else "edges"
+    return zone, where
+
+
+def _toml_str(text: str) -> str:
+    if "'" not in text and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        return f"'{text}'"
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007F")
+
+
+def render_rule(block: Sequence[Finding], total: int, corpus: Corpus, options: LearnOptions) -> str:
+    """One ``[[rule]]`` table for a learned line or block."""
+    lead = max(block, key=lambda f: (f.docs, -f.key))
+    zone, where = block_zone(block, options.edge_share)
+    sources = sorted({s for f in block for s in f.sources})[:3]
+    what = "seen" if len(block) == 1 else f"a block of {len(block)} lines seen together"
+    why = (
+        f"Learned from the corpus: {what} in {lead.docs:,} of {total:,} documents, {where}; "
+        f"first seen in {', '.join(corpus.paths[s] for s in sources)}. Review before keeping."
+    )
+    keep = next((f.keep for f in block if f.keep), "") or "这一行是正文内容，不应删除。"
+    out = [
+        "[[rule]]",
+        f'id = "learned.{"block-" if len(block) > 1 else ""}{min(f.key for f in block):016x}"',
+        'stage = "boilerplate"',
+        f"why = {_toml_str(why)}",
+        f"pattern = {_toml_str(line_pattern([f.text for f in block]))}",
+        f'zone = "{zone}"',
+        'action = "drop-line"',
+    ]
+    if zone == "anywhere":
+        out.append("long_lines = true")
+    if any(c.isalpha() and c.lower() != c.upper() for f in block for c in f.text):
+        out.append("ignore_case = true")
+    out.append("examples.match = [" + ", ".join(_toml_str(f.text) for f in block) + "]")
+    out.append(f"examples.keep = [{_toml_str(keep)}]")
+    return "\n".join(out)
+
+
+def render_file(
+    blocks: Sequence[Sequence[Finding]], total: int, corpus: Corpus, options: LearnOptions
+) -> str:
+    """The whole rule file: a header a reviewer reads first, then one rule per block."""
+    header = [
+        f"# Learned by `cleanse learn` from {len(corpus.paths):,} files ({total:,} read): "
+        f"{len(blocks)} rule(s).",
+        f"# Settings: min_docs={options.min_docs}, min_share={options.min_share:g}, "
+        f"edge_share={options.edge_share:g}.",
+        "# Review every rule: delete any that removes content, add real lines to examples.keep,",
+        "# then `cleanse rules test THIS_FILE` and `cleanse run --rules THIS_FILE`.",
+        "",
+        'description = "Boilerplate learned from lines repeated across a corpus."',
+    ]
+    body = [render_rule(b, total, corpus, options) for b in blocks]
+    return "\n".join(header) + "\n\n" + "\n\n".join(body) + ("\n" if body else "")
+
+
+def learn_corpus(
+    corpus: Corpus,
+    options: LearnOptions | None = None,
+    *,
+    jobs: int = 1,
+    cap: int = TABLE_CAP,
+    spill_dir: str | None = None,
+    source: str = "learned.toml",
+) -> Learned:
+    """Count, decide and write: the learned rule file for a corpus, and its parsed rules."""
+    options = options or LearnOptions()
+    table, total = count_corpus(corpus, jobs=jobs, cap=cap, spill_dir=spill_dir)
+    try:
+        findings, pairs = select(table.frequent(options.min_count(total)), total, options)
+    finally:
+        table.close()
+    adjacent = read_examples(corpus, findings)
+    blocks = group_blocks(findings, adjacent, pairs, options.block_share)
+    text = render_file(blocks, total, corpus, options)
+    parsed = parse_rule_text(text, source)
+    if parsed.problems:  # a bug in this module, not in the user's data
+        raise CleanseError("learned rules are invalid; please report it:\n" + "\n".join(parsed.problems))
+    return Learned(text, tuple(parsed.rules), total, blocks)

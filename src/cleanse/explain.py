@@ -1,0 +1,393 @@
+"""What cleanse did to one document, shown in place: the model behind ``cleanse explain``.
+
+A *view* compares a Document before and after some stages (all of them, or one) and turns
+the records those stages added into *rows*, one per line of the "before" text:
+
+- a removed line is a ``-`` row whose margin names the rule that removed it;
+- a changed line is a ``~`` row whose text is a character diff (before → after), with a
+  note per change record (rule, before, after);
+- a line with flags is a ``!`` row whose flagged spans are marked with their category, and
+  a note per flag (rule, category, output line:col, text).
+
+Rows join ``before`` and ``after`` through ``Document.line_origins()`` (input line numbers),
+so nothing here needs to know how a stage works. :func:`render` turns views into text
+(plain, or with ANSI colours for a terminal); this module never prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import regex
+
+from .document import Change, Document, Flag, Removal
+from .pipeline import Cleaner
+
+_LINE_BREAK = regex.compile(r"\r\n?")
+MAX_DIFF = 20_000  # characters; longer lines are diffed as one replaced middle
+
+
+@dataclass(frozen=True)
+class View:
+    """The effect of some stages: the document before, after, and the records they added."""
+
+    title: str
+    before: Document
+    after: Document
+    removals: tuple[Removal, ...]
+    changes: tuple[Change, ...]
+    flags: tuple[Flag, ...]
+
+
+@dataclass
+class Row:
+    """One line of the "before" text and what happened to it.
+
+    ``segments`` are ``(style, text)`` pairs; style is ``""`` (kept), ``"del"``/``"ins"``
+    (a change), ``"removed"`` (the whole line), ``"flag"`` (a flagged span) or ``"cat"``
+    (a flag's category label, not part of the text). ``notes`` are ``(kind, text)`` pairs.
+    """
+
+    number: int
+    mark: str
+    rules: list[str]
+    segments: list[tuple[str, str]]
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def normalized(doc: Document) -> Document:
+    """``doc`` with CR/CRLF line breaks as LF, so its lines are numbered as the records are."""
+    if "\r" not in doc.text or doc.origins is not None:
+        return doc
+    return doc.replace(text=_LINE_BREAK.sub("\n", doc.text))
+
+
+def _added(before: Document, after: Document, title: str) -> View:
+    return View(
+        title,
+        normalized(before),
+        after,
+        after.removals[len(before.removals) :],
+        after.changes[len(before.changes) :],
+        after.flags[len(before.flags) :],
+    )
+
+
+def full_view(cleaner: Cleaner, decoded: Document) -> View:
+    """Every stage at once: the decoded input against the cleaned output."""
+    return _added(decoded, cleaner.clean(decoded), "all stages")
+
+
+def stage_names(cleaner: Cleaner) -> list[str]:
+    """The distinct stage names of a Cleaner, in order."""
+    return list(dict.fromkeys(stage.name for stage in cleaner.stages))
+
+
+def stage_views(cleaner: Cleaner, decoded: Document, name: str) -> list[View]:
+    """One view per run of the stage called ``name`` (whitespace runs twice: early and final)."""
+    runs = sum(stage.name == name for stage in cleaner.stages)
+    views: list[View] = []
+    doc = decoded
+    for stage in cleaner.stages:
+        after = stage(doc)
+        if stage.name == name:
+            title = f"stage {name}" + (f" ({len(views) + 1} of {runs})" if runs > 1 else "")
+            views.append(_added(doc, after, title))
+        doc = after
+    return views
+
+
+def quote(text: str) -> str:
+    """A record's text in double quotes, with quotes, backslashes and invisibles escaped."""
+    return '"' + "".join(_escaped(c) for c in text) + '"'
+
+
+def _escaped(c: str) -> str:
+    if c in '"\\':
+        return "\\" + c
+    if c.isprintable():
+        return c
+    return {"\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(c, f"\\u{ord(c):04x}")
+
+
+_SHOWN = {" ": "·", "\t": "⇥", "\u3000": "□", "\u00a0": "⍽"}
+
+
+def visible(text: str) -> str:
+    """Text of a changed span, with spaces and invisible characters made visible."""
+    return "".join(_SHOWN.get(c) or (c if c.isprintable() else f"<U+{ord(c):04X}>") for c in text)
+
+
+def char_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """``(style, text)`` segments turning ``before`` into ``after`` (styles "", "del", "ins")."""
+    if before == after:
+        return [("", after)] if after else []
+    head = _common_prefix(before, after)
+    tail = _common_prefix(before[head:][::-1], after[head:][::-1])
+    mid_b, mid_a = before[head : len(before) - tail], after[head : len(after) - tail]
+    out: list[tuple[str, str]] = [("", before[:head])]
+    if len(mid_b) + len(mid_a) > MAX_DIFF:
+        out += [("del", mid_b), ("ins", mid_a)]
+    else:
+        matcher = difflib.SequenceMatcher(None, mid_b, mid_a, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                out.append(("", mid_b[i1:i2]))
+            else:
+                out += [("del", mid_b[i1:i2]), ("ins", mid_a[j1:j2])]
+    out.append(("", before[len(before) - tail :] if tail else ""))
+    return [(style, text) for style, text in out if text]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def mark_flags(segments: list[tuple[str, str]], flags: Sequence[Flag]) -> list[tuple[str, str]]:
+    """Overlay flag spans (1-based columns of the after text) onto diff segments."""
+    if not flags:
+        return segments
+    styled: list[tuple[str, str]] = []  # one (style, char) per character
+    for style, text in segments:
+        styled += [(style, c) for c in text]
+    after_index = [i for i, (style, _) in enumerate(styled) if style != "del"]
+    labels: dict[int, list[str]] = {}
+    for flag in flags:
+        start = flag.col - 1
+        end = min(start + max(len(flag.text), 1), len(after_index))
+        for k in range(start, end):
+            i = after_index[k]
+            if styled[i][0] == "":
+                styled[i] = ("flag", styled[i][1])
+        if start < end:
+            labels.setdefault(after_index[end - 1], []).append(flag.category or flag.kind)
+    out: list[tuple[str, str]] = []
+    for i, (style, c) in enumerate(styled):
+        _append(out, style, c)
+        for label in labels.get(i, ()):
+            out.append(("cat", label))
+    return out
+
+
+def _append(out: list[tuple[str, str]], style: str, text: str) -> None:
+    if out and out[-1][0] == style and style != "cat":
+        out[-1] = (style, out[-1][1] + text)
+    else:
+        out.append((style, text))
+
+
+def build_rows(view: View) -> tuple[list[Row], list[tuple[str, str]]]:
+    """Rows for every "before" line, and notes for records that name no line of it."""
+    before_lines, before_origins = view.before.lines, view.before.line_origins()
+    after_lines, after_origins = view.after.lines, view.after.line_origins()
+    after_by_origin = {o: i for i, o in enumerate(after_origins)}
+    removals = _by_line(view.removals)
+    changes = _by_line(view.changes)
+    flags: dict[int, list[Flag]] = {}
+    for flag in view.flags:
+        origin = after_origins[flag.line - 1] if 0 < flag.line <= len(after_origins) else -flag.line
+        flags.setdefault(origin, []).append(flag)
+    rows: list[Row] = []
+    for text, origin in zip(before_lines, before_origins, strict=True):
+        index = after_by_origin.get(origin)
+        after_text = after_lines[index] if index is not None else None
+        rows.append(
+            _row(
+                origin,
+                text,
+                after_text,
+                removals.pop(origin, []),
+                changes.pop(origin, []),
+                flags.pop(origin, []),
+            )
+        )
+    leftover = [_removal_note(r) for rs in removals.values() for r in rs]
+    leftover += _change_notes([c for cs in changes.values() for c in cs])
+    leftover += [_flag_note(f) for fs in flags.values() for f in fs]
+    return rows, leftover
+
+
+def _by_line(records: Sequence[Removal] | Sequence[Change]) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for record in records:
+        out.setdefault(record.line, []).append(record)
+    return out
+
+
+def _row(
+    number: int,
+    before: str,
+    after: str | None,
+    removals: list[Removal],
+    changes: list[Change],
+    flags: list[Flag],
+) -> Row:
+    if after is None:
+        dropped = removals[-1] if removals else Removal("?", number, before)
+        row = Row(number, "-", [dropped.rule], [("removed", before)] if before else [])
+        row.notes += [_removal_note(r) for r in removals[:-1]]
+        row.notes += _change_notes(changes) + [_flag_note(f) for f in flags]
+        return row
+    rules = [r.rule for r in removals] + [c.rule for c in changes] + [f.rule for f in flags]
+    mark = "~" if (removals or changes or before != after) else ("!" if flags else " ")
+    segments = mark_flags(char_diff(before, after), flags)
+    notes = [_removal_note(r) for r in removals] + _change_notes(changes)
+    notes += [_flag_note(f) for f in flags]
+    return Row(number, mark, list(dict.fromkeys(rules)), segments, notes)
+
+
+def _removal_note(removal: Removal) -> tuple[str, str]:
+    return ("removed", f"{removal.rule} removed {quote(removal.text)}")
+
+
+def _change_notes(changes: list[Change]) -> list[tuple[str, str]]:
+    counts = Counter((c.rule, c.before, c.after) for c in changes)
+    notes = []
+    for (rule, before, after), n in counts.items():
+        times = f" ×{n}" if n > 1 else ""
+        notes.append(("change", f"{rule}: {quote(before)} → {quote(after)}{times}"))
+    return notes
+
+
+def _flag_note(flag: Flag) -> tuple[str, str]:
+    category = f" [{flag.category}]" if flag.category else ""
+    return ("flag", f"{flag.kind} {flag.rule}{category} at {flag.line}:{flag.col} {quote(flag.text)}")
+
+
+def totals(view: View) -> str:
+    """One line: how many lines removed, changes and flags this view holds, by how many rules."""
+    rules = {r.rule for r in view.removals} | {c.rule for c in view.changes} | {f.rule for f in view.flags}
+    counts = [
+        _plural(len(view.removals), "removal"),
+        _plural(len(view.changes), "change"),
+        _plural(len(view.flags), "flag"),
+    ]
+    return ", ".join(counts) + f" by {_plural(len(rules), 'rule')}"
+
+
+# -- rendering ----------------------------------------------------------------------------
+_ANSI = {
+    "removed": "\x1b[9;31m",
+    "del": "\x1b[9;31m",
+    "ins": "\x1b[1;32m",
+    "flag": "\x1b[4;33m",
+    "cat": "\x1b[2;33m",
+    "rule-": "\x1b[31m",
+    "rule~": "\x1b[32m",
+    "rule!": "\x1b[33m",
+    "note": "\x1b[2m",
+    "head": "\x1b[1m",
+}
+_RESET = "\x1b[0m"
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{_ANSI[style]}{text}{_RESET}" if color and style in _ANSI and text else text
+
+
+def render_segments(segments: list[tuple[str, str]], *, color: bool) -> str:
+    """A row's text: changes as ``⟦before→after⟧`` and flags as ``⟨text:category⟩`` in plain text;
+    strike-through, colour and underline on a terminal."""
+    out: list[str] = []
+    i = 0
+    while i < len(segments):
+        style, text = segments[i]
+        if style in ("del", "ins"):
+            before = text if style == "del" else ""
+            after = text if style == "ins" else ""
+            if style == "del" and i + 1 < len(segments) and segments[i + 1][0] == "ins":
+                after = segments[i + 1][1]
+                i += 1
+            out.append(_change_text(visible(before), visible(after), color))
+        elif style == "flag":
+            out.append(_paint(text, "flag", True) if color else "⟨" + text)
+        elif style == "cat":
+            out.append(_paint(f"⁽{text}⁾", "cat", True) if color else f":{text}⟩")
+        else:
+            out.append(_paint(text, style, color))
+        i += 1
+    return "".join(out)
+
+
+def _change_text(before: str, after: str, color: bool) -> str:
+    if not color:
+        return f"⟦{before}→{after}⟧"
+    return _paint(before, "del", True) + _paint("→", "note", True) + _paint(after, "ins", True)
+
+
+def _margin_rule(row: Row) -> str:
+    if not row.rules:
+        return ""
+    return row.rules[0] + (f" +{len(row.rules) - 1}" if len(row.rules) > 1 else "")
+
+
+def render_view(view: View, *, color: bool = False, context: int | None = None) -> list[str]:
+    """The lines of one view: a title, one line per row (plus its notes), and totals."""
+    rows, leftover = build_rows(view)
+    width = max([len(_margin_rule(r)) for r in rows] + [4])
+    shown = _shown_rows(rows, context)
+    lines = [_paint(f"── {view.title} ──", "head", color)]
+    previous = -1
+    for i in shown:
+        if i > previous + 1:
+            lines.append(_gap(i - previous - 1, width))
+        lines += _row_lines(rows[i], width, color)
+        previous = i
+    if len(rows) > previous + 1:
+        lines.append(_gap(len(rows) - previous - 1, width))
+    lines += [f"{'':>5}   {'':<{width}} ┆ ↳ {text}" for _, text in leftover]
+    lines.append(_paint(totals(view), "head", color))
+    return lines
+
+
+def _gap(hidden: int, width: int) -> str:
+    return f"{'⋮':>5}   {'':<{width}} │ ({_plural(hidden, 'unchanged line')})"
+
+
+def _shown_rows(rows: list[Row], context: int | None) -> list[int]:
+    if context is None:
+        return list(range(len(rows)))
+    hot = [i for i, r in enumerate(rows) if r.mark != " " or r.notes]
+    keep = {j for i in hot for j in range(max(0, i - context), min(len(rows), i + context + 1))}
+    return sorted(keep)
+
+
+def _row_lines(row: Row, width: int, color: bool) -> list[str]:
+    rule = _margin_rule(row).ljust(width)
+    margin = f"{row.number:>5} {row.mark} {_paint(rule, 'rule' + row.mark, color)} │ "
+    lines = [margin + render_segments(row.segments, color=color)]
+    for _, text in row.notes:
+        lines.append(f"{'':>5}   {'':<{width}} ┆ " + _paint(f"↳ {text}", "note", color))
+    return lines
+
+
+def header(doc: Document) -> str:
+    """Where the text came from and how it was decoded."""
+    meta = doc.meta
+    confidence = meta.get("confidence")
+    how = f"confidence {confidence:.2f}" if isinstance(confidence, float) else ""
+    if meta.get("decided_by"):
+        how += f", by {meta['decided_by']}"
+    return f"{doc.source or '-'}: {doc.encoding or 'text'}" + (f" ({how.strip(', ')})" if how else "")
+
+
+def render(
+    decoded: Document, views: Sequence[View], *, color: bool = False, context: int | None = None
+) -> str:
+    """The whole explanation: the header, then every view."""
+    lines = [_paint(header(decoded), "head", color)]
+    for view in views:
+        lines += render_view(view, color=color, context=context)
+    return "\n".join(lines) + "\n"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -1,0 +1,273 @@
+"""Which lines of a document go, and why: zones, blocks and runs of ad lines.
+
+Input: the lines and, for each, the ``drop-line`` rules that hit it (see
+:func:`cleanse.stages.boilerplate.line_hits`). Output: ``{line index: rule id or block
+reason}``. Pure functions, no regular expressions: the reasoning of the boilerplate stage
+(see its module docstring) lives here so that it can be read and tested on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..rules import Rule
+from .blocks import (
+    blocks,
+    body_bounds,
+    body_evidence,
+    content_len,
+    is_brand_like,
+    is_label_value,
+    is_title_like,
+    protect_title,
+)
+
+LONG_LINE = 40
+MAX_BLOCK_LINES = 15
+SEPARATOR = "separator"
+_ALLOWED = {
+    "head": frozenset({"head", "edges", "anywhere"}),
+    "tail": frozenset({"tail", "edges", "anywhere"}),
+    "edges": frozenset({"head", "tail", "edges", "anywhere"}),
+    "body": frozenset({"anywhere"}),
+}
+
+Hits = tuple[Rule, ...]
+
+
+def strong_hit(hits: Hits, region: str) -> Rule | None:
+    """The first strong, non-separator rule among ``hits`` that may act in ``region``."""
+    allowed = _ALLOWED[region]
+    return next(
+        (r for r in hits if r.strength == "strong" and r.category != SEPARATOR and r.zone in allowed), None
+    )
+
+
+def any_hit(hits: Hits, region: str) -> Rule | None:
+    """The first non-separator rule (strong or weak) among ``hits`` that may act in ``region``."""
+    allowed = _ALLOWED[region]
+    return next((r for r in hits if r.category != SEPARATOR and r.zone in allowed), None)
+
+
+def is_separator(hits: Hits) -> bool:
+    """A decoration line (a rule with ``category = "separator"`` hit it)."""
+    return any(r.category == SEPARATOR for r in hits)
+
+
+# -- the plan: which lines go, and why -----------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """The document's shape plus the removals decided so far (index -> rule id)."""
+
+    lines: Sequence[str]
+    hits: Sequence[Hits]
+    first: int
+    last: int
+    drops: dict[int, str]
+
+    def region(self, i: int) -> str:
+        head, tail = i < self.first, i > self.last
+        return "edges" if head and tail else "head" if head else "tail" if tail else "body"
+
+    def strong(self, i: int) -> Rule | None:
+        return strong_hit(self.hits[i], self.region(i))
+
+    def evidence(self, i: int) -> Rule | None:
+        return any_hit(self.hits[i], self.region(i))
+
+    def drop(self, indexes: Sequence[int], trigger: Rule) -> None:
+        """Remove lines; each names its own strong rule, or the block reason."""
+        reason = f"block:{self.region(indexes[0])}:{trigger.id}"
+        for i in indexes:
+            own = self.strong(i)
+            self.drops[i] = own.id if own else reason
+
+
+def _not_a_title(line: str, hits: Hits) -> bool:
+    """A strong hit or a separator rules a title out; weak evidence only for a short line.
+
+    图书馆文库建设方案 is a title despite its weak 文库; 墨香文库 is a site name.
+    """
+    if strong_hit(hits, "edges") is not None or is_separator(hits):
+        return True
+    return any_hit(hits, "edges") is not None and not is_title_like(line)
+
+
+def reads_as_body(line: str, hits: Hits) -> bool:
+    """Body-like by shape, and no strong hit or separator says otherwise.
+
+    Weak evidence overrules only the weakest shape (a comma-bearing line without a sentence
+    end, such as the slogan 专注公文写作十年，为您提供海量优质范文).
+    """
+    why = body_evidence(line)
+    if why is None or strong_hit(hits, "edges") is not None or is_separator(hits):
+        return False
+    return why != "clause" or any_hit(hits, "edges") is None
+
+
+def _shape(lines: Sequence[str], hits: Sequence[Hits]) -> tuple[int, int]:
+    """First and last body line: body-like by shape, not overruled by a strong hit."""
+    body = [reads_as_body(line, h) for line, h in zip(lines, hits, strict=True)]
+    protect_title(lines, body, lambda i: _not_a_title(lines[i], hits[i]))
+    return body_bounds(body)
+
+
+def _removable(plan: _Plan, idx: list[int]) -> bool:
+    """Short enough to be an ad block, and no long line without its own rule."""
+    if len(idx) > MAX_BLOCK_LINES:
+        return False
+    return all(content_len(plan.lines[i]) <= LONG_LINE or plan.strong(i) is not None for i in idx)
+
+
+def _strong_block(plan: _Plan, idx: list[int], trigger: Rule) -> None:
+    """A head/tail block with a strong hit: removed whole, unless it also holds content.
+
+    A contact line of the document itself (联系人：张三) next to a seller's stamp is content;
+    in such a block only the run of ad lines goes (see :func:`_ad_run`). So it is in a
+    document without any body line (a table, a list) unless every other line is brand-like:
+    there no body anchors the zones, and a row such as ``办公费  100万`` must not go.
+    """
+    plain = [i for i in idx if plan.evidence(i) is None]
+    content = any(is_label_value(plan.lines[i]) for i in plain)
+    if plan.region(idx[0]) == "edges":
+        content = content or not all(is_brand_like(plan.lines[i]) for i in plain)
+    if content:
+        _ad_run(plan, idx)
+    elif _removable(plan, idx):
+        plan.drop(idx, trigger)
+
+
+def _nearest_to_body(plan: _Plan, blocks_: list[list[int]]) -> set[int]:
+    """The head block just above the body and the tail block just below it.
+
+    Lines in them may be the document's own (a short title such as 第一部分 above or below
+    the seller's stamp), which no shape can tell from a platform name. So in these two blocks
+    only the run of ad lines goes (see :func:`_ad_run`).
+    """
+    head = [k for k, idx in enumerate(blocks_) if plan.region(idx[0]) == "head"]
+    tail = [k for k, idx in enumerate(blocks_) if plan.region(idx[0]) == "tail"]
+    return set(head[-1:] + tail[:1])
+
+
+def _weak_block_removable(plan: _Plan, idx: list[int]) -> bool:
+    """Weak evidence somewhere, and every line without evidence is brand-like (short, plain)."""
+    if not any(plan.evidence(i) for i in idx) or len(idx) > MAX_BLOCK_LINES:
+        return False
+    return all(plan.evidence(i) is not None or is_brand_like(plan.lines[i]) for i in idx)
+
+
+def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
+    """Blocks wholly in the head or tail.
+
+    A block holding a strong hit is removed whole, except the block touching the body (see
+    :func:`_nearest_to_body`). Then a block with only weak evidence (a slogan, a site name)
+    goes too when its neighbouring block in the same zone went: the seller's banner often
+    sits in a block of its own next to the ad lines.
+    """
+    blocks_ = [list(range(s, e + 1)) for s, e in spans]
+    nearest = _nearest_to_body(plan, blocks_)
+    triggers: list[Rule | None] = []
+    for k, idx in enumerate(blocks_):
+        trigger = next((r for r in map(plan.strong, idx) if r is not None), None)
+        if trigger is not None and k in nearest:
+            _ad_run(plan, idx)
+        elif trigger is not None:
+            _strong_block(plan, idx, trigger)
+        triggers.append(trigger if all(i in plan.drops for i in idx) else None)
+    order = list(range(len(blocks_)))
+    changed = True
+    while changed:  # forward and backward, so a chain of weak blocks goes in one round
+        changed = False
+        for k in order + order[::-1]:
+            idx = blocks_[k]
+            if triggers[k] is not None or any(i in plan.drops for i in idx):
+                continue
+            near = [j for j in (k - 1, k + 1) if 0 <= j < len(blocks_) and triggers[j] is not None]
+            near = [j for j in near if plan.region(blocks_[j][0]) == plan.region(idx[0])]
+            if near and _weak_block_removable(plan, idx):
+                triggers[k] = trigger = triggers[near[0]]
+                plan.drop(idx, trigger)  # type: ignore[arg-type]
+                changed = True
+
+
+def _ad_run(plan: _Plan, idx: list[int]) -> None:
+    """Lines next to the body or to content (in document order): only the run of ads goes.
+
+    The run spans from the first to the last line with evidence, so a platform name between
+    two ad lines goes with them, and it must hold a strong hit. Sellers add their lines
+    around a document, so the run also reaches outward, to the document edge side of the
+    block: above the body over brand-like lines (a platform name on the first line), below
+    it over anything but a ``label：value`` line (the article list under 往期精彩; a notice's
+    联系人：张三 stays). Lines between the run and the body stay: a short title written
+    against the seller's stamp cannot be told from a platform name.
+    """
+    found = [k for k, i in enumerate(idx) if plan.evidence(i) is not None]
+    if not found:
+        return
+    lo, hi = found[0], found[-1]
+    region = plan.region(idx[0])
+    if region == "tail" and not any(is_label_value(plan.lines[i]) for i in idx[hi + 1 :]):
+        hi = len(idx) - 1
+    if region == "head" and all(is_brand_like(plan.lines[i]) for i in idx[:lo]):
+        lo = 0
+    run = idx[lo : hi + 1]
+    trigger = next((r for r in map(plan.strong, run) if r is not None), None)
+    if trigger is None:
+        return
+    if any(content_len(plan.lines[i]) > LONG_LINE and plan.strong(i) is None for i in run):
+        run = [i for i in run if plan.strong(i) is not None]
+    plan.drop(run, trigger)
+
+
+def _separators(plan: _Plan) -> None:
+    """Remove separators that frame removed lines, or that sit at the edge of the document."""
+    n = len(plan.lines)
+
+    def gone(j: int) -> bool:
+        return j < 0 or j >= n or j in plan.drops
+
+    def neighbour(i: int, step: int) -> int:
+        j = i + step
+        while 0 <= j < n and not plan.lines[j].strip():
+            j += step
+        return j
+
+    seps = [i for i, h in enumerate(plan.hits) if is_separator(h)]
+    changed = True
+    while changed:  # forward and backward, so a run of separators goes in one round
+        changed = False
+        for i in seps + seps[::-1]:
+            h = plan.hits[i]
+            if i in plan.drops:
+                continue
+            if plan.region(i) == "body":
+                framing = (i - 1 in plan.drops) or (i + 1 in plan.drops)
+            else:
+                framing = gone(neighbour(i, -1)) or gone(neighbour(i, 1))
+            if framing:
+                plan.drops[i] = next(r.id for r in h if r.category == SEPARATOR)
+                changed = True
+
+
+def plan_line_drops(lines: Sequence[str], hits: Sequence[Hits]) -> dict[int, str]:
+    """Which lines to remove (0-based index -> rule id or block reason)."""
+    first, last = _shape(lines, hits)
+    plan = _Plan(lines, hits, first, last, {})
+    spans = blocks(lines, lambda i: is_separator(hits[i]))
+    _zone_blocks(plan, [(s, e) for s, e in spans if e < first or s > last])
+    for start, end in spans:
+        if end < first or start > last:
+            continue
+        if start < first:
+            _ad_run(plan, list(range(start, first)))
+        if end > last:
+            _ad_run(plan, list(range(last + 1, end + 1)))
+    for i in range(len(lines)):
+        rule = None if i in plan.drops else plan.strong(i)
+        if rule is not None:
+            plan.drops[i] = rule.id
+    _separators(plan)
+    return plan.drops

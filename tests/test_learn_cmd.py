@@ -1,0 +1,105 @@
+"""``cleanse learn`` and ``cleanse run --learn`` from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cleanse.cli import main
+from test_corpus_gen import make_docs, write_docs
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("learn") / "in"
+    write_docs(root, make_docs())
+    return root
+
+
+def _invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _lines(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_run_learn_removes_platform_lines_and_no_body_line(corpus: Path, tmp_path: Path) -> None:
+    out, report = tmp_path / "out", tmp_path / "report.jsonl"
+    code, _, err = _invoke("run", str(corpus), str(out), "--learn", "--report", str(report), "-j", "1")
+    assert code == 0, err
+    assert (tmp_path / "report.learned.toml").is_file()
+    assert "learned 7 rule(s) from 360 documents" in err
+    stamped = left = lost = 0
+    for doc in make_docs():
+        kept = _lines(out / doc.name)
+        stamped += len(doc.stamp_lines)
+        left += sum(line.strip() in kept for line in doc.stamp_lines)
+        lost += sum(line.strip() not in kept for line in doc.body)
+        if "同志们：" in doc.lines:
+            assert kept.count("同志们：") == 1 and kept[-1] == "谢谢大家。"
+    assert stamped > 300
+    assert left <= 0.03 * stamped
+    assert lost == 0
+
+
+def test_run_without_learn_keeps_platform_lines(corpus: Path, tmp_path: Path) -> None:
+    code, _, _ = _invoke("run", str(corpus), str(tmp_path / "out"), "-j", "1", "-q")
+    assert code == 0
+    doc = next(d for d in make_docs() if d.stamped)
+    assert set(doc.stamp_lines) <= set(_lines(tmp_path / "out" / doc.name))
+
+
+def test_learn_writes_a_valid_rule_file(corpus: Path, tmp_path: Path) -> None:
+    target = tmp_path / "learned.toml"
+    code, _, err = _invoke("learn", str(corpus), "-o", str(target), "-j", "1")
+    assert code == 0, err
+    assert _invoke("rules", "check", str(target))[0] == 0
+    code, stdout, _ = _invoke("rules", "test", str(target))
+    assert code == 0 and "7 rules" in stdout and "0 failed" in stdout
+    code, _, err = _invoke("rules", "list", "--rules", str(target))
+    assert code == 0, err
+
+
+def test_learn_is_the_same_for_any_jobs(corpus: Path) -> None:
+    one = _invoke("learn", str(corpus), "-j", "1", "-q")
+    two = _invoke("learn", str(corpus), "-j", "2", "-q")
+    assert one[0] == two[0] == 0
+    assert one[1] == two[1] and "[[rule]]" in one[1]
+
+
+def test_learn_is_the_same_whatever_order_files_were_written(tmp_path: Path) -> None:
+    docs = make_docs()
+    write_docs(tmp_path / "a", docs)
+    write_docs(tmp_path / "b", list(reversed(docs)))
+    a = _invoke("learn", str(tmp_path / "a"), "-q", "-j", "1")[1]
+    assert a == _invoke("learn", str(tmp_path / "b"), "-q", "-j", "1")[1]
+
+
+def test_learn_rejects_bad_thresholds(corpus: Path) -> None:
+    code, _, err = _invoke("learn", str(corpus), "--min-docs", "1")
+    assert code == 2 and "--min-docs" in err
+    code, _, err = _invoke("learn", str(tmp := corpus / "missing"))
+    assert code == 2 and str(tmp) in err
+
+
+def test_run_learn_without_report_writes_rules_beside_output_and_is_idempotent(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert _invoke("run", str(corpus), str(out), "--learn", "-q", "-j", "1")[0] == 0
+    learned = tmp_path / "out.learned.toml"
+    assert learned.is_file() and not list(out.glob("*.toml"))
+    again = tmp_path / "again"
+    code, _, err = _invoke("run", str(out), str(again), "--rules", str(learned), "-j", "1")
+    assert code == 0 and "0 cleaned, 360 unchanged" in err
+
+
+def test_learn_on_an_empty_folder_warns_and_writes_an_empty_valid_file(tmp_path: Path) -> None:
+    target = tmp_path / "learned.toml"
+    code, _, err = _invoke("learn", str(tmp_path), "-o", str(target))
+    assert code == 0 and "warning: no readable files matching *.txt *.md" in err
+    assert _invoke("rules", "check", str(target))[0] == 0

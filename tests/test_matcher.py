@@ -1,0 +1,97 @@
+"""The rule matcher: its literal prefilter never loses a match, and its cost does not grow with rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleanse.literals import required_keys
+from cleanse.matcher import RuleMatcher
+from cleanse.rules import STAGES, Rule, load_rules
+
+SHARED_GOLD = Path(__file__).resolve().parents[2] / "shared" / "devset" / "gold"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("免费QQ群", {"免费"}),
+        ("(?:QQ|微信)群\\s*[:：]", {"QQ", "微信"}),
+        ("^(?:现在)?订阅立享", {"订阅"}),
+        ("[A-Z]+备案号", {"备案"}),
+        ("(?<=[\\u4e00-\\u9fff]);", {";"}),
+        ("(?:关注)+公众号", {"公众"}),
+    ],
+)
+def test_required_keys_found(pattern: str, expected: set[str]) -> None:
+    assert required_keys(pattern, False) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["\\p{Han}+", "[[:alpha:]]+", "(?:QQ)?群?", "a|[bc]", "(?i)abc", "(?:foo){e<=1}", "\\s+$", "x*"],
+)
+def test_unknown_or_optional_literals_give_none(pattern: str) -> None:
+    assert required_keys(pattern, False) is None
+
+
+def test_case_insensitive_letters_are_not_indexed() -> None:
+    assert required_keys("qq群", True) is None
+    assert required_keys("会员群", True) == {"会员"}
+
+
+def test_keys_missing_from_a_match_example_are_refused() -> None:
+    assert required_keys("abc", False, ["xabcx"]) == {"ab"}
+    assert required_keys("abc", False, ["xyz"]) is None
+
+
+def _by_stage() -> dict[str, tuple[Rule, ...]]:
+    rules = load_rules(enable=[r.id for r in load_rules().all_rules if not r.enabled])
+    return {stage: rules.for_stage(stage) for stage in STAGES}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_match_example_survives_the_prefilter(stage: str) -> None:
+    rules = _by_stage()[stage]
+    matcher = RuleMatcher(rules)
+    for rule in rules:
+        for text in rule.examples_match:
+            assert rule in [r for r, _ in matcher.matching(text)], (rule.id, text)
+
+
+def _naive(rules: tuple[Rule, ...], text: str) -> list[str]:
+    return [r.id for r in rules if r.compiled.search(text)]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_prefiltered_matching_equals_trying_every_rule(stage: str) -> None:
+    if not SHARED_GOLD.is_dir():
+        pytest.skip("../shared/devset is not available here")
+    rules = _by_stage()[stage]
+    matcher = RuleMatcher(rules)
+    lines = [
+        line for p in sorted(SHARED_GOLD.glob("*.txt"))[:60] for line in p.read_text("utf-8").splitlines()
+    ]
+    lines += [t for r in rules for t in (*r.examples_match, *r.examples_keep)]
+    for line in lines:
+        assert [r.id for r, _ in matcher.matching(line)] == _naive(rules, line), line
+
+
+def _literal_rules(n: int) -> tuple[Rule, ...]:
+    words = [chr(0x4E00 + 7 * i) + chr(0x4E01 + 7 * i) + "网" for i in range(n)]
+    return tuple(
+        Rule(id=f"r{i}", stage="boilerplate", why="w", pattern=w, examples_match=(w,))
+        for i, w in enumerate(words)
+    )
+
+
+def test_rules_without_their_keys_in_a_line_are_never_tried() -> None:
+    line = "这是一个完整的正文句子，没有任何广告内容。" * 5
+    for n in (20, 200):
+        matcher = RuleMatcher(_literal_rules(n))
+        assert matcher.plan.rest == ()
+        assert matcher.candidates(line) == []
+    matcher = RuleMatcher(_literal_rules(200))
+    hit = _literal_rules(200)[150].pattern
+    assert matcher.candidates(line + hit) == [150]

@@ -1,0 +1,21 @@
+"""The README's first lines hold the two newcomer commands, and .ci/run runs the test one exactly."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+
+
+def _commands() -> list[str]:
+    head = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:20]
+    return [line.strip() for line in head if line.startswith("    ") and line.strip()]
+
+
+def test_readme_starts_with_install_and_test_commands() -> None:
+    install, test = _commands()[:2]
+    assert "pip install" in install and "cleanse run fixtures/sample" in install
+    assert test.endswith("pytest")
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert _commands()[1] in ci

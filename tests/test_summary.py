@@ -1,0 +1,74 @@
+"""The run summary: the table printed at the end of ``cleanse run`` and ``--summary FILE``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cleanse.cli import main
+from cleanse.report import Summary, summarize, summary_table
+
+
+def entry(path: str, status: str = "ok", **records: list) -> dict:
+    base = {"path": path, "status": status, "changed": bool(records), "encoding": "gb18030", "bytes_in": 3}
+    return {**base, "removed": [], "changes": [], "flags": [], "error": None, **records}
+
+
+def test_rules_count_documents_distinct_lines_and_records() -> None:
+    change = {"rule": "punct.semicolon", "line": 4, "before": ";", "after": "；"}
+    summary = summarize(
+        [
+            entry("a", changes=[change, change, {**change, "line": 5}]),
+            entry("b", changes=[change]),
+            entry("c", "skipped", **{"reason": "binary", "error": "c: binary"}),
+        ]
+    )
+    assert summary.rules() == [("punct.semicolon", 2, 3, 4)]
+    assert summary.reasons == {"skipped: binary": 1}
+    table = summary_table(summary)
+    assert "punct.semicolon" in table and "gb18030 2" in table and "skipped: binary 1" in table
+    assert "c: binary" in table
+
+
+def test_table_keeps_the_top_rules() -> None:
+    summary = Summary()
+    for i in range(15):
+        summary.add(entry(f"d{i}", removed=[{"rule": f"r{j:02d}", "line": 1, "text": "x"} for j in range(i)]))
+    lines = summary_table(summary, top=3).splitlines()
+    assert [line.split()[0] for line in lines[1:4]] == ["r00", "r01", "r02"]
+    assert lines[4].startswith("… 11 more rules")
+
+
+@pytest.fixture
+def small_dir(tmp_path: Path) -> Path:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("会员群：  免费QQ群：\n正文内容，一个完整的句子。 \n", encoding="utf-8")
+    (src / "b.txt").write_text("正文;内容，一个完整的句子。\r\n", encoding="utf-8")
+    (src / "c.txt").write_bytes(b"\x00\x00binary")
+    return src
+
+
+def test_run_prints_the_table_and_writes_the_same_as_json(small_dir: Path, tmp_path: Path) -> None:
+    summary_path, report = tmp_path / "s.json", tmp_path / "r.jsonl"
+    args = ["run", str(small_dir), str(tmp_path / "out"), "-j", "1", "--summary", str(summary_path)]
+    result = CliRunner().invoke(main, [*args, "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(summary_path.read_text(encoding="utf-8"))
+    entries = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert data == {**summarize(entries).as_dict(), "seconds": data["seconds"]}
+    assert data["documents"] == 3 and data["skipped"] == 1 and data["rules"]
+    for rule in data["rules"][:10]:
+        row = next(line for line in result.output.splitlines() if line.startswith(rule["rule"] + " "))
+        assert row.split()[1:] == [str(rule["documents"]), str(rule["lines"])]
+    assert "skipped: binary 1" in result.output
+    assert result.output.rstrip().splitlines()[-1].startswith("2 cleaned")
+
+
+def test_quiet_run_prints_no_summary(small_dir: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["run", str(small_dir), str(tmp_path / "out"), "-q", "-j", "1"])
+    assert result.exit_code == 0
+    assert "encodings:" not in result.output and "cleaned" not in result.output
