@@ -28,15 +28,23 @@ def test_whitespace_basics() -> None:
     doc = clean("\n\n标题\r\n\r\n\r\n\u3000\u3000正文\u200b第一段。  \r\n第二\u00a0段。\t\n\n\n")
     assert doc.text == "标题\n\n\u3000\u3000正文第一段。\n第二 段。\n"
     rules = {c.rule for c in doc.changes} | {r.rule for r in doc.removals}
-    assert {"whitespace.line-endings", "whitespace.invisible", "whitespace.nbsp", "whitespace.trailing",
-            "whitespace.blank-lines"} <= rules
+    assert {
+        "whitespace.line-endings",
+        "whitespace.invisible",
+        "whitespace.nbsp",
+        "whitespace.trailing",
+        "whitespace.blank-lines",
+    } <= rules
 
 
 def test_removal_lines_are_input_lines() -> None:
     doc = clean("\n\n\n标题\n\n\n\n正文。\n")
     assert [(r.rule, r.line) for r in doc.removals] == [
-        ("whitespace.blank-lines", 1), ("whitespace.blank-lines", 2), ("whitespace.blank-lines", 3),
-        ("whitespace.blank-lines", 6), ("whitespace.blank-lines", 7),
+        ("whitespace.blank-lines", 1),
+        ("whitespace.blank-lines", 2),
+        ("whitespace.blank-lines", 3),
+        ("whitespace.blank-lines", 6),
+        ("whitespace.blank-lines", 7),
     ]
 
 

@@ -74,7 +74,9 @@ def test_run_writes_every_file_and_report(corpus: Path, tmp_path: Path) -> None:
 
 def test_second_run_changes_nothing(corpus: Path, tmp_path: Path) -> None:
     invoke("run", corpus, tmp_path / "once", "-j", "1")
-    result = invoke("run", tmp_path / "once", tmp_path / "twice", "-j", "1", "--report", tmp_path / "r2.jsonl")
+    result = invoke(
+        "run", tmp_path / "once", tmp_path / "twice", "-j", "1", "--report", tmp_path / "r2.jsonl"
+    )
     assert result.exit_code == 0
     assert snapshot(tmp_path / "once") == snapshot(tmp_path / "twice")
     for line in (tmp_path / "r2.jsonl").read_text(encoding="utf-8").splitlines():
@@ -84,7 +86,10 @@ def test_second_run_changes_nothing(corpus: Path, tmp_path: Path) -> None:
 
 def test_jobs_one_and_two_are_identical(corpus: Path, tmp_path: Path) -> None:
     for n in ("1", "2"):
-        assert invoke("run", corpus, tmp_path / f"o{n}", "-j", n, "--report", tmp_path / f"r{n}.jsonl").exit_code == 0
+        assert (
+            invoke("run", corpus, tmp_path / f"o{n}", "-j", n, "--report", tmp_path / f"r{n}.jsonl").exit_code
+            == 0
+        )
     assert snapshot(tmp_path / "o1") == snapshot(tmp_path / "o2")
     assert (tmp_path / "r1.jsonl").read_bytes() == (tmp_path / "r2.jsonl").read_bytes()
 
@@ -122,8 +127,9 @@ def test_folder_named_like_a_file_fails_alone(corpus: Path, tmp_path: Path) -> N
     assert (tmp_path / "out" / "weird.txt" / "inner.txt").read_text(encoding="utf-8") == "内文。\n"
 
 
-def test_unreadable_file_is_reported_and_the_run_goes_on(corpus: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file_is_reported_and_the_run_goes_on(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = Path.read_bytes
 
     def flaky(self: Path) -> bytes:
@@ -159,8 +165,11 @@ def test_binary_file_is_skipped(corpus: Path, tmp_path: Path) -> None:
     result = invoke("run", corpus, tmp_path / "out", "--report", tmp_path / "r.jsonl")
     assert result.exit_code == 0 and "1 skipped" in result.output
     assert not (tmp_path / "out" / "image.txt").exists()
-    entry = next(e for e in map(json.loads, (tmp_path / "r.jsonl").read_text("utf-8").splitlines())
-                 if e["path"] == "image.txt")
+    entry = next(
+        e
+        for e in map(json.loads, (tmp_path / "r.jsonl").read_text("utf-8").splitlines())
+        if e["path"] == "image.txt"
+    )
     assert (entry["status"], entry["reason"]) == ("skipped", "binary")
 
 

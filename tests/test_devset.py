@@ -42,8 +42,11 @@ def devset_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Pa
         pytest.skip("../shared/devset is not available here")
     tmp = tmp_path_factory.mktemp("devset")
     before = snapshot(devset / "in")
-    result = CliRunner().invoke(main, ["run", str(devset / "in"), str(tmp / "out"), "--report",
-                                       str(tmp / "r.jsonl"), "-j", "2", "-q"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["run", str(devset / "in"), str(tmp / "out"), "--report", str(tmp / "r.jsonl"), "-j", "2", "-q"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert snapshot(devset / "in") == before, "inputs must be byte-identical afterwards"
     return devset, tmp / "out", tmp / "r.jsonl"
@@ -61,14 +64,27 @@ def test_every_file_written_with_a_full_report(devset_run: tuple[Path, Path, Pat
 
 def test_single_process_gives_identical_outputs(devset_run: tuple[Path, Path, Path], tmp_path: Path) -> None:
     devset, out, report = devset_run
-    result = CliRunner().invoke(main, ["run", str(devset / "in"), str(tmp_path / "o1"), "--report",
-                                       str(tmp_path / "r1.jsonl"), "-j", "1", "-q"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(devset / "in"),
+            str(tmp_path / "o1"),
+            "--report",
+            str(tmp_path / "r1.jsonl"),
+            "-j",
+            "1",
+            "-q",
+        ],
+    )
     assert result.exit_code == 0
     assert snapshot(tmp_path / "o1") == snapshot(out)
     assert (tmp_path / "r1.jsonl").read_bytes() == report.read_bytes()
 
 
-def test_cleaning_the_output_again_changes_nothing(devset_run: tuple[Path, Path, Path], tmp_path: Path) -> None:
+def test_cleaning_the_output_again_changes_nothing(
+    devset_run: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     _, out, _ = devset_run
     result = CliRunner().invoke(main, ["run", str(out), str(tmp_path / "again"), "-q"])
     assert result.exit_code == 0
@@ -78,8 +94,12 @@ def test_cleaning_the_output_again_changes_nothing(devset_run: tuple[Path, Path,
 @pytest.fixture(scope="module")
 def scores(devset_run: tuple[Path, Path, Path]) -> dict[str, float]:
     devset, out, report = devset_run
-    proc = subprocess.run([sys.executable, str(devset / "score.py"), str(out), str(report), str(devset / "gold")],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, str(devset / "score.py"), str(out), str(report), str(devset / "gold")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(proc.stdout)["overall"]
 
 

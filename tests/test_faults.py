@@ -74,14 +74,14 @@ def test_write_failure_names_file_leaves_nothing_and_run_goes_on(
     if where == "replace":
         monkeypatch.setattr(cleanse_io.os, "replace", _fail_on("00003.txt", error, os.replace))
     else:
-        real = cleanse_io.tempfile.mkstemp
+        real = cleanse_io._open_new
 
-        def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
-            if str(kwargs.get("dir", "")).endswith("d1"):
+        def open_new(path: str) -> tuple[int, str]:
+            if os.path.basename(os.path.dirname(path)) == "d1":
                 raise error
-            return real(*args, **kwargs)  # type: ignore[arg-type]
+            return real(path)
 
-        monkeypatch.setattr(cleanse_io.tempfile, "mkstemp", mkstemp)
+        monkeypatch.setattr(cleanse_io, "_open_new", open_new)
     result = CliRunner().invoke(main, ["run", str(src), str(out), "-j", "1"])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output

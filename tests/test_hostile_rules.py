@@ -3,7 +3,6 @@ the document is left uncleaned by that rule only, and the run goes on (end to en
 
 from __future__ import annotations
 
-import functools
 import json
 import time
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cleanse import Cleaner, Options, cli, load_rules
+from cleanse import Cleaner, Options, load_rules
 from cleanse.cli import main
 from cleanse.runner import Job, run
 
@@ -74,11 +73,11 @@ def test_timed_out_rule_is_reported_and_skipped_for_that_document(
         assert "my.slow" in used
 
 
-def test_timed_out_rule_end_to_end_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "Options", functools.partial(Options, rule_timeout=0.05))
+def test_timed_out_rule_end_to_end_through_the_cli(tmp_path: Path) -> None:
     rules = _rules(tmp_path, "boilerplate", "drop-line", "")
     src, out, report = _inputs(tmp_path), tmp_path / "out", tmp_path / "report.jsonl"
-    args = ["run", str(src), str(out), "--rules", str(rules), "--report", str(report), "-j", "1"]
+    args = ["run", str(src), str(out), "--rules", str(rules), "--report", str(report), "-j", "1",
+            "--rule-timeout", "0.05"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     entries = {e["path"]: e for e in map(json.loads, report.read_text(encoding="utf-8").splitlines())}

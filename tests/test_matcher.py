@@ -70,7 +70,9 @@ def test_prefiltered_matching_equals_trying_every_rule(stage: str) -> None:
         pytest.skip("../shared/devset is not available here")
     rules = _by_stage()[stage]
     matcher = RuleMatcher(rules)
-    lines = [line for p in sorted(SHARED_GOLD.glob("*.txt"))[:60] for line in p.read_text("utf-8").splitlines()]
+    lines = [
+        line for p in sorted(SHARED_GOLD.glob("*.txt"))[:60] for line in p.read_text("utf-8").splitlines()
+    ]
     lines += [t for r in rules for t in (*r.examples_match, *r.examples_keep)]
     for line in lines:
         assert [r.id for r, _ in matcher.matching(line)] == _naive(rules, line), line
@@ -78,8 +80,10 @@ def test_prefiltered_matching_equals_trying_every_rule(stage: str) -> None:
 
 def _literal_rules(n: int) -> tuple[Rule, ...]:
     words = [chr(0x4E00 + 7 * i) + chr(0x4E01 + 7 * i) + "网" for i in range(n)]
-    return tuple(Rule(id=f"r{i}", stage="boilerplate", why="w", pattern=w, examples_match=(w,))
-                 for i, w in enumerate(words))
+    return tuple(
+        Rule(id=f"r{i}", stage="boilerplate", why="w", pattern=w, examples_match=(w,))
+        for i, w in enumerate(words)
+    )
 
 
 def test_rules_without_their_keys_in_a_line_are_never_tried() -> None:

@@ -56,7 +56,9 @@ def test_pattern_matching_empty_text_is_refused(pattern: str) -> None:
 
 
 def test_missing_why_and_examples() -> None:
-    text = GOOD.replace('why = "A seller\'s slogan."\n', "").replace('examples.keep = ["酷乐文行是一家公司。"]\n', "")
+    text = GOOD.replace('why = "A seller\'s slogan."\n', "").replace(
+        'examples.keep = ["酷乐文行是一家公司。"]\n', ""
+    )
     msgs = problems_of(text)
     assert any("missing required key 'why'" in m for m in msgs)
     assert any("examples.keep" in m for m in msgs)
@@ -120,7 +122,9 @@ def test_missing_rules_path_is_an_error(tmp_path: Path) -> None:
 
 
 def test_broken_example_is_reported() -> None:
-    rule = parse_rule_text(GOOD.replace('examples.match = ["酷乐文行"]', 'examples.match = ["别的"]'), "x").rules[0]
+    rule = parse_rule_text(
+        GOOD.replace('examples.match = ["酷乐文行"]', 'examples.match = ["别的"]'), "x"
+    ).rules[0]
     (failure,) = example_failures(rule)
     assert "should match but does not" in failure and "'别的'" in failure
 

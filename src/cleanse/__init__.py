@@ -10,8 +10,9 @@ Build a :class:`Cleaner` once for many documents. The library never prints and n
 it raises :class:`CleanseError` subclasses whose messages say what to do next.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .document import Change, Document, Flag, Removal
 from .errors import (
     CleanseError,
     DecodeError,
@@ -20,8 +21,38 @@ from .errors import (
     RuleFileError,
     RuleTimeout,
 )
-from .pipeline import Cleaner, Options, clean
-from .rules import Rule, RuleSet, load_rules
+
+if TYPE_CHECKING:
+    from .document import Change, Document, Flag, Removal
+    from .pipeline import Cleaner, Options, clean
+    from .rules import Rule, RuleSet, load_rules
+
+# Heavy parts (regex, the rule compiler, the stages) load on first use, so that
+# ``import cleanse`` and ``cleanse --version`` stay quick (PEP 562 module __getattr__).
+_LAZY = {
+    "Change": "document",
+    "Document": "document",
+    "Flag": "document",
+    "Removal": "document",
+    "Cleaner": "pipeline",
+    "Options": "pipeline",
+    "clean": "pipeline",
+    "Rule": "rules",
+    "RuleSet": "rules",
+    "load_rules": "rules",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cleanse' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Change",

@@ -10,15 +10,16 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ._version import __version__
 from .errors import CleanseError, RuleFileError
-from .pipeline import PLACEHOLDER_MODES, Cleaner, Options
-from .rules import RuleSet, load_rules
-from .stages.whitespace import INDENT_POLICIES, TAB_POLICIES
+
+if TYPE_CHECKING:  # the pipeline loads only when a command runs (quick --version and --help)
+    from .pipeline import Cleaner
+    from .rules import RuleSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,9 +66,12 @@ _STASH = "cleanse.cleaning_options"
 def cleaning_options(fn: F) -> F:
     """Options that shape what a Cleaner does.
 
-    The whitespace layout options (--indent, --tabs, --max-blank-lines) are not passed to the
+    The layout options (--indent, --tabs, --max-blank-lines) and --rule-timeout are not passed to the
     command function: they are stashed in the click context and picked up by build_cleaner.
     """
+    from .pipeline import PLACEHOLDER_MODES, Options
+    from .stages.whitespace import INDENT_POLICIES, TAB_POLICIES
+
     decorators = [
         click.option(
             "--placeholders",
@@ -116,6 +120,15 @@ def cleaning_options(fn: F) -> F:
             callback=_stash_option,
             help="Most blank lines kept in a row between paragraphs.",
         ),
+        click.option(
+            "--rule-timeout",
+            type=click.FloatRange(min=0.001),
+            default=Options.rule_timeout,
+            show_default=True,
+            expose_value=False,
+            callback=_stash_option,
+            help="Seconds one rule may take on one line; a slower rule is skipped for that document.",
+        ),
     ]
     for deco in reversed(decorators):
         fn = deco(fn)
@@ -126,6 +139,8 @@ def load_ruleset(
     rule_paths: tuple[Path, ...], disable: tuple[str, ...], enable: tuple[str, ...], no_default_rules: bool
 ) -> RuleSet:
     """The RuleSet for a command; rule-file problems become a usage error (exit 2)."""
+    from .rules import load_rules
+
     try:
         ruleset = load_rules(rule_paths, defaults=not no_default_rules, disable=disable, enable=enable)
     except RuleFileError as exc:
@@ -137,6 +152,8 @@ def load_ruleset(
 
 def build_cleaner(ruleset: RuleSet, **options: Any) -> Cleaner:
     """A Cleaner, with option errors reported as usage errors."""
+    from .pipeline import Cleaner, Options
+
     ctx = click.get_current_context(silent=True)
     stashed = ctx.meta.get(_STASH, {}) if ctx is not None else {}
     try:
@@ -158,7 +175,31 @@ def handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported when first used, so ``--version`` loads no pipeline.
+
+    ``lazy_commands`` maps a command name to ``"module:attribute"``; commands added with
+    ``add_command`` work as usual.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy_commands.get(cmd_name)
+        if target is not None and cmd_name not in self.commands:
+            import importlib
+
+            module, _, attr = target.partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cleanse")
 def main() -> None:
     """Clean messy Chinese documents: encodings, ads, punctuation, whitespace, placeholders.
@@ -170,15 +211,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    """Attach the commands (kept in their own modules to keep this one small)."""
-    from .commands import clean_cmd, explain_cmd, learn_cmd, report_cmd, rules_cmd, run_cmd
-
-    main.add_command(run_cmd.run)
-    main.add_command(clean_cmd.clean)
-    main.add_command(rules_cmd.rules)
-    main.add_command(explain_cmd.explain)
-    main.add_command(report_cmd.report)
-    main.add_command(learn_cmd.learn)
+    """Attach the commands (kept in their own modules to keep this one small), loaded lazily."""
+    assert isinstance(main, LazyGroup)
+    for name in ("run", "clean", "rules", "explain", "report", "learn"):
+        main.lazy_commands[name] = f"cleanse.commands.{name}_cmd:{name}"
 
 
 def echo_err(message: str) -> None:

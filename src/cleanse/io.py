@@ -7,11 +7,16 @@ and renamed into place, so a crash or kill never leaves a partial file under OUT
 from __future__ import annotations
 
 import fnmatch
+import itertools
+import json
 import logging
 import os
+import re
+import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError, OptionError
 
@@ -19,6 +24,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_GLOBS = ("*.txt", "*.md")
 TMP_PREFIX = ".cleanse-tmp-"
+OWN_PREFIX = ".cleanse-"  # cleanse's own files in OUTPUT (temporaries, the resume manifest)
 
 
 def check_run_paths(input_dir: Path, output_dir: Path) -> None:
@@ -40,8 +46,10 @@ def check_run_paths(input_dir: Path, output_dir: Path) -> None:
         )
 
 
-def _matches(name: str, globs: Iterable[str]) -> bool:
-    return any(fnmatch.fnmatch(name, g) for g in globs)
+def _glob_matcher(globs: Iterable[str]) -> Callable[[str], bool]:
+    """One compiled pattern for all globs (``fnmatch`` case rules), used once per file name."""
+    pattern = re.compile("|".join(fnmatch.translate(os.path.normcase(g)) for g in globs) or r"(?!)")
+    return lambda name: pattern.match(os.path.normcase(name)) is not None
 
 
 def discover(
@@ -58,46 +66,59 @@ def discover(
     skipped silently: a message naming it is appended to ``unreadable`` (and logged).
     """
 
-    def listing_failed(exc: OSError) -> None:
-        message = f"{exc.filename}: cannot list folder: {exc.strerror or exc}; its files are not cleaned"
+    def listing_failed(folder: str, exc: OSError) -> None:
+        message = f"{folder}: cannot list folder: {exc.strerror or exc}; its files are not cleaned"
         log.warning("%s", message)
         if unreadable is not None:
             unreadable.append(message)
 
-    globs = tuple(globs)
+    matches = _glob_matcher(globs)
     if root.is_file():
         return [root.name]
     found: list[str] = []
-    seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, onerror=listing_failed, followlinks=follow_symlinks):
-        if follow_symlinks and not _first_visit(dirpath, seen):
-            dirnames[:] = []  # a link back to a folder already walked: a loop, or a duplicate
+    stack: list[tuple[str, str, frozenset[tuple[int, int]]]] = [(os.fspath(root), "", frozenset())]
+    while stack:  # os.scandir: the entry types come with the listing, no stat per file
+        folder, prefix, ancestors = stack.pop()
+        if follow_symlinks:
+            ident = _identity(folder)
+            if ident is None or ident in ancestors:
+                continue  # a link back to a folder above it: a loop
+            ancestors = ancestors | {ident}
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            listing_failed(folder, exc)
             continue
-        dirnames[:] = sorted(
-            d for d in dirnames if follow_symlinks or not os.path.islink(os.path.join(dirpath, d))
-        )
-        for name in filenames:
-            full = os.path.join(dirpath, name)
-            if not follow_symlinks and os.path.islink(full):
-                continue
-            if not os.path.isfile(full):
-                continue  # a FIFO, socket or device named *.txt would block or never end
-            if _matches(name, globs) and not name.startswith(TMP_PREFIX):
-                found.append(Path(os.path.relpath(full, root)).as_posix())
+        for entry in entries:
+            kind = _entry_kind(entry, follow_symlinks)
+            if kind == "dir":
+                stack.append((entry.path, f"{prefix}{entry.name}/", ancestors))
+            elif kind == "file" and not entry.name.startswith(OWN_PREFIX) and matches(entry.name):
+                found.append(prefix + entry.name)
     return sorted(found)
 
 
-def _first_visit(dirpath: str, seen: set[tuple[int, int]]) -> bool:
-    """True the first time a folder (by device and inode) is reached; stops symlink loops."""
+def _entry_kind(entry: os.DirEntry[str], follow_symlinks: bool) -> str | None:
+    """"dir", "file" or None (skip): links unless followed (they may leave INPUT or loop), links
+    that loop onto themselves, and FIFOs, sockets or devices (reading one would block)."""
     try:
-        st = os.stat(dirpath)
+        if entry.is_symlink() and not follow_symlinks:
+            return None
+        if entry.is_dir():
+            return "dir"
+        return "file" if entry.is_file() else None
+    except OSError:  # ELOOP: a link pointing at itself
+        return None
+
+
+def _identity(folder: str) -> tuple[int, int] | None:
+    """(device, inode) of a folder: the same folder reached again through a link is a loop."""
+    try:
+        st = os.stat(folder)
     except OSError:
-        return False
-    key = (st.st_dev, st.st_ino)
-    if key in seen:
-        return False
-    seen.add(key)
-    return True
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def source_path(root: Path, rel: str) -> Path:
@@ -107,18 +128,21 @@ def source_path(root: Path, rel: str) -> Path:
 
 def safe_output_path(output_root: Path, rel: str) -> Path:
     """``output_root / rel``, refusing any path that would land outside ``output_root``."""
-    candidate = Path(rel)
-    if candidate.is_absolute() or ".." in candidate.parts:
+    return Path(safe_output_str(os.fspath(output_root), rel))
+
+
+def safe_output_str(output_root: str, rel: str) -> str:
+    """:func:`safe_output_path` on strings (the per-file hot path of ``cleanse run``)."""
+    parts = rel.replace("\\", "/").split("/")
+    if rel.startswith("/") or ".." in parts or os.path.isabs(rel):
         raise InputError(f"{rel}: path leaves the output folder; refusing to write it")
-    return output_root / candidate
+    return os.path.join(output_root, rel)
 
 
 def read_bytes(path: Path) -> bytes:
     """A file's bytes; InputError with a clear message for the usual failures."""
     try:
-        if path.is_dir():
-            raise InputError(f"{path}: is a folder, not a file")
-        return path.read_bytes()
+        return path.read_bytes()  # no is_dir() first: one stat fewer per file
     except FileNotFoundError:
         raise InputError(f"{path}: vanished before it could be read") from None
     except PermissionError:
@@ -129,15 +153,41 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+_TMP_COUNTER = itertools.count()
+
+
+def _open_new(path: str) -> tuple[int, str]:
+    """A new temporary file beside ``path``; creates missing folders on first need only."""
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f"{TMP_PREFIX}{os.getpid()}-{next(_TMP_COUNTER)}-{name}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        return os.open(tmp, flags, 0o644), tmp
+    except FileNotFoundError:
+        os.makedirs(folder or ".", exist_ok=True)
+        return os.open(tmp, flags, 0o644), tmp
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    The rename makes the write atomic: a crash or ``kill -9`` leaves either the old file or
+    the new one, never a part. ``durable`` also fsyncs before the rename, which protects
+    against power loss but costs ~0.2 ms a file on disk; ``cleanse run`` skips it for the
+    outputs (``--resume`` rewrites anything not recorded as done) and keeps it for reports.
+    Plain ``os`` calls on strings: this runs once per file, and pathlib costs show there.
+    """
+    path = os.fspath(path)
+    fd, tmp = _open_new(path)
+    try:
+        try:
+            view = memoryview(data)
+            while view:  # raw os.write: no buffered file object per output
+                view = view[os.write(fd, view) :]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with _suppress_oserror():
@@ -164,3 +214,61 @@ def remove_stale_temps(root: Path) -> Iterator[Path]:
                 with _suppress_oserror():
                     p.unlink()
                     yield p
+
+
+class EntrySpool:
+    """Report entries of a run kept on disk, not in memory, in the order they arrived.
+
+    A run over millions of files would otherwise hold every entry (a few KB each) until the
+    report is written; this keeps the parent's memory flat. It is a read-only sequence for
+    callers: iterate it (entries are decoded one at a time), ``len()`` it, or copy it to a
+    report file with :meth:`write_jsonl` without decoding anything. Lines are written exactly
+    as :func:`cleanse.report.to_jsonl` writes them.
+    """
+
+    def __init__(self) -> None:
+        self._fh = tempfile.TemporaryFile(prefix="cleanse-entries-")  # noqa: SIM115 (lives with self)
+        self._count = 0
+
+    def append(self, lines: bytes, count: int = 1) -> None:
+        """Add ``count`` entries, already encoded as JSON lines."""
+        self._fh.write(lines)
+        self._count += count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        self._fh.flush()
+        with open(self._fh.fileno(), "rb", closefd=False) as reader:
+            reader.seek(0)
+            for line in reader:
+                yield json.loads(line)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        if index < 0:
+            index += self._count
+        for i, entry in enumerate(self):
+            if i == index:
+                return entry
+        raise IndexError(index)
+
+    def write_jsonl(self, path: Path) -> None:
+        """Copy the entries to ``path`` atomically, in run order (= sorted input paths)."""
+        self._fh.flush()
+        fd, tmp = _open_new(os.fspath(path))
+        try:
+            with os.fdopen(fd, "wb") as out, open(self._fh.fileno(), "rb", closefd=False) as reader:
+                reader.seek(0)
+                shutil.copyfileobj(reader, out, 1 << 20)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with _suppress_oserror():
+                os.unlink(tmp)
+            raise
+
+    def close(self) -> None:
+        """Delete the spool file."""
+        self._fh.close()

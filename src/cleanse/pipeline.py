@@ -24,7 +24,7 @@ from .stages.encoding import check_codec, decode, encoding_warnings, flag_replac
 from .stages.mojibake import build_mojibake
 from .stages.placeholders import build_placeholders, check_mark_template
 from .stages.punctuation import build_punctuation
-from .stages.whitespace import INDENT_POLICIES, TAB_POLICIES, build_whitespace
+from .stages.whitespace import INDENT_POLICIES, TAB_POLICIES, build_whitespace, normalize_line_endings
 
 PLACEHOLDER_MODES = ("flag", "mark", "off")
 
@@ -104,7 +104,12 @@ def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
         return RuleMatcher(ruleset.for_stage(stage), timeout)
 
     ws = matcher("whitespace")
-    stages = [build_mojibake(), build_whitespace(ws, final=False, max_blank=options.max_blank_lines)]
+    # Line endings first: every later stage, and every line number it records, sees LF lines.
+    stages = [
+        Stage("whitespace", normalize_line_endings),
+        build_mojibake(),
+        build_whitespace(ws, final=False, max_blank=options.max_blank_lines),
+    ]
     if not options.keep_boilerplate:
         stages.append(build_boilerplate(ruleset.for_stage("boilerplate"), timeout=timeout))
     stages.append(build_punctuation(matcher("punctuation")))

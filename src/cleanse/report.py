@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +33,17 @@ def document_entry(path: str, doc: Document) -> dict[str, Any]:
         "replacements": meta.get("replacements", 0),
         "bytes_in": meta.get("bytes_in"),
         "chars_out": len(doc.text),
-        "removed": [asdict(r) for r in doc.removals],
-        "changes": with_context(doc, [asdict(c) for c in doc.changes]),
+        "removed": [_record_dict(r) for r in doc.removals],
+        "changes": with_context(doc, [_record_dict(c) for c in doc.changes]),
         "flags": with_context(doc, [_flag_dict(f) for f in doc.flags]),
         "warnings": list(meta.get("warnings", ())),
         "error": None,
     }
+
+
+def _record_dict(record: Any) -> dict[str, Any]:
+    """A flat slotted record as a dict; ``dataclasses.asdict`` deep-copies and is ~10x slower."""
+    return {name: getattr(record, name) for name in record.__slots__}
 
 
 CONTEXT = 16  # characters either side of a change or flag kept in the report
@@ -76,7 +81,7 @@ def snippet(line: str, start: int, end: int, width: int = CONTEXT) -> str:
 
 
 def _flag_dict(flag: Any) -> dict[str, Any]:
-    d = asdict(flag)
+    d = _record_dict(flag)
     if d.get("category") is None:
         d.pop("category", None)
     return d
@@ -117,7 +122,14 @@ def to_jsonl(entries: Iterable[Mapping[str, Any]]) -> bytes:
 
 
 def write_report(path: Path, entries: Iterable[Mapping[str, Any]]) -> None:
-    """Write the JSONL report atomically, sorted by path."""
+    """Write the JSONL report atomically, sorted by path.
+
+    A run's spooled entries (``io.EntrySpool``) are already in path order and are copied
+    without being decoded or held in memory.
+    """
+    if hasattr(entries, "write_jsonl"):
+        entries.write_jsonl(path)
+        return
     write_atomic(path, to_jsonl(sorted(entries, key=lambda e: e["path"])))
 
 

@@ -1,32 +1,37 @@
-"""Running a Cleaner over a folder: worker processes, ordered results, atomic outputs.
+"""Running a Cleaner over a folder: worker processes, ordered results, atomic outputs, resume.
 
 Each worker builds its Cleaner once (it arrives pickled: rules and options only) and cleans
-whole files, writing its own outputs; the parent only collects report entries. Results come
-back in input order (sorted paths), so outputs and report are identical for any ``-j``.
+whole files, writing its own outputs; the parent only collects report entries and appends
+them to the resume manifest. Results come back in input order (sorted paths), so outputs and
+report are identical for any ``-j`` and for every engine (see ``engine_ray.py``).
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .document import Document
 from .errors import CleanseError, DecodeError, InputError
-from .io import read_bytes, safe_output_path, source_path, write_atomic
-from .pipeline import Cleaner
-from .report import Summary, document_entry, problem_entry
+from .io import EntrySpool, read_bytes, safe_output_str, write_atomic
+from .jsonl import clean_record_file, format_of
+from .report import Summary, document_entry, problem_entry, to_jsonl
+
+if TYPE_CHECKING:
+    from .document import Document
+    from .pipeline import Cleaner
+    from .resume import Manifest
 
 log = logging.getLogger(__name__)
 
 OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB: larger files are skipped with reason "too-large"
+FORMATS = ("auto", "text", "jsonl", "parquet")
 
 
 @dataclass(frozen=True)
@@ -37,8 +42,38 @@ class Job:
     output_root: Path
     output_encoding: str = "utf-8"
     dry_run: bool = False
+    durable: bool = False  # fsync every output (power-loss safety; ~0.2 ms a file on disk)
+    single_file: bool | None = None  # INPUT is one file; looked up once here, not per file
+    format: str = "auto"  # auto (by file name) | text | jsonl | parquet
+    text_field: str = "text"
+    meta_field: str | None = None
+    track: bool = False  # hash every input for the resume manifest
     flagged_root: Path | None = None  # --skip-flagged: documents with placeholders go here
     max_bytes: int = DEFAULT_MAX_BYTES
+
+
+    def __post_init__(self) -> None:
+        if self.single_file is None:
+            object.__setattr__(self, "single_file", self.input_root.is_file())
+
+    @property
+    def output_str(self) -> str:
+        """OUTPUT as a string (os.path is cheaper than pathlib once per file)."""
+        return os.fspath(self.output_root)
+
+    def source(self, rel: str) -> Path:
+        """The input file of a relative path."""
+        return self.input_root if self.single_file else self.input_root / rel
+
+    def settings(self) -> dict[str, Any]:
+        """What, besides rules and Options, decides the outputs (for the resume config hash)."""
+        return {
+            "output_encoding": self.output_encoding,
+            "format": self.format,
+            "text_field": self.text_field,
+            "meta_field": self.meta_field,
+            "flagged_root": str(self.flagged_root) if self.flagged_root else None,
+        }
 
 
 def too_large(path: Path, max_bytes: int) -> str | None:
@@ -62,30 +97,22 @@ def _has_placeholders(doc: Document) -> bool:
     return any(f.kind == "placeholder" for f in doc.flags)
 
 
-def _route(job: Job, doc: Document, rel: str, entry: dict[str, Any]) -> Path:
+def _route(job: Job, doc: Document, rel: str, entry: dict[str, Any]) -> str:
     """Where a cleaned document is written: OUTPUT, or the --skip-flagged folder (said in the entry)."""
     if job.flagged_root is not None and _has_placeholders(doc):
         entry["routed"] = "skip-flagged"
         entry["output"] = str(job.flagged_root / rel)
-        return job.flagged_root
-    return job.output_root
+        return os.fspath(job.flagged_root)
+    return job.output_str
 
 
-def _clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
-    """Clean one file and write its output; every expected failure becomes a report entry."""
-    src = source_path(job.input_root, rel)
-    refused = too_large(src, job.max_bytes)
-    if refused:
-        return problem_entry(rel, "skipped", refused, reason="too-large")
-    try:
-        data = read_bytes(src)
-    except InputError as exc:
-        return problem_entry(rel, "failed", str(exc), reason="unreadable")
+def clean_data(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, Any]:
+    """Clean one text file's bytes and write its output; expected failures become entries."""
     try:
         doc = cleaner.clean_bytes(data, source=rel)
     except DecodeError as exc:
         status = "skipped" if exc.reason == "binary" else "failed"
-        return problem_entry(rel, status, f"{src}: {exc}", reason=exc.reason, bytes_in=len(data))
+        return problem_entry(rel, status, f"{job.source(rel)}: {exc}", reason=exc.reason, bytes_in=len(data))
     entry = document_entry(rel, doc)
     if not data:
         entry["warnings"].append("empty file")
@@ -93,9 +120,10 @@ def _clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
     if job.dry_run:
         return entry
     try:
-        write_atomic(safe_output_path(root, rel), doc.text.encode(job.output_encoding))
+        out = doc.text.encode(job.output_encoding)
+        write_atomic(safe_output_str(root, rel), out, durable=job.durable)
     except (OSError, CleanseError) as exc:
-        target = root / rel
+        target = Path(root) / rel
         msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return problem_entry(
             rel, "failed", f"{target}: cannot write: {msg}", reason="write", bytes_in=len(data)
@@ -103,23 +131,78 @@ def _clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
     return entry
 
 
-def clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
-    """:func:`_clean_file`, with any unexpected exception turned into a failed entry."""
+_LOGGED: set[tuple[str, str, int]] = set()
+
+
+def _log_internal(rel: str, exc: Exception) -> None:
+    """The traceback of a bug once per place it happens; later hits one line each (debug).
+
+    A bug in one stage can hit thousands of files: one traceback says as much as all of them,
+    and printing each costs more than cleaning the file.
+    """
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = (type(exc).__name__, tb.tb_frame.f_code.co_filename if tb else "", tb.tb_lineno if tb else 0)
+    if where in _LOGGED:
+        log.debug("internal error on %s: %r", rel, exc)
+        return
+    _LOGGED.add(where)
+    log.error("internal error on %s (further ones at this place are not shown)", rel, exc_info=exc)
+
+
+def _guarded(rel: str, fn: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """``fn()``, with any unexpected exception turned into one failed entry."""
     try:
-        return _clean_file(cleaner, job, rel)
+        return fn()
     except CleanseError as exc:
-        return problem_entry(rel, "failed", f"{rel}: {exc}", reason="error")
+        return [problem_entry(rel, "failed", f"{rel}: {exc}", reason="error")]
     except Exception as exc:  # a bug must not stop a run over millions of files
-        log.exception("internal error on %s", rel)
-        return problem_entry(
-            rel, "failed", f"{rel}: internal error: {exc!r}; please report it", reason="internal"
-        )
+        _log_internal(rel, exc)
+        message = f"{rel}: internal error: {exc!r}; please report it"
+        return [problem_entry(rel, "failed", message, reason="internal")]
+
+
+def clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
+    """Read, clean and write one text file; its report entry (never raises)."""
+    return process(cleaner, job, rel)[1][0]
+
+
+# What one input gives back: its relative path, its report entries (one per document: one for
+# a text file, one per record for JSONL), the same entries as report lines (JSON-encoded once,
+# in the worker) and its resume-manifest line (None when not tracked).
+Result = tuple[str, list[dict[str, Any]], bytes, bytes | None]
+
+
+def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
+    """Clean one input of the Job's format; the unit of work of every engine."""
+    src = job.source(rel)
+    refused = too_large(Path(src), job.max_bytes)
+    if refused:
+        entries = [problem_entry(rel, "skipped", refused, reason="too-large")]
+        return rel, entries, to_jsonl(entries), None
+    try:
+        data = read_bytes(src)
+    except InputError as exc:
+        entries = [problem_entry(rel, "failed", str(exc), reason="unreadable")]
+        return rel, entries, to_jsonl(entries), None
+    if format_of(rel, job.format) == "text":
+        entries = _guarded(rel, lambda: [clean_data(cleaner, job, rel, data)])
+    else:
+        entries = _guarded(rel, lambda: clean_record_file(cleaner, job, rel, data))
+    lines = to_jsonl(entries)
+    if not job.track:
+        return rel, entries, lines, None
+    from .resume import manifest_line
+
+    return rel, entries, lines, manifest_line(src, rel, data, entries, lines)
 
 
 _WORKER: tuple[Cleaner, Job] | None = None
 
 
 def _init_worker(cleaner: Cleaner, job: Job) -> None:
+    """Hold the Cleaner; leave Ctrl-C to the parent, which stops the pool (no worker tracebacks)."""
     global _WORKER
     _WORKER = (cleaner, job)
     # Ctrl-C goes to the whole process group: only the parent handles it (stops the pool and
@@ -127,17 +210,19 @@ def _init_worker(cleaner: Cleaner, job: Job) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _work(rel: str) -> dict[str, Any]:
+def _work(rel: str) -> Result:
     assert _WORKER is not None
-    return clean_file(_WORKER[0], _WORKER[1], rel)
+    return process(_WORKER[0], _WORKER[1], rel)
 
 
-def iter_results(cleaner: Cleaner, job: Job, paths: list[str], jobs: int) -> Iterator[dict[str, Any]]:
-    """Report entries in the order of ``paths``, cleaned by ``jobs`` processes."""
+def iter_results(cleaner: Cleaner, job: Job, paths: list[str], jobs: int) -> Iterator[Result]:
+    """Results in the order of ``paths``, cleaned by ``jobs`` processes."""
     if jobs <= 1 or len(paths) <= 1:
         for rel in paths:
-            yield clean_file(cleaner, job, rel)
+            yield process(cleaner, job, rel)
         return
+    import multiprocessing as mp  # only multi-process runs pay for importing it
+
     chunksize = max(1, min(64, len(paths) // (jobs * 8)))
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(cleaner, job)) as pool:
@@ -152,6 +237,30 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+Engine = Callable[["Cleaner", Job, list[str], int], Iterable[Result]]
+
+
+def _with_manifest(
+    cleaner: Cleaner, job: Job, paths: list[str], jobs: int, manifest: Manifest | None, engine: Engine
+) -> Iterator[Result]:
+    """Stored results of unchanged inputs merged in path order with fresh ones, which are recorded."""
+    stored: set[str] = set()  # only names: entries are read back one at a time (flat memory)
+    if manifest is not None:
+        stored = {rel for rel in paths if manifest.unchanged(job, rel)}
+    pending = [rel for rel in paths if rel not in stored]
+    fresh = iter(engine(cleaner, job, pending, jobs))
+    for rel in paths:
+        if rel in stored:
+            assert manifest is not None
+            entries = manifest.entries(rel)
+            yield rel, entries, to_jsonl(entries), None
+            continue
+        result = next(fresh)
+        if manifest is not None and result[3] is not None:
+            manifest.record(result[3])
+        yield result
+
+
 def run(
     cleaner: Cleaner,
     job: Job,
@@ -159,15 +268,27 @@ def run(
     *,
     jobs: int = 1,
     on_result: Callable[[dict[str, Any]], None] | None = None,
-) -> tuple[list[dict[str, Any]], Summary]:
-    """Clean every path; returns the report entries (sorted by path) and the summary."""
+    manifest: Manifest | None = None,
+    engine: Engine = iter_results,
+) -> tuple[EntrySpool, Summary]:
+    """Clean every path; returns the report entries (in path order) and the summary.
+
+    The entries are spooled to a temporary file, so memory stays flat however many inputs
+    there are; iterate the spool, or copy it to a report with ``write_report``.
+
+    With a ``manifest`` (see ``resume.py``) inputs recorded as done with the same rules and
+    options are not cleaned again; their stored entries still go into the report.
+    """
     start = time.perf_counter()
+    if manifest is not None and not job.track:
+        job = replace(job, track=True)  # a manifest needs the content hashes
     summary = Summary()
-    entries: list[dict[str, Any]] = []
-    for entry in iter_results(cleaner, job, paths, jobs):
-        entries.append(entry)
-        summary.add(entry)
-        if on_result:
-            on_result(entry)
+    entries = EntrySpool()
+    for _, found, lines, _ in _with_manifest(cleaner, job, paths, jobs, manifest, engine):
+        entries.append(lines, len(found))
+        for entry in found:
+            summary.add(entry)
+            if on_result:
+                on_result(entry)
     summary.seconds = time.perf_counter() - start
     return entries, summary

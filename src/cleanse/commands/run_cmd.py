@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -24,9 +25,18 @@ from ..rules import with_rules
 from ..runner import DEFAULT_MAX_BYTES, OUTPUT_ENCODINGS, Job, default_jobs
 from ..runner import run as run_files
 from .learn_cmd import learn_folder, learned_line, learned_rules_path, threshold_options
+from .scale_opts import (
+    ConfiguredCommand,
+    default_globs,
+    document_total,
+    open_manifest,
+    pick_engine,
+    run_stdin,
+    scale_options,
+)
 
 
-def _progress(total: int, quiet: bool) -> Any:
+def _progress(total: int | None, quiet: bool) -> Any:
     """A tqdm bar on a terminal; nothing when quiet or when stderr is not a TTY."""
     if quiet or not sys.stderr.isatty():
         return None
@@ -46,7 +56,7 @@ def _check_skip_flagged(input_path: Path, output_path: Path, folder: Path | None
     check_run_paths(input_path, folder)
 
 
-def _save_report(path: Path, entries: list[dict[str, Any]]) -> bool:
+def _save_report(path: Path, entries: Iterable[Mapping[str, Any]]) -> bool:
     """Write the report; a failure (disk full, no such folder) is a message, not a traceback."""
     try:
         write_report(path, entries)
@@ -56,20 +66,22 @@ def _save_report(path: Path, entries: list[dict[str, Any]]) -> bool:
     return True
 
 
-def _interrupted(done: list[dict[str, Any]], total: int, report_path: Path | None, bar: Any) -> NoReturn:
+def _interrupted(
+    done: list[dict[str, Any]], count: int, total: int, report_path: Path | None, bar: Any
+) -> NoReturn:
     """Ctrl-C: say how far the run got, keep the report of what was done, exit 130."""
     if bar is not None:
         bar.close()
     if report_path is not None and done:
         _save_report(report_path, done)
     echo_err(
-        f"interrupted: {len(done)} of {total} files done; every output written is complete"
+        f"interrupted: {count} of {total} files done; every output written is complete"
         + (f"; report of the done files: {report_path}" if report_path is not None and done else "")
     )
     sys.exit(130)
 
 
-@click.command()
+@click.command(cls=ConfiguredCommand)
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.argument("output_path", metavar="OUTPUT", type=click.Path(path_type=Path))
 @rule_options
@@ -88,7 +100,8 @@ def _interrupted(done: list[dict[str, Any]], total: int, report_path: Path | Non
     "globs",
     multiple=True,
     metavar="PATTERN",
-    help=f"File names to clean (repeatable) [default: {' '.join(DEFAULT_GLOBS)}].",
+    help=f"File names to clean (repeatable) [default: {' '.join(DEFAULT_GLOBS)}, plus "
+    "*.jsonl(.gz|.zst) and *.parquet with --format auto].",
 )
 @click.option(
     "--output-encoding",
@@ -135,6 +148,7 @@ def _interrupted(done: list[dict[str, Any]], total: int, report_path: Path | Non
     help="First learn boilerplate from INPUT (see `cleanse learn`), then clean with it.",
 )
 @threshold_options
+@scale_options
 @handle_errors
 def run(
     input_path: Path,
@@ -162,6 +176,13 @@ def run(
     learn: bool,
     min_docs: int,
     min_share: float,
+    fmt: str,
+    text_field: str,
+    meta_field: str | None,
+    resume: bool,
+    engine: str,
+    ray_address: str | None,
+    verbose: bool,
 ) -> None:
     """Clean every matching file under INPUT into OUTPUT (same relative paths, UTF-8).
 
@@ -169,9 +190,13 @@ def run(
     Example:
       cleanse run corpus/ clean/ --report clean/../report.jsonl -j 4
       cleanse run corpus/ clean/ --skip-flagged redacted/   # placeholders kept apart
+      cleanse run corpus/ clean/ --report report.jsonl --resume      # after a crash
+      cleanse run dumps/ clean/ --format jsonl --text-field content --meta-field cleanse
+      zcat a.jsonl.gz | cleanse run --format jsonl - - > clean.jsonl
     """
-    check_run_paths(input_path, output_path)
-    _check_skip_flagged(input_path, output_path, skip_flagged, placeholders)
+    if str(input_path) != "-":
+        check_run_paths(input_path, output_path)
+        _check_skip_flagged(input_path, output_path, skip_flagged, placeholders)
     ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
     cleaner = build_cleaner(
         ruleset,
@@ -180,6 +205,12 @@ def run(
         encoding=encoding,
         keep_boilerplate=keep_boilerplate,
     )
+    if str(input_path) == "-":
+        run_stdin(cleaner, output_path, text_field, meta_field, report_path, quiet)
+        return
+    if str(output_path) == "-":
+        raise click.UsageError("OUTPUT - (stdout) needs INPUT - (JSONL from stdin); give an output folder")
+    run_engine = pick_engine(engine, ray_address, verbose)  # before the manifest: fail early
     if learn:
         target = learned_rules_path(report_path, output_path)
         learned = learn_folder(
@@ -201,28 +232,39 @@ def run(
         )
         if not quiet:
             echo_err(learned_line(learned, str(target)))
+    globs = globs or default_globs(fmt)
     unreadable: list[str] = []
-    paths = discover(
-        input_path, globs or DEFAULT_GLOBS, follow_symlinks=follow_symlinks, unreadable=unreadable
-    )
+    paths = discover(input_path, globs, follow_symlinks=follow_symlinks, unreadable=unreadable)
     for message in unreadable:
         echo_err(f"failed: {message}")
     if not paths:
-        echo_err(f"warning: no files matching {' '.join(globs or DEFAULT_GLOBS)} under {input_path}")
+        echo_err(f"warning: no files matching {' '.join(globs)} under {input_path}")
     if not dry_run:
         list(remove_stale_temps(output_path))
         if skip_flagged is not None:
             list(remove_stale_temps(skip_flagged))
     job = Job(
-        input_path, output_path, output_encoding=output_encoding, dry_run=dry_run, flagged_root=skip_flagged,
+        input_path,
+        output_path,
+        output_encoding=output_encoding,
+        dry_run=dry_run,
+        flagged_root=skip_flagged,
+        track=resume and not dry_run,
+        format=fmt,
+        text_field=text_field,
+        meta_field=meta_field,
         max_bytes=max_bytes,
     )
-    bar = _progress(len(paths), quiet)
+    manifest = open_manifest(cleaner, job, resume)
+    bar = _progress(document_total(paths, fmt), quiet)
 
-    done: list[dict[str, Any]] = []
+    done: list[dict[str, Any]] = []  # kept only for a report on Ctrl-C; else just counted
+    counted = [0]
 
     def on_result(entry: dict[str, Any]) -> None:
-        done.append(entry)
+        counted[0] += 1
+        if report_path is not None:
+            done.append(entry)
         if bar is not None:
             bar.update(1)
         if entry["status"] != "ok":
@@ -230,11 +272,22 @@ def run(
             (bar.write if bar is not None else echo_err)(message)
 
     try:
-        entries, summary = run_files(cleaner, job, paths, jobs=jobs or default_jobs(), on_result=on_result)
+        entries, summary = run_files(
+            cleaner,
+            job,
+            paths,
+            jobs=jobs or default_jobs(),
+            on_result=on_result,
+            manifest=manifest,
+            engine=run_engine,
+        )
     except KeyboardInterrupt:
         if not dry_run:  # the workers are stopped by now: their half-written temp files can go
             list(remove_stale_temps(output_path))
-        _interrupted(done, len(paths), report_path, bar)
+        _interrupted(done, counted[0], len(paths), report_path, bar)
+    finally:
+        if manifest is not None:
+            manifest.close()
     if bar is not None:
         bar.close()
     report_failed = report_path is not None and not _save_report(report_path, entries)

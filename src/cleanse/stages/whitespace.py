@@ -48,8 +48,13 @@ def normalize_line_endings(doc: Document) -> Document:
     first_cr = doc.text.index("\r")
     line = doc.text.count("\n", 0, first_cr) + 1
     kind = "\r\n" if doc.text.startswith("\r\n", first_cr) else "\r"
+    origins = None
+    if doc.origins is not None:  # a lone CR splits a line: the new lines keep its input line
+        lone = [ln.replace("\r\n", "\n").count("\r") for ln in doc.text.split("\n")]
+        origins = tuple(o for o, n in zip(doc.origins, lone, strict=False) for _ in range(n + 1))
     text = _LINE_BREAK.sub("\n", doc.text)
-    return doc.replace(text=text).add(changes=[Change("whitespace.line-endings", line, kind, "\n")])
+    change = Change("whitespace.line-endings", line, kind, "\n")
+    return doc.replace(text=text, origins=origins).add(changes=[change])
 
 
 def _blank_drops(lines: list[str], max_blank: int) -> dict[int, str]:

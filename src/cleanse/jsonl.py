@@ -1,0 +1,198 @@
+"""Record files: JSON Lines (plain, .gz, .zst) and Parquet, cleaned one record at a time.
+
+Each record keeps every field; only ``text_field`` is replaced by its cleaned text, and with
+``meta_field`` the record also gets what was removed, changed and flagged. The report has one
+entry per record, ``path`` = ``"<file>:<line>"`` (1-based line; row for Parquet). A line that
+is not a JSON object is reported with its file and line number and left out of the output —
+never the whole file. A record without the text field is copied unchanged and reported.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any
+
+from .document import Document
+from .errors import InputError
+from .io import safe_output_path, write_atomic
+from .report import document_entry, problem_entry
+
+if TYPE_CHECKING:
+    from .pipeline import Cleaner
+    from .runner import Job
+
+JSONL_GLOBS = ("*.jsonl", "*.jsonl.gz", "*.jsonl.zst")
+PARQUET_GLOBS = ("*.parquet",)
+
+
+def format_of(rel: str, declared: str) -> str:
+    """The format of one input: ``declared``, or for ``auto`` the one its name says."""
+    if declared != "auto":
+        return declared
+    name = rel.lower()
+    if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst")):
+        return "jsonl"
+    if name.endswith(".parquet"):
+        return "parquet"
+    return "text"
+
+
+# -- compression ------------------------------------------------------------------------------
+
+
+def _zstd() -> Any:
+    try:
+        import zstandard
+    except ImportError:
+        raise InputError(
+            ".jsonl.zst needs the zstandard package: pip install zstandard (or decompress first)"
+        ) from None
+    return zstandard
+
+
+def decompress(rel: str, data: bytes) -> bytes:
+    """The JSONL bytes of a plain, gzip or zstandard file (chosen by its name)."""
+    if rel.endswith(".gz"):
+        return gzip.decompress(data)
+    if rel.endswith(".zst"):
+        return _zstd().ZstdDecompressor().decompressobj().decompress(data)
+    return data
+
+
+def compress(rel: str, data: bytes) -> bytes:
+    """``data`` compressed like the input it came from (mtime 0: same input, same bytes)."""
+    if rel.endswith(".gz"):
+        return gzip.compress(data, mtime=0)
+    if rel.endswith(".zst"):
+        return _zstd().ZstdCompressor().compress(data)
+    return data
+
+
+# -- one record -------------------------------------------------------------------------------
+
+
+def meta_of(entry: dict[str, Any]) -> dict[str, Any]:
+    """What ``--meta-field`` holds: the entry's removals, changes, flags and warnings."""
+    return {k: entry[k] for k in ("removed", "changes", "flags", "warnings")}
+
+
+def clean_record(
+    cleaner: Cleaner, record: dict[str, Any], source: str, text_field: str, meta_field: str | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(cleaned record, report entry) for one parsed record."""
+    text = record.get(text_field)
+    if not isinstance(text, str):
+        why = "missing" if text is None else f"a {type(text).__name__}, not a string"
+        error = f"{source}: field {text_field!r} is {why}; record copied unchanged (see --text-field)"
+        return record, problem_entry(source, "skipped", error, reason="no-text")
+    doc = cleaner.clean(Document(text=text, source=source, meta={"bytes_in": len(text.encode("utf-8"))}))
+    entry = document_entry(source, doc)
+    out = {**record, text_field: doc.text}
+    if meta_field:
+        out[meta_field] = meta_of(entry)
+    return out, entry
+
+
+def parse_line(raw: bytes, source: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(record, None) for a JSON object line, else (None, a 'skipped' entry saying why)."""
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        return None, problem_entry(
+            source, "skipped", f"{source}: not valid JSON ({exc}); line left out", reason="malformed"
+        )
+    if not isinstance(value, dict):
+        error = f"{source}: a JSON {type(value).__name__}, not an object; line left out"
+        return None, problem_entry(source, "skipped", error, reason="malformed")
+    return value, None
+
+
+def clean_lines(
+    cleaner: Cleaner, lines: Iterable[bytes], name: str, text_field: str, meta_field: str | None
+) -> Iterator[tuple[bytes | None, dict[str, Any]]]:
+    """(output line or None, report entry) for every non-blank input line."""
+    for n, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        source = f"{name}:{n}"
+        record, problem = parse_line(raw, source)
+        if record is None:
+            assert problem is not None
+            yield None, problem
+            continue
+        out, entry = clean_record(cleaner, record, source, text_field, meta_field)
+        yield (json.dumps(out, ensure_ascii=False) + "\n").encode("utf-8"), entry
+
+
+# -- whole files ------------------------------------------------------------------------------
+
+
+def clean_jsonl_bytes(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> list[dict[str, Any]]:
+    """Clean one JSONL file's bytes, write its output, return one entry per record."""
+    lines = decompress(rel, data).split(b"\n")
+    out: list[bytes] = []
+    entries: list[dict[str, Any]] = []
+    for line, entry in clean_lines(cleaner, lines, rel, job.text_field, job.meta_field):
+        entries.append(entry)
+        if line is not None:
+            out.append(line)
+    if not job.dry_run:
+        write_atomic(
+            safe_output_path(job.output_root, rel), compress(rel, b"".join(out)), durable=job.durable
+        )
+    return entries
+
+
+def clean_record_file(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> list[dict[str, Any]]:
+    """The runner's entry point for a record file (JSONL or Parquet)."""
+    if format_of(rel, job.format) == "parquet":
+        return clean_parquet_bytes(cleaner, job, rel, data)
+    return clean_jsonl_bytes(cleaner, job, rel, data)
+
+
+def _pyarrow() -> tuple[Any, Any]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError("Parquet needs pyarrow: pip install 'cleanse[parquet]'") from None
+    return pa, pq
+
+
+def clean_parquet_bytes(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> list[dict[str, Any]]:
+    """Clean the text column of one Parquet file; other columns and the schema's order stay."""
+    pa, pq = _pyarrow()
+    table = pq.read_table(io.BytesIO(data))
+    if job.text_field not in table.column_names:
+        raise InputError(
+            f"{rel}: no column {job.text_field!r} (columns: {', '.join(table.column_names)}); "
+            "name the text column with --text-field"
+        )
+    texts, entries, metas = [], [], []
+    for n, record in enumerate(table.select([job.text_field]).to_pylist(), 1):
+        out, entry = clean_record(cleaner, record, f"{rel}:{n}", job.text_field, None)
+        texts.append(out[job.text_field])
+        entries.append(entry)
+        metas.append(json.dumps(meta_of(entry), ensure_ascii=False))
+    index = table.column_names.index(job.text_field)
+    table = table.set_column(index, job.text_field, pa.array(texts, type=pa.string()))
+    if job.meta_field:
+        table = table.append_column(job.meta_field, pa.array(metas, type=pa.string()))
+    if not job.dry_run:
+        sink = io.BytesIO()
+        pq.write_table(table, sink)
+        write_atomic(safe_output_path(job.output_root, rel), sink.getvalue(), durable=job.durable)
+    return entries
+
+
+def clean_stream(
+    cleaner: Cleaner, src: IO[bytes], dst: IO[bytes], text_field: str, meta_field: str | None
+) -> Iterator[dict[str, Any]]:
+    """stdin -> stdout JSONL: write each cleaned record as soon as it is done; yield entries."""
+    for line, entry in clean_lines(cleaner, src, "-", text_field, meta_field):
+        if line is not None:
+            dst.write(line)
+        yield entry
