@@ -85,10 +85,22 @@ def _by_bom(data: bytes) -> Decoded | None:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text, replaced = detect.decode_counting(data, codec)
-            if replaced * 100 > max(1, len(text)):
+            if replaced * 100 > max(1, len(text)) and not _only_cut_short(data, codec):
                 return None  # a BOM-like prefix on something that is not that encoding
             return Decoded(text, codec, 1.0 if not replaced else 0.9, "bom", replaced)
     return None
+
+
+def _only_cut_short(data: bytes, codec: str) -> bool:
+    """True when the bytes decode strictly once the last 1–3 bytes (a cut-off character) go:
+    a download cut short, not a wrong guess."""
+    for cut in (1, 2, 3):
+        try:
+            data[:-cut].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 def _utf16_by_nuls(data: bytes) -> Decoded | None:
@@ -280,7 +292,14 @@ def _legacy(data: bytes) -> Decoded:
 
 
 def _forced(data: bytes, codec: str) -> Decoded:
-    text, replaced = detect.decode_counting(data, codec)
+    try:
+        text, replaced = detect.decode_counting(data, codec)
+    except (UnicodeError, ValueError) as exc:  # codecs such as idna cannot replace bad bytes
+        raise DecodeError(
+            f"cannot decode with the forced encoding {codec!r}: {exc}; choose another --encoding "
+            "or let cleanse detect it (--encoding auto)",
+            reason="undecodable",
+        ) from None
     return Decoded(text, codec, 1.0 if not replaced else 0.5, "forced", replaced)
 
 
