@@ -170,7 +170,6 @@ def test_folder_of_100000_empty_files(tmp_path: Path, request: pytest.FixtureReq
     _many_empty_files(tmp_path, 100_000)
 
 
-NON_TEXT_CODECS = "stages/encoding.py: check_codec accepts codecs that are not text encodings"
 
 
 @pytest.mark.parametrize("codec", ["rot13", "base64", "zlib", "hex"])
