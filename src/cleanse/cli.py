@@ -162,6 +162,20 @@ def build_cleaner(ruleset: RuleSet, **options: Any) -> Cleaner:
         raise UsageFailure(str(exc)) from None
 
 
+RULE_OPTIONS = ("rule_paths", "disable", "enable", "no_default_rules")
+CLEANING_OPTIONS = ("placeholders", "mark_template", "encoding", "keep_boilerplate")
+
+
+def ruleset_from(options: dict[str, Any]) -> RuleSet:
+    """The RuleSet named by a command's :func:`rule_options` (passed on as ``**options``)."""
+    return load_ruleset(*(options[key] for key in RULE_OPTIONS))
+
+
+def cleaner_from(ruleset: RuleSet, options: dict[str, Any]) -> Cleaner:
+    """A Cleaner from a command's :func:`cleaning_options` (passed on as ``**options``)."""
+    return build_cleaner(ruleset, **{key: options[key] for key in CLEANING_OPTIONS})
+
+
 def handle_errors(fn: F) -> F:
     """Turn library errors that escape a command into clear messages, never a traceback."""
 

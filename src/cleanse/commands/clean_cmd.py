@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ..cli import (
-    build_cleaner,
-    cleaning_options,
-    document_json,
-    handle_errors,
-    load_ruleset,
-    rule_options,
-)
+from ..cli import cleaner_from, cleaning_options, document_json, handle_errors, rule_options, ruleset_from
 from ..io import read_bytes
 
 
@@ -26,32 +20,14 @@ from ..io import read_bytes
     "--json", "as_json", is_flag=True, help="Print the Document as JSON: text, removed, changes, flags."
 )
 @handle_errors
-def clean(
-    file: Path,
-    rule_paths: tuple[Path, ...],
-    disable: tuple[str, ...],
-    enable: tuple[str, ...],
-    no_default_rules: bool,
-    placeholders: str,
-    mark_template: str,
-    encoding: str,
-    keep_boilerplate: bool,
-    as_json: bool,
-) -> None:
+def clean(file: Path, as_json: bool, **options: Any) -> None:
     """Clean one document (FILE, or - for stdin) and print the result.
 
     \b
     Example:
       cleanse clean speech.txt --json | jq .removed
     """
-    ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
-    cleaner = build_cleaner(
-        ruleset,
-        placeholders=placeholders,
-        mark_template=mark_template,
-        encoding=encoding,
-        keep_boilerplate=keep_boilerplate,
-    )
+    cleaner = cleaner_from(ruleset_from(options), options)
     source = "-" if str(file) == "-" else str(file)
     data = sys.stdin.buffer.read() if source == "-" else read_bytes(file)
     doc = cleaner.clean_bytes(data, source=source)

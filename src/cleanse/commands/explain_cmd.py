@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ..cli import build_cleaner, cleaning_options, handle_errors, load_ruleset, rule_options
+from ..cli import cleaner_from, cleaning_options, handle_errors, rule_options, ruleset_from
 from ..errors import DecodeError
 from ..explain import full_view, render, stage_names, stage_views
 from ..io import read_bytes
@@ -51,17 +52,10 @@ def use_color(choice: str) -> bool:
 @handle_errors
 def explain(
     file: Path,
-    rule_paths: tuple[Path, ...],
-    disable: tuple[str, ...],
-    enable: tuple[str, ...],
-    no_default_rules: bool,
-    placeholders: str,
-    mark_template: str,
-    encoding: str,
-    keep_boilerplate: bool,
     stage: str | None,
     color: str,
     context: int | None,
+    **options: Any,
 ) -> None:
     """Show FILE's decoded text with what each rule did to it.
 
@@ -74,14 +68,7 @@ def explain(
       cleanse explain speech.txt -C 2 | less -R
       cleanse explain speech.txt --stage punctuation --color never
     """
-    ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
-    cleaner = build_cleaner(
-        ruleset,
-        placeholders=placeholders,
-        mark_template=mark_template,
-        encoding=encoding,
-        keep_boilerplate=keep_boilerplate,
-    )
+    cleaner = cleaner_from(ruleset_from(options), options)
     source = "-" if str(file) == "-" else str(file)
     data = sys.stdin.buffer.read() if source == "-" else read_bytes(file)
     try:

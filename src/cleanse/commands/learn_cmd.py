@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..cli import build_cleaner, echo_err, handle_errors, load_ruleset, rule_options
+from ..cli import build_cleaner, echo_err, handle_errors, rule_options, ruleset_from
 from ..corpus_count import TABLE_CAP, Corpus
 from ..corpus_rules import Learned, LearnOptions, learn_corpus
 from ..io import DEFAULT_GLOBS, discover, write_atomic
@@ -88,16 +88,13 @@ def learn(
     output: Path | None,
     min_docs: int,
     min_share: float,
-    rule_paths: tuple[Path, ...],
-    disable: tuple[str, ...],
-    enable: tuple[str, ...],
-    no_default_rules: bool,
     encoding: str,
     jobs: int | None,
     globs: tuple[str, ...],
     follow_symlinks: bool,
     max_lines: int,
     quiet: bool,
+    **rule_choice: Any,
 ) -> None:
     """Propose boilerplate rules from lines repeated across the files under INPUT.
 
@@ -111,8 +108,7 @@ def learn(
       cleanse rules test learned.toml
       cleanse run corpus/ clean/ --rules learned.toml
     """
-    ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
-    cleaner = build_cleaner(ruleset, encoding=encoding)
+    cleaner = build_cleaner(ruleset_from(rule_choice), encoding=encoding)
     options = LearnOptions(min_docs=min_docs, min_share=min_share)
     learned = learn_folder(
         input_path,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ..cli import echo_err, load_ruleset, rule_options
+from ..cli import echo_err, rule_options, ruleset_from
 from ..errors import RuleFileError
 from ..rules import default_rules_dir, example_failures, parse_rule_file, rule_files
 
@@ -24,16 +25,14 @@ def rules() -> None:
 
 @rules.command("list")
 @rule_options
-def list_rules(
-    rule_paths: tuple[Path, ...], disable: tuple[str, ...], enable: tuple[str, ...], no_default_rules: bool
-) -> None:
+def list_rules(**options: Any) -> None:
     """List every rule: id, stage, zone, action, and whether it is on.
 
     \b
     Example:
       cleanse rules list --rules my-rules.toml
     """
-    ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
+    ruleset = ruleset_from(options)
     for rule in ruleset.all_rules:
         state = "off" if rule.id in ruleset.disabled else "on "
         click.echo(f"{state} {rule.id:<36} {rule.stage:<12} {rule.zone:<8} {rule.action}")
@@ -42,20 +41,14 @@ def list_rules(
 @rules.command("show")
 @click.argument("rule_id")
 @rule_options
-def show_rule(
-    rule_id: str,
-    rule_paths: tuple[Path, ...],
-    disable: tuple[str, ...],
-    enable: tuple[str, ...],
-    no_default_rules: bool,
-) -> None:
+def show_rule(rule_id: str, **options: Any) -> None:
     """Show what a rule does, why, where it is defined, and its examples.
 
     \b
     Example:
       cleanse rules show ads.qq-group
     """
-    ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
+    ruleset = ruleset_from(options)
     rule = ruleset.get(rule_id)
     if rule is None:
         raise click.UsageError(f"no rule {rule_id!r}; see `cleanse rules list`")

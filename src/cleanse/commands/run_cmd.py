@@ -9,17 +9,10 @@ from typing import Any, NoReturn
 
 import click
 
-from ..cli import (
-    build_cleaner,
-    cleaning_options,
-    echo_err,
-    handle_errors,
-    load_ruleset,
-    rule_options,
-)
+from ..cli import cleaner_from, cleaning_options, echo_err, handle_errors, rule_options, ruleset_from
 from ..corpus_rules import LearnOptions
 from ..io import DEFAULT_GLOBS, check_run_paths, discover, remove_stale_temps, write_atomic
-from ..report import summary_table, write_report, write_summary
+from ..report import Summary, summary_table, write_report, write_summary
 from ..report_html import write_page
 from ..rules import with_rules
 from ..runner import DEFAULT_MAX_BYTES, OUTPUT_ENCODINGS, Job, default_jobs
@@ -153,14 +146,6 @@ def _interrupted(
 def run(
     input_path: Path,
     output_path: Path,
-    rule_paths: tuple[Path, ...],
-    disable: tuple[str, ...],
-    enable: tuple[str, ...],
-    no_default_rules: bool,
-    placeholders: str,
-    mark_template: str,
-    encoding: str,
-    keep_boilerplate: bool,
     report_path: Path | None,
     summary_path: Path | None,
     html_path: Path | None,
@@ -183,6 +168,7 @@ def run(
     engine: str,
     ray_address: str | None,
     verbose: bool,
+    **options: Any,
 ) -> None:
     """Clean every matching file under INPUT into OUTPUT (same relative paths, UTF-8).
 
@@ -196,15 +182,9 @@ def run(
     """
     if str(input_path) != "-":
         check_run_paths(input_path, output_path)
-        _check_skip_flagged(input_path, output_path, skip_flagged, placeholders)
-    ruleset = load_ruleset(rule_paths, disable, enable, no_default_rules)
-    cleaner = build_cleaner(
-        ruleset,
-        placeholders=placeholders,
-        mark_template=mark_template,
-        encoding=encoding,
-        keep_boilerplate=keep_boilerplate,
-    )
+        _check_skip_flagged(input_path, output_path, skip_flagged, options["placeholders"])
+    ruleset = ruleset_from(options)
+    cleaner = cleaner_from(ruleset, options)
     if str(input_path) == "-":
         run_stdin(cleaner, output_path, text_field, meta_field, report_path, quiet)
         return
@@ -223,13 +203,7 @@ def run(
             source=str(target),
         )
         write_atomic(target, learned.text.encode("utf-8"))
-        cleaner = build_cleaner(
-            with_rules(ruleset, learned.rules),
-            placeholders=placeholders,
-            mark_template=mark_template,
-            encoding=encoding,
-            keep_boilerplate=keep_boilerplate,
-        )
+        cleaner = cleaner_from(with_rules(ruleset, learned.rules), options)
         if not quiet:
             echo_err(learned_line(learned, str(target)))
     globs = globs or default_globs(fmt)
@@ -240,9 +214,9 @@ def run(
     if not paths:
         echo_err(f"warning: no files matching {' '.join(globs)} under {input_path}")
     if not dry_run:
-        list(remove_stale_temps(output_path))
-        if skip_flagged is not None:
-            list(remove_stale_temps(skip_flagged))
+        for folder in (output_path, skip_flagged):
+            if folder is not None:
+                list(remove_stale_temps(folder))
     job = Job(
         input_path,
         output_path,
@@ -256,50 +230,71 @@ def run(
         max_bytes=max_bytes,
     )
     manifest = open_manifest(cleaner, job, resume)
-    bar = _progress(document_total(paths, fmt), quiet)
-
-    done: list[dict[str, Any]] = []  # kept only for a report on Ctrl-C; else just counted
-    counted = [0]
-
-    def on_result(entry: dict[str, Any]) -> None:
-        counted[0] += 1
-        if report_path is not None:
-            done.append(entry)
-        if bar is not None:
-            bar.update(1)
-        if entry["status"] != "ok":
-            message = f"{entry['status']}: {entry['error']}"
-            (bar.write if bar is not None else echo_err)(message)
-
+    progress = _Progress(document_total(paths, fmt), quiet=quiet, keep=report_path is not None)
     try:
         entries, summary = run_files(
             cleaner,
             job,
             paths,
             jobs=jobs or default_jobs(),
-            on_result=on_result,
+            on_result=progress.add,
             manifest=manifest,
             engine=run_engine,
         )
     except KeyboardInterrupt:
         if not dry_run:  # the workers are stopped by now: their half-written temp files can go
             list(remove_stale_temps(output_path))
-        _interrupted(done, counted[0], len(paths), report_path, bar)
+        _interrupted(progress.done, progress.count, len(paths), report_path, progress.bar)
     finally:
         if manifest is not None:
             manifest.close()
-    if bar is not None:
-        bar.close()
+    progress.close()
     report_failed = report_path is not None and not _save_report(report_path, entries)
     if summary_path is not None:
         write_summary(summary_path, summary)
     if html_path is not None:
         write_page(html_path, entries, summary=summary, title=f"cleanse review: {input_path}")
     if not quiet:
-        table = summary_table(summary, top=top)
-        echo_err(table + "\n" + summary.line() if table else summary.line())
-        if skip_flagged is not None:
-            routed = sum(1 for e in entries if e.get("routed") == "skip-flagged")
-            echo_err(f"{routed} with placeholders written to {skip_flagged} instead of {output_path}")
+        _print_summary(summary, entries, top=top, skip_flagged=skip_flagged, output_path=output_path)
     if summary.failed or report_failed or unreadable:
         sys.exit(1)
+
+
+class _Progress:
+    """The progress bar, the count of finished inputs, and (for a report on Ctrl-C) their entries."""
+
+    def __init__(self, total: int, *, quiet: bool, keep: bool) -> None:
+        self.bar = _progress(total, quiet)
+        self.count = 0
+        self.keep = keep
+        self.done: list[dict[str, Any]] = []
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self.count += 1
+        if self.keep:
+            self.done.append(entry)
+        if self.bar is not None:
+            self.bar.update(1)
+        if entry["status"] != "ok":
+            message = f"{entry['status']}: {entry['error']}"
+            (self.bar.write if self.bar is not None else echo_err)(message)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _print_summary(
+    summary: Summary,
+    entries: Iterable[Mapping[str, Any]],
+    *,
+    top: int,
+    skip_flagged: Path | None,
+    output_path: Path,
+) -> None:
+    """The rules table and the summary line, on stderr."""
+    table = summary_table(summary, top=top)
+    echo_err(table + "\n" + summary.line() if table else summary.line())
+    if skip_flagged is not None:
+        routed = sum(1 for e in entries if e.get("routed") == "skip-flagged")
+        echo_err(f"{routed} with placeholders written to {skip_flagged} instead of {output_path}")
