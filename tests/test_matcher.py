@@ -22,6 +22,8 @@ SHARED_GOLD = Path(__file__).resolve().parents[2] / "shared" / "devset" / "gold"
         ("[A-Z]+备案号", {"备案"}),
         ("(?<=[\\u4e00-\\u9fff]);", {";"}),
         ("(?:关注)+公众号", {"公众"}),
+        ("a|[bc]", {"a", "b", "c"}),
+        ("(?<=\\p{Han})[XＸ]{2,8}", {"X", "Ｘ"}),
     ],
 )
 def test_required_keys_found(pattern: str, expected: set[str]) -> None:
@@ -30,7 +32,7 @@ def test_required_keys_found(pattern: str, expected: set[str]) -> None:
 
 @pytest.mark.parametrize(
     "pattern",
-    ["\\p{Han}+", "[[:alpha:]]+", "(?:QQ)?群?", "a|[bc]", "(?i)abc", "(?:foo){e<=1}", "\\s+$", "x*"],
+    ["\\p{Han}+", "[[:alpha:]]+", "(?:QQ)?群?", "a|[^bc]", "[\\x00-\\x7f]", "(?i)abc", "(?:foo){e<=1}", "\\s+$", "x*"],
 )
 def test_unknown_or_optional_literals_give_none(pattern: str) -> None:
     assert required_keys(pattern, False) is None

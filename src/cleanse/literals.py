@@ -24,6 +24,10 @@ _REGEX_ONLY = re.compile(
     r"\[\[|\[:\^?[a-z]+:\]|&&|--|\|\||\{[^}]*[eids][^}]*\}|\\[pPNXmMGK]|\(\?[Vrfb]|\(\?\|"
 )
 KEY_LEN = 2
+# Character classes with more members than this are not worth indexing (nor are negated ones).
+MAX_CLASS = 64
+# ``\p{Han}`` and friends (or an escaped backslash, consumed first so that pairing stays right).
+_PROPERTY = re.compile(r"(\\[pP](?:\{[^}]*\}|[A-Za-z]))|\\.", re.S)
 
 
 def _literal_run_candidates(items: list[tuple[Any, Any]]) -> list[frozenset[str]]:
@@ -65,7 +69,33 @@ def _required(op: Any, arg: Any) -> frozenset[str] | None:
         return _best(_literal_run_candidates(list(sub))) if low >= 1 else None
     if op is C.ATOMIC_GROUP:
         return _best(_literal_run_candidates(list(arg)))
+    if op is C.IN:
+        return _class_members(arg)
     return None
+
+
+def _class_members(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """The characters of a small, plain class (``[XＸ]``, ``[—―]``): a match contains one of them.
+
+    Negated classes, categories (``\\d``, a ``\\p{…}``) and large ranges give None.
+    """
+    members: set[str] = set()
+    for op, arg in items:
+        if op is C.LITERAL:
+            members.add(chr(arg))
+        elif op is C.RANGE and arg[1] - arg[0] < MAX_CLASS:
+            members.update(map(chr, range(arg[0], arg[1] + 1)))
+        else:
+            return None
+        if len(members) > MAX_CLASS:
+            return None
+    return frozenset(members) or None
+
+
+def _opaque_properties(pattern: str) -> str:
+    """``\\p{Han}`` -> ``\\d``: the stdlib parser cannot read Unicode properties, and a category
+    in their place is never taken as required text, so the keys found stay true."""
+    return _PROPERTY.sub(lambda m: r"\d" if m.group(1) else m.group(), pattern)
 
 
 def _best(candidates: Iterable[frozenset[str]]) -> frozenset[str] | None:
@@ -79,6 +109,7 @@ def required_keys(pattern: str, ignore_case: bool, examples: Iterable[str] = ())
 
     ``examples`` (texts the pattern matches) are a safety net: keys that miss one are refused.
     """
+    pattern = _opaque_properties(pattern)
     if _REGEX_ONLY.search(pattern):
         return None
     try:
