@@ -27,6 +27,7 @@ import regex
 
 from ..document import Change, Document, Flag, join_lines
 from ..errors import OptionError, RuleTimeout
+from ..literals import required_keys
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule, default_rules_dir
 from . import Stage
@@ -70,12 +71,18 @@ def _is_default(rule: Rule) -> bool:
 
 @dataclass(frozen=True)
 class Detectors:
-    """The stage's rules split once per document: detectors (``flag``) and exceptions (``keep``)."""
+    """The stage's rules split once per document: detectors (``flag``) and exceptions (``keep``).
+
+    ``keys`` holds, per detector, the literal keys one of which every match contains (None: not
+    known), so a line lacking them skips that detector's search (see :mod:`..literals`).
+    """
 
     detect: tuple[Rule, ...]
     keep: tuple[Rule, ...]
     timeout: float = 2.0
     prefilter: regex.Pattern[str] | None = None
+    keys: tuple[frozenset[str] | None, ...] = ()
+    keep_keys: tuple[frozenset[str] | None, ...] = ()
 
     @classmethod
     def of(cls, matcher: RuleMatcher) -> Detectors:
@@ -83,7 +90,32 @@ class Detectors:
         detect = tuple(r for r in matcher.rules if r.action != "keep")
         keep = tuple(r for r in matcher.rules if r.action == "keep")
         prefilter = _CANDIDATE if all(map(_is_default, detect)) else None
-        return cls(detect, keep, matcher.timeout, prefilter)
+        return cls(detect, keep, matcher.timeout, prefilter, _keys_of(detect), _keys_of(keep))
+
+    def applicable(self, line: str) -> list[tuple[int, Rule]]:
+        """``(order, detector)`` for each detector that may match ``line`` (its keys occur)."""
+        return _may_match(line, self.detect, self.keys)
+
+    def exceptions(self, line: str) -> tuple[Rule, ...]:
+        """The exception rules that may match ``line``; the others cannot protect anything."""
+        return tuple(rule for _, rule in _may_match(line, self.keep, self.keep_keys))
+
+
+def _keys_of(rules: tuple[Rule, ...]) -> tuple[frozenset[str] | None, ...]:
+    return tuple(required_keys(r.pattern, r.ignore_case, r.examples_match) for r in rules)
+
+
+def _may_match(
+    line: str, rules: tuple[Rule, ...], keys: tuple[frozenset[str] | None, ...]
+) -> list[tuple[int, Rule]]:
+    """``(order, rule)`` for the rules whose keys occur in ``line`` (all rules when keys unknown)."""
+    if len(keys) != len(rules):
+        return list(enumerate(rules))
+    return [
+        (order, rule)
+        for order, (rule, k) in enumerate(zip(rules, keys, strict=True))
+        if k is None or any(key in line for key in k)
+    ]
 
 
 def _matches(rule: Rule, line: str, timeout: float) -> list[regex.Match[str]]:
@@ -100,13 +132,9 @@ def protected_spans(line: str, keep: tuple[Rule, ...], timeout: float) -> list[S
     return [m.span() for rule in keep for m in _matches(rule, line, timeout)]
 
 
-def _candidates(line: str, detect: tuple[Rule, ...], timeout: float) -> list[tuple[Rule, Span]]:
+def _candidates(line: str, detect: list[tuple[int, Rule]], timeout: float) -> list[tuple[Rule, Span]]:
     """Flag spans of every detector in position order; at one position the earlier rule wins."""
-    found = [
-        (_flag_span(m), order, rule)
-        for order, rule in enumerate(detect)
-        for m in _matches(rule, line, timeout)
-    ]
+    found = [(_flag_span(m), order, rule) for order, rule in detect for m in _matches(rule, line, timeout)]
     found.sort(key=lambda t: (t[0][0], t[1]))
     return [(rule, span) for span, _, rule in found]
 
@@ -134,10 +162,10 @@ def find_placeholders(line: str, rules: Detectors | RuleMatcher) -> list[Hit]:
         rules = Detectors.of(rules)
     if rules.prefilter is not None and rules.prefilter.search(line) is None:
         return []
-    candidates = _candidates(line, rules.detect, rules.timeout)
+    candidates = _candidates(line, rules.applicable(line), rules.timeout)
     if not candidates:
         return []
-    shield = protected_spans(line, rules.keep, rules.timeout)
+    shield = protected_spans(line, rules.exceptions(line), rules.timeout)
     hits: list[Hit] = []
     end = -1
     for rule, (start, stop) in candidates:
