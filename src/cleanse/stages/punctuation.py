@@ -30,7 +30,7 @@ from ..errors import RuleTimeout
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage
-from .protect import merge, overlaps, protected_spans
+from .protect import overlaps, protected_ranges
 
 MAX_PASSES = 6
 
@@ -91,7 +91,7 @@ def _candidates(line: str, matcher: RuleMatcher) -> list[tuple[int, int, Rule, r
         m: regex.Match[str] | None = first
         while m is not None:
             if spans is None:
-                spans = merge(protected_spans(line))
+                spans = protected_ranges(line)
             after = matcher.expand(rule, m)
             if (
                 after != m.group()
