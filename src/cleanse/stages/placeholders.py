@@ -18,7 +18,9 @@ recorded as Changes, and the Flags point at the placeholder text inside the mark
 
 from __future__ import annotations
 
+import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -27,7 +29,7 @@ import regex
 
 from ..document import Change, Document, Flag, join_lines
 from ..errors import OptionError, RuleTimeout
-from ..literals import required_keys
+from ..literals import line_keys
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule, default_rules_dir
 from . import Stage
@@ -39,6 +41,8 @@ TEMPLATE_FIELDS = ("text", "category", "kind", "rule")
 _MARKED_TEXT = r"(?:19|20)?[0-9]?[XＸ×○＊*某]{1,16}"
 
 Span = tuple[int, int]
+# Tests of a line, all of which must pass for a rule to be tried on it.
+KeyTest = tuple[Callable[[str], bool], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +85,8 @@ class Detectors:
     keep: tuple[Rule, ...]
     timeout: float = 2.0
     prefilter: regex.Pattern[str] | None = None
-    keys: tuple[frozenset[str] | None, ...] = ()
-    keep_keys: tuple[frozenset[str] | None, ...] = ()
+    keys: tuple[KeyTest, ...] = ()
+    keep_keys: tuple[KeyTest, ...] = ()
 
     @classmethod
     def of(cls, matcher: RuleMatcher) -> Detectors:
@@ -101,20 +105,30 @@ class Detectors:
         return tuple(rule for _, rule in _may_match(line, self.keep, self.keep_keys))
 
 
-def _keys_of(rules: tuple[Rule, ...]) -> tuple[frozenset[str] | None, ...]:
-    return tuple(required_keys(r.pattern, r.ignore_case, r.examples_match) for r in rules)
+def _key_test(keys: frozenset[str]) -> Callable[[str], bool]:
+    """Does a line hold one of ``keys``? A few substring tests, or one literal alternation."""
+    if len(keys) <= 4:
+        return lambda line: any(k in line for k in keys)
+    search = re.compile("|".join(map(re.escape, sorted(keys, key=len, reverse=True)))).search
+    return lambda line: search(line) is not None
 
 
-def _may_match(
-    line: str, rules: tuple[Rule, ...], keys: tuple[frozenset[str] | None, ...]
-) -> list[tuple[int, Rule]]:
-    """``(order, rule)`` for the rules whose keys occur in ``line`` (all rules when keys unknown)."""
+def _keys_of(rules: tuple[Rule, ...]) -> tuple[KeyTest, ...]:
+    """Per rule, the tests a line must pass (one per key set) for the rule to be tried on it."""
+    return tuple(
+        tuple(_key_test(keys) for keys in line_keys(r.pattern, r.ignore_case, r.examples_match))
+        for r in rules
+    )
+
+
+def _may_match(line: str, rules: tuple[Rule, ...], keys: tuple[KeyTest, ...]) -> list[tuple[int, Rule]]:
+    """``(order, rule)`` for the rules whose key sets all occur in ``line`` (all rules when unknown)."""
     if len(keys) != len(rules):
         return list(enumerate(rules))
     return [
         (order, rule)
-        for order, (rule, k) in enumerate(zip(rules, keys, strict=True))
-        if k is None or any(key in line for key in k)
+        for order, (rule, tests) in enumerate(zip(rules, keys, strict=True))
+        if all(test(line) for test in tests)
     ]
 
 
