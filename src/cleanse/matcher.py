@@ -113,9 +113,12 @@ class RuleMatcher:
         """
         return tuple(k for k in self.plan.index if k in text)
 
-    def nothing_in(self, text: str) -> bool:
-        """True when no rule can match anywhere in ``text`` (no rest rules, none of the keys)."""
-        return not self.plan.rest and not self.keys_in(text)
+    def nothing_in(self, text: str, keys: Sequence[str] | None = None) -> bool:
+        """True when no rule can match anywhere in ``text`` (no rest rules, none of the keys).
+
+        ``keys``: :meth:`keys_in` of ``text`` when the caller has them already.
+        """
+        return not self.plan.rest and not (self.keys_in(text) if keys is None else keys)
 
     def candidates(self, text: str, keys: Sequence[str] | None = None) -> list[int]:
         """Indexes (in rule order) of the rules that may match ``text``.

@@ -63,9 +63,9 @@ def apply_replace_rules(doc: Document, matcher: RuleMatcher) -> Document:
 
 def _replace_body(doc: Document, matcher: RuleMatcher) -> Document:
     """Screen the document once: no key anywhere means no line can change (the common case)."""
-    if matcher.nothing_in(doc.text):
-        return doc
     keys = matcher.keys_in(doc.text)
+    if matcher.nothing_in(doc.text, keys):
+        return doc
     return map_lines(doc, lambda line: replace_in_line(line, matcher, keys))
 
 

@@ -159,9 +159,9 @@ def normalize_punctuation(doc: Document, *, matcher: RuleMatcher) -> Document:
 
 def _normalize_body(doc: Document, matcher: RuleMatcher) -> Document:
     """Screen the document once: without any rule's key no line can change."""
-    if matcher.nothing_in(doc.text):
-        return doc
     keys = matcher.keys_in(doc.text)
+    if matcher.nothing_in(doc.text, keys):
+        return doc
     return map_lines(doc, lambda line: convert_line(line, matcher, keys))
 
 
