@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cleanse.literals import required_keys
+from cleanse.literals import line_keys, required_keys
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import STAGES, Rule, load_rules
 
@@ -22,6 +22,8 @@ SHARED_GOLD = Path(__file__).resolve().parents[2] / "shared" / "devset" / "gold"
         ("[A-Z]+备案号", {"备案"}),
         ("(?<=[\\u4e00-\\u9fff]);", {";"}),
         ("(?:关注)+公众号", {"公众"}),
+        ("a|[bc]", {"a", "b", "c"}),
+        ("(?<=\\p{Han})[XＸ]{2,8}", {"X", "Ｘ"}),
     ],
 )
 def test_required_keys_found(pattern: str, expected: set[str]) -> None:
@@ -30,10 +32,28 @@ def test_required_keys_found(pattern: str, expected: set[str]) -> None:
 
 @pytest.mark.parametrize(
     "pattern",
-    ["\\p{Han}+", "[[:alpha:]]+", "(?:QQ)?群?", "a|[bc]", "(?i)abc", "(?:foo){e<=1}", "\\s+$", "x*"],
+    ["\\p{Han}+", "[[:alpha:]]+", "(?:QQ)?群?", "a|[^bc]", "[\\x00-\\x7f]", "(?i)abc", "(?:foo){e<=1}", "\\s+$", "x*"],
 )
 def test_unknown_or_optional_literals_give_none(pattern: str) -> None:
     assert required_keys(pattern, False) is None
+
+
+def test_line_keys_add_every_required_part_and_positive_lookarounds() -> None:
+    assert line_keys("[XＸ]{1,8}(?=\\s?年)", False) == ({"年"}, {"X", "Ｘ"})
+    assert line_keys("[XＸ]光", False) == ({"光"}, {"X", "Ｘ"})
+    # negative lookarounds and optional parts require nothing
+    assert line_keys("(?<!某)X(?!年)(?:同志)?", False) == ({"X"},)
+    assert line_keys("\\p{Han}+", False) == ()
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_line_keys_never_exclude_a_matching_line(stage: str) -> None:
+    lines = [t for r in _by_stage()[stage] for t in (*r.examples_match, *r.examples_keep)]
+    for rule in _by_stage()[stage]:
+        tests = line_keys(rule.pattern, rule.ignore_case, rule.examples_match)
+        for line in lines:
+            if rule.compiled.search(line):
+                assert all(any(k in line for k in keys) for keys in tests), (rule.id, line)
 
 
 def test_case_insensitive_letters_are_not_indexed() -> None:

@@ -10,7 +10,7 @@ from cleanse import Cleaner, load_rules
 from cleanse.document import Document
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import example_failures, parse_rule_text
-from cleanse.stages.protect import overlaps
+from cleanse.stages.protect import merge, overlaps, protected_ranges, protected_spans
 from cleanse.stages.punctuation import build_punctuation, convert_line
 from conftest import ROOT
 
@@ -117,6 +117,13 @@ PROTECTED = [
     ("调用 _('提示信息') 即可", "_('提示信息')"),
     ("好的:)", ":)"),
 ]
+
+
+@pytest.mark.parametrize(("text", "part"), PROTECTED)
+def test_protected_ranges_equal_merged_spans(text: str, part: str) -> None:
+    """The fast path (no kinds) protects exactly what the named spans do."""
+    for line in (text, text + " " + text, "中文" + part + "(附件" + part + ")"):
+        assert protected_ranges(line) == merge(protected_spans(line)), line
 
 
 @pytest.mark.parametrize(("text", "part"), PROTECTED)

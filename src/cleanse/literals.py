@@ -24,6 +24,10 @@ _REGEX_ONLY = re.compile(
     r"\[\[|\[:\^?[a-z]+:\]|&&|--|\|\||\{[^}]*[eids][^}]*\}|\\[pPNXmMGK]|\(\?[Vrfb]|\(\?\|"
 )
 KEY_LEN = 2
+# Character classes with more members than this are not worth indexing (nor are negated ones).
+MAX_CLASS = 64
+# ``\p{Han}`` and friends (or an escaped backslash, consumed first so that pairing stays right).
+_PROPERTY = re.compile(r"(\\[pP](?:\{[^}]*\}|[A-Za-z]))|\\.", re.S)
 
 
 def _literal_run_candidates(items: list[tuple[Any, Any]]) -> list[frozenset[str]]:
@@ -65,7 +69,33 @@ def _required(op: Any, arg: Any) -> frozenset[str] | None:
         return _best(_literal_run_candidates(list(sub))) if low >= 1 else None
     if op is C.ATOMIC_GROUP:
         return _best(_literal_run_candidates(list(arg)))
+    if op is C.IN:
+        return _class_members(arg)
     return None
+
+
+def _class_members(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """The characters of a small, plain class (``[XＸ]``, ``[—―]``): a match contains one of them.
+
+    Negated classes, categories (``\\d``, a ``\\p{…}``) and large ranges give None.
+    """
+    members: set[str] = set()
+    for op, arg in items:
+        if op is C.LITERAL:
+            members.add(chr(arg))
+        elif op is C.RANGE and arg[1] - arg[0] < MAX_CLASS:
+            members.update(map(chr, range(arg[0], arg[1] + 1)))
+        else:
+            return None
+        if len(members) > MAX_CLASS:
+            return None
+    return frozenset(members) or None
+
+
+def _opaque_properties(pattern: str) -> str:
+    """``\\p{Han}`` -> ``\\d``: the stdlib parser cannot read Unicode properties, and a category
+    in their place is never taken as required text, so the keys found stay true."""
+    return _PROPERTY.sub(lambda m: r"\d" if m.group(1) else m.group(), pattern)
 
 
 def _best(candidates: Iterable[frozenset[str]]) -> frozenset[str] | None:
@@ -74,11 +104,9 @@ def _best(candidates: Iterable[frozenset[str]]) -> frozenset[str] | None:
     return ranked[0] if ranked else None
 
 
-def required_keys(pattern: str, ignore_case: bool, examples: Iterable[str] = ()) -> frozenset[str] | None:
-    """Keys (1–2 characters) of which every match of ``pattern`` contains one, or None.
-
-    ``examples`` (texts the pattern matches) are a safety net: keys that miss one are refused.
-    """
+def _parse(pattern: str) -> Any | None:
+    """The stdlib parse of ``pattern``, or None where it could be misread or has global flags."""
+    pattern = _opaque_properties(pattern)
     if _REGEX_ONLY.search(pattern):
         return None
     try:
@@ -87,7 +115,13 @@ def required_keys(pattern: str, ignore_case: bool, examples: Iterable[str] = ())
         return None
     if parsed.state.flags & (C.SRE_FLAG_IGNORECASE | C.SRE_FLAG_VERBOSE):
         return None
-    found = _best(_literal_run_candidates(list(parsed)))
+    return parsed
+
+
+def _checked(
+    found: frozenset[str] | None, ignore_case: bool, examples: Iterable[str]
+) -> frozenset[str] | None:
+    """``found`` cut to keys, unless case folding could hide one or an example lacks them all."""
     if not found:
         return None
     keys = frozenset(s[:KEY_LEN] for s in found)
@@ -96,6 +130,36 @@ def required_keys(pattern: str, ignore_case: bool, examples: Iterable[str] = ())
     if any(not any(k in text for k in keys) for text in examples):
         return None
     return keys
+
+
+def required_keys(pattern: str, ignore_case: bool, examples: Iterable[str] = ()) -> frozenset[str] | None:
+    """Keys (1–2 characters) of which every match of ``pattern`` contains one, or None.
+
+    ``examples`` (texts the pattern matches) are a safety net: keys that miss one are refused.
+    """
+    parsed = _parse(pattern)
+    if parsed is None:
+        return None
+    return _checked(_best(_literal_run_candidates(list(parsed))), ignore_case, examples)
+
+
+def line_keys(pattern: str, ignore_case: bool, examples: Iterable[str] = ()) -> tuple[frozenset[str], ...]:
+    """Key sets a text must hit, one key of each, for ``pattern`` to match in it (``()``: unknown).
+
+    Every required part counts, not only the most selective one, and so do the literals of
+    each positive lookaround at the pattern's top level (``X(?=\\s?年)`` needs an X and a
+    年): further tests that drop most detectors from a line that merely holds an X.
+    """
+    parsed = _parse(pattern)
+    if parsed is None:
+        return ()
+    examples = tuple(examples)
+    found = _literal_run_candidates(list(parsed))
+    for op, arg in parsed:
+        if op is C.ASSERT:
+            found += _literal_run_candidates(list(arg[1]))
+    sets = {_checked(f, ignore_case, examples) for f in found}
+    return tuple(sorted((keys for keys in sets if keys), key=lambda k: (len(k), sorted(k))))
 
 
 def grams(text: str) -> set[str]:

@@ -105,28 +105,50 @@ class RuleMatcher:
         except TimeoutError:
             return True  # let the rules run one by one, so the slow one is named
 
-    def candidates(self, text: str) -> list[int]:
-        """Indexes (in rule order) of the rules that may match ``text``."""
+    def keys_in(self, text: str) -> tuple[str, ...]:
+        """The index keys that occur in ``text`` (a whole document, say).
+
+        A line holds only keys its document holds, so a stage can screen its lines against
+        these few instead of every key (see ``keys`` below).
+        """
+        return tuple(k for k in self.plan.index if k in text)
+
+    def nothing_in(self, text: str, keys: Sequence[str] | None = None) -> bool:
+        """True when no rule can match anywhere in ``text`` (no rest rules, none of the keys).
+
+        ``keys``: :meth:`keys_in` of ``text`` when the caller has them already.
+        """
+        return not self.plan.rest and not (self.keys_in(text) if keys is None else keys)
+
+    def candidates(self, text: str, keys: Sequence[str] | None = None) -> list[int]:
+        """Indexes (in rule order) of the rules that may match ``text``.
+
+        ``keys``, when given, are the only index keys that can occur (:meth:`keys_in` of a text
+        holding ``text``).
+        """
         index = self.plan.index
         found: set[int] = set()
-        if index:
+        pool: Sequence[str] | dict[str, tuple[int, ...]] = index if keys is None else keys
+        if pool:
             # Scanning for each key is C-speed substring search; building the line's grams
             # only pays off when there are many more keys than characters.
-            if len(index) <= 2 * len(text):
-                present: Iterable[str] = [k for k in index if k in text]
+            if len(pool) <= 2 * len(text):
+                present: Iterable[str] = [k for k in pool if k in text]
             else:
-                present = grams(text) & index.keys()
+                present = grams(text).intersection(pool)
             for key in present:
                 found.update(index[key])
         if self._rest_hits(text):
             found.update(self.plan.rest)
         return sorted(found)
 
-    def matching(self, text: str) -> Iterator[tuple[Rule, regex.Match[str]]]:
+    def matching(
+        self, text: str, keys: Sequence[str] | None = None
+    ) -> Iterator[tuple[Rule, regex.Match[str]]]:
         """Each rule that matches ``text`` somewhere, in rule order, with its first match."""
         if not self.rules:
             return
-        for n in self.candidates(text):
+        for n in self.candidates(text, keys):
             rule = self.rules[n]
             m = self._search(rule, text)
             if m is not None:
@@ -136,13 +158,13 @@ class RuleMatcher:
         """The first rule (in order) that matches ``text``, or None."""
         return next(self.matching(text), None)
 
-    def finditer(self, text: str) -> list[tuple[Rule, regex.Match[str]]]:
+    def finditer(self, text: str, keys: Sequence[str] | None = None) -> list[tuple[Rule, regex.Match[str]]]:
         """Every non-overlapping match of every rule, sorted by position (earlier rule wins ties).
 
         Overlapping matches of later rules are dropped, so spans can be edited safely.
         """
         found: list[tuple[int, int, Rule, regex.Match[str]]] = []
-        for order, (rule, m) in enumerate(self.matching(text)):
+        for order, (rule, m) in enumerate(self.matching(text, keys)):
             while m is not None:
                 found.append((m.start(), order, rule, m))
                 nxt = m.end() if m.end() > m.start() else m.end() + 1

@@ -8,7 +8,7 @@ generic rule actions (``replace`` and ``flag``) so that stages share one engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..document import Document, Flag, map_lines
@@ -28,11 +28,16 @@ class Stage:
         return self.fn(doc)
 
 
-def replace_in_line(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[str, str, str]]]:
-    """Apply every ``replace`` rule's matches in one line; returns the line and change records."""
+def replace_in_line(
+    line: str, matcher: RuleMatcher, keys: Sequence[str] | None = None
+) -> tuple[str, list[tuple[str, str, str]]]:
+    """Apply every ``replace`` rule's matches in one line; returns the line and change records.
+
+    ``keys``: the matcher's keys present in the line's document (see ``RuleMatcher.keys_in``).
+    """
     if not matcher:
         return line, []
-    hits = matcher.finditer(line)
+    hits = matcher.finditer(line, keys)
     if not hits:
         return line, []
     out: list[str] = []
@@ -53,9 +58,15 @@ def apply_replace_rules(doc: Document, matcher: RuleMatcher) -> Document:
     """All ``replace`` rules of a group over every line, each change recorded with its rule."""
     if not matcher:
         return doc
-    return run_without_timeouts(
-        lambda d, m: map_lines(d, lambda line: replace_in_line(line, m)), doc, matcher
-    )
+    return run_without_timeouts(_replace_body, doc, matcher)
+
+
+def _replace_body(doc: Document, matcher: RuleMatcher) -> Document:
+    """Screen the document once: no key anywhere means no line can change (the common case)."""
+    keys = matcher.keys_in(doc.text)
+    if matcher.nothing_in(doc.text, keys):
+        return doc
+    return map_lines(doc, lambda line: replace_in_line(line, matcher, keys))
 
 
 def flag_rules(doc: Document, matcher: RuleMatcher, *, default_kind: str) -> Document:

@@ -18,7 +18,9 @@ recorded as Changes, and the Flags point at the placeholder text inside the mark
 
 from __future__ import annotations
 
+import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -27,6 +29,7 @@ import regex
 
 from ..document import Change, Document, Flag, join_lines
 from ..errors import OptionError, RuleTimeout
+from ..literals import line_keys
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule, default_rules_dir
 from . import Stage
@@ -38,6 +41,8 @@ TEMPLATE_FIELDS = ("text", "category", "kind", "rule")
 _MARKED_TEXT = r"(?:19|20)?[0-9]?[XＸ×○＊*某]{1,16}"
 
 Span = tuple[int, int]
+# Tests of a line, all of which must pass for a rule to be tried on it.
+KeyTest = tuple[Callable[[str], bool], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +75,18 @@ def _is_default(rule: Rule) -> bool:
 
 @dataclass(frozen=True)
 class Detectors:
-    """The stage's rules split once per document: detectors (``flag``) and exceptions (``keep``)."""
+    """The stage's rules split once per document: detectors (``flag``) and exceptions (``keep``).
+
+    ``keys`` holds, per detector, the literal keys one of which every match contains (None: not
+    known), so a line lacking them skips that detector's search (see :mod:`..literals`).
+    """
 
     detect: tuple[Rule, ...]
     keep: tuple[Rule, ...]
     timeout: float = 2.0
     prefilter: regex.Pattern[str] | None = None
+    keys: tuple[KeyTest, ...] = ()
+    keep_keys: tuple[KeyTest, ...] = ()
 
     @classmethod
     def of(cls, matcher: RuleMatcher) -> Detectors:
@@ -83,7 +94,44 @@ class Detectors:
         detect = tuple(r for r in matcher.rules if r.action != "keep")
         keep = tuple(r for r in matcher.rules if r.action == "keep")
         prefilter = _CANDIDATE if all(map(_is_default, detect)) else None
-        return cls(detect, keep, matcher.timeout, prefilter)
+        return cls(detect, keep, matcher.timeout, prefilter, _keys_of(detect), _keys_of(keep))
+
+    def applicable(self, line: str) -> list[tuple[int, Rule]]:
+        """``(order, detector)`` for each detector that may match ``line`` (its keys occur)."""
+        return _may_match(line, self.detect, self.keys)
+
+    def exceptions(self, line: str) -> tuple[Rule, ...]:
+        """The exception rules that may match ``line``; the others cannot protect anything."""
+        return tuple(rule for _, rule in _may_match(line, self.keep, self.keep_keys))
+
+
+def _key_test(keys: frozenset[str]) -> Callable[[str], bool]:
+    """Does a line hold one of ``keys``? One substring test, or one literal alternation (a
+    plain ``re`` search: linear, so it needs no timeout)."""
+    if len(keys) == 1:
+        key = next(iter(keys))
+        return lambda line: key in line
+    search = re.compile("|".join(map(re.escape, sorted(keys, key=len, reverse=True)))).search
+    return lambda line: search(line) is not None
+
+
+def _keys_of(rules: tuple[Rule, ...]) -> tuple[KeyTest, ...]:
+    """Per rule, the tests a line must pass (one per key set) for the rule to be tried on it."""
+    return tuple(
+        tuple(_key_test(keys) for keys in line_keys(r.pattern, r.ignore_case, r.examples_match))
+        for r in rules
+    )
+
+
+def _may_match(line: str, rules: tuple[Rule, ...], keys: tuple[KeyTest, ...]) -> list[tuple[int, Rule]]:
+    """``(order, rule)`` for the rules whose key sets all occur in ``line`` (all rules when unknown)."""
+    if len(keys) != len(rules):
+        return list(enumerate(rules))
+    return [
+        (order, rule)
+        for order, (rule, tests) in enumerate(zip(rules, keys, strict=True))
+        if all(test(line) for test in tests)
+    ]
 
 
 def _matches(rule: Rule, line: str, timeout: float) -> list[regex.Match[str]]:
@@ -100,13 +148,9 @@ def protected_spans(line: str, keep: tuple[Rule, ...], timeout: float) -> list[S
     return [m.span() for rule in keep for m in _matches(rule, line, timeout)]
 
 
-def _candidates(line: str, detect: tuple[Rule, ...], timeout: float) -> list[tuple[Rule, Span]]:
+def _candidates(line: str, detect: list[tuple[int, Rule]], timeout: float) -> list[tuple[Rule, Span]]:
     """Flag spans of every detector in position order; at one position the earlier rule wins."""
-    found = [
-        (_flag_span(m), order, rule)
-        for order, rule in enumerate(detect)
-        for m in _matches(rule, line, timeout)
-    ]
+    found = [(_flag_span(m), order, rule) for order, rule in detect for m in _matches(rule, line, timeout)]
     found.sort(key=lambda t: (t[0][0], t[1]))
     return [(rule, span) for span, _, rule in found]
 
@@ -134,10 +178,10 @@ def find_placeholders(line: str, rules: Detectors | RuleMatcher) -> list[Hit]:
         rules = Detectors.of(rules)
     if rules.prefilter is not None and rules.prefilter.search(line) is None:
         return []
-    candidates = _candidates(line, rules.detect, rules.timeout)
+    candidates = _candidates(line, rules.applicable(line), rules.timeout)
     if not candidates:
         return []
-    shield = protected_spans(line, rules.keep, rules.timeout)
+    shield = protected_spans(line, rules.exceptions(line), rules.timeout)
     hits: list[Hit] = []
     end = -1
     for rule, (start, stop) in candidates:

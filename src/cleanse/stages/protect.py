@@ -113,23 +113,39 @@ def _split_at(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in parts if b > a]
 
 
-def ascii_runs(line: str) -> list[Span]:
-    """Every ASCII run holding a letter or digit, its sentence punctuation trimmed off.
-
-    A parenthesis whose partner lies outside the run (附件1(pdf格式)) belongs to the sentence
-    around it, so the run is split there and the paren is left unprotected.
-    """
-    spans = []
+def _ascii_bounds(line: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every ASCII run holding a letter or digit, trimmed and split at lone
+    parentheses: what :func:`ascii_runs` returns, without naming each run's kind."""
+    bounds = []
     for m in _ASCII_RUN.finditer(line):
         start, end = m.span()
         if _DOC_NUMBER.fullmatch(line, start, end) and start > 0 and not line[start - 1].isascii():
             continue
         for a, b in _split_at(start, end, _unmatched_parens(line, start, end)):
             a, b = _trim(line, a, b)
-            piece = line[a:b]
-            if any(c.isalnum() for c in piece):
-                spans.append(Span(a, b, _kind(piece)))
-    return spans
+            if any(c.isalnum() for c in line[a:b]):
+                bounds.append((a, b))
+    return bounds
+
+
+def ascii_runs(line: str) -> list[Span]:
+    """Every ASCII run holding a letter or digit, its sentence punctuation trimmed off.
+
+    A parenthesis whose partner lies outside the run (附件1(pdf格式)) belongs to the sentence
+    around it, so the run is split there and the paren is left unprotected.
+    """
+    return [Span(a, b, _kind(line[a:b])) for a, b in _ascii_bounds(line)]
+
+
+def _other_bounds(line: str) -> list[tuple[int, int]]:
+    """Latin phrases, backtick code, calls with string arguments and a leading ordinal."""
+    bounds = [m.span() for m in _LATIN_WORDS.finditer(line)]
+    bounds += [m.span() for m in _BACKTICK.finditer(line)]
+    bounds += [m.span() for m in _CALL.finditer(line)]
+    m = _ORDINAL.match(line)
+    if m:
+        bounds.append(m.span())
+    return bounds
 
 
 def protected_spans(line: str) -> list[Span]:
@@ -146,14 +162,29 @@ def protected_spans(line: str) -> list[Span]:
     return sorted(spans)
 
 
+def protected_ranges(line: str) -> list[tuple[int, int]]:
+    """``merge(protected_spans(line))`` without naming kinds: the hot path of punctuation.
+
+    Naming a run's kind costs several regex calls per run and only tests and debugging read it.
+    """
+    if line.isascii():
+        return [(0, len(line))] if line.strip() else []
+    return _merge_bounds(sorted(_ascii_bounds(line) + _other_bounds(line)))
+
+
 def merge(spans: list[Span]) -> list[tuple[int, int]]:
     """Sorted spans joined into disjoint ``(start, end)`` ranges, for :func:`overlaps`."""
+    return _merge_bounds([(span.start, span.end) for span in sorted(spans)])
+
+
+def _merge_bounds(bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ``(start, end)`` pairs joined into disjoint ranges."""
     out: list[tuple[int, int]] = []
-    for span in sorted(spans):
-        if out and span.start < out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], span.end))
+    for start, end in bounds:
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
-            out.append((span.start, span.end))
+            out.append((start, end))
     return out
 
 

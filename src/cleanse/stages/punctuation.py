@@ -21,6 +21,7 @@ Each conversion is recorded as a Change with its rule id, input line, before and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 
 import regex
@@ -30,7 +31,7 @@ from ..errors import RuleTimeout
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage
-from .protect import merge, overlaps, protected_spans
+from .protect import overlaps, protected_ranges
 
 MAX_PASSES = 6
 
@@ -78,7 +79,9 @@ def _search(rule: Rule, line: str, pos: int, timeout: float) -> regex.Match[str]
         raise RuleTimeout(rule.id, timeout) from None
 
 
-def _candidates(line: str, matcher: RuleMatcher) -> list[tuple[int, int, Rule, regex.Match[str], str]]:
+def _candidates(
+    line: str, matcher: RuleMatcher, keys: Sequence[str] | None = None
+) -> list[tuple[int, int, Rule, regex.Match[str], str]]:
     """Every allowed match of every rule: (start, rule order, rule, match, replacement).
 
     Matches are filtered *before* overlaps are resolved, so a match dropped for touching a
@@ -87,11 +90,11 @@ def _candidates(line: str, matcher: RuleMatcher) -> list[tuple[int, int, Rule, r
     found: list[tuple[int, int, Rule, regex.Match[str], str]] = []
     spans: list[tuple[int, int]] | None = None
     slots: dict[str, dict[int, bool]] = {}
-    for order, (rule, first) in enumerate(matcher.matching(line)):
+    for order, (rule, first) in enumerate(matcher.matching(line, keys)):
         m: regex.Match[str] | None = first
         while m is not None:
             if spans is None:
-                spans = merge(protected_spans(line))
+                spans = protected_ranges(line)
             after = matcher.expand(rule, m)
             if (
                 after != m.group()
@@ -105,12 +108,17 @@ def _candidates(line: str, matcher: RuleMatcher) -> list[tuple[int, int, Rule, r
     return found
 
 
-def convert_once(line: str, matcher: RuleMatcher) -> tuple[str, list[Record]]:
-    """One pass of every rule over ``line``; earlier matches win, overlapping later ones drop."""
+def convert_once(
+    line: str, matcher: RuleMatcher, keys: Sequence[str] | None = None
+) -> tuple[str, list[Record]]:
+    """One pass of every rule over ``line``; earlier matches win, overlapping later ones drop.
+
+    ``keys``: the matcher's keys that can occur in ``line`` (None: any of them).
+    """
     out: list[str] = []
     records: list[Record] = []
     pos = limit = 0
-    for start, _, rule, m, after in _candidates(line, matcher):
+    for start, _, rule, m, after in _candidates(line, matcher, keys):
         if start < limit:
             continue
         out.append(line[pos:start])
@@ -122,16 +130,23 @@ def convert_once(line: str, matcher: RuleMatcher) -> tuple[str, list[Record]]:
     return "".join(out), records
 
 
-def convert_line(line: str, matcher: RuleMatcher) -> tuple[str, list[Record]]:
-    """Passes of :func:`convert_once` until nothing changes (at most ``MAX_PASSES``)."""
+def convert_line(
+    line: str, matcher: RuleMatcher, keys: Sequence[str] | None = None
+) -> tuple[str, list[Record]]:
+    """Passes of :func:`convert_once` until nothing changes (at most ``MAX_PASSES``).
+
+    ``keys`` (those of the line's document) screen the first pass only: a conversion can bring
+    a key the document lacked (``,`` -> ``，``), so later passes screen with every key.
+    """
     if not matcher or not line:
         return line, []
     records: list[Record] = []
     for _ in range(MAX_PASSES):
-        line, found = convert_once(line, matcher)
+        line, found = convert_once(line, matcher, keys)
         if not found:
             break
         records += found
+        keys = None
     return line, records
 
 
@@ -139,7 +154,15 @@ def normalize_punctuation(doc: Document, *, matcher: RuleMatcher) -> Document:
     """Apply the punctuation rules to every line, outside protected spans."""
     if not matcher:
         return doc
-    return run_without_timeouts(lambda d, m: map_lines(d, lambda line: convert_line(line, m)), doc, matcher)
+    return run_without_timeouts(_normalize_body, doc, matcher)
+
+
+def _normalize_body(doc: Document, matcher: RuleMatcher) -> Document:
+    """Screen the document once: without any rule's key no line can change."""
+    keys = matcher.keys_in(doc.text)
+    if matcher.nothing_in(doc.text, keys):
+        return doc
+    return map_lines(doc, lambda line: convert_line(line, matcher, keys))
 
 
 def build_punctuation(matcher: RuleMatcher) -> Stage:
