@@ -61,12 +61,20 @@ def apply_replace_rules(doc: Document, matcher: RuleMatcher) -> Document:
     return run_without_timeouts(_replace_body, doc, matcher)
 
 
-def _replace_body(doc: Document, matcher: RuleMatcher) -> Document:
-    """Screen the document once: no key anywhere means no line can change (the common case)."""
+ScreenedFix = Callable[[str, Sequence[str]], tuple[str, list[tuple[str, str, str]]]]
+
+
+def map_screened_lines(doc: Document, matcher: RuleMatcher, fix: ScreenedFix) -> Document:
+    """``fix(line, keys)`` over every line, after one screen of the whole document: when no
+    rule's key occurs anywhere, no line can change (the common case) and nothing runs."""
     keys = matcher.keys_in(doc.text)
     if matcher.nothing_in(doc.text, keys):
         return doc
-    return map_lines(doc, lambda line: replace_in_line(line, matcher, keys))
+    return map_lines(doc, lambda line: fix(line, keys))
+
+
+def _replace_body(doc: Document, matcher: RuleMatcher) -> Document:
+    return map_screened_lines(doc, matcher, lambda line, keys: replace_in_line(line, matcher, keys))
 
 
 def flag_rules(doc: Document, matcher: RuleMatcher, *, default_kind: str) -> Document:

@@ -26,11 +26,11 @@ from functools import partial
 
 import regex
 
-from ..document import Document, map_lines
+from ..document import Document
 from ..errors import RuleTimeout
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
-from . import Stage
+from . import Stage, map_screened_lines
 from .protect import overlaps, protected_ranges
 
 MAX_PASSES = 6
@@ -158,11 +158,7 @@ def normalize_punctuation(doc: Document, *, matcher: RuleMatcher) -> Document:
 
 
 def _normalize_body(doc: Document, matcher: RuleMatcher) -> Document:
-    """Screen the document once: without any rule's key no line can change."""
-    keys = matcher.keys_in(doc.text)
-    if matcher.nothing_in(doc.text, keys):
-        return doc
-    return map_lines(doc, lambda line: convert_line(line, matcher, keys))
+    return map_screened_lines(doc, matcher, lambda line, keys: convert_line(line, matcher, keys))
 
 
 def build_punctuation(matcher: RuleMatcher) -> Stage:
