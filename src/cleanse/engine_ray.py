@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .errors import OptionError
+from .report import tally
 from .runner import Job, Result, process
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def ray_engine(
         )
         for row in ds.iter_rows():
             lines = bytes(row["lines"])
-            entries = [json.loads(line) for line in lines.splitlines()]
-            yield str(row["rel"]), entries, lines, (bytes(row["record"]) or None)
+            tallies = [tally(json.loads(line)) for line in lines.splitlines()]
+            yield str(row["rel"]), tallies, lines, (bytes(row["record"]) or None)
 
     return engine

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .document import Document
 from .io import write_atomic
@@ -133,6 +133,45 @@ def write_report(path: Path, entries: Iterable[Mapping[str, Any]]) -> None:
     write_atomic(path, to_jsonl(sorted(entries, key=lambda e: e["path"])))
 
 
+class Tally(NamedTuple):
+    """What the run summary and the progress bar need of one report entry.
+
+    Workers send this instead of the entry itself (which can hold dozens of records): the
+    parent of a 16-process run handles every result, and unpickling and counting whole
+    entries there was what would have capped the speed-up.
+    """
+
+    path: str
+    status: str
+    error: str | None
+    reason: str | None
+    bytes_in: int
+    changed: bool
+    encoding: str | None
+    rules: tuple[tuple[str, int, int], ...]  # (rule, distinct lines touched, records)
+
+
+def tally(entry: Mapping[str, Any]) -> Tally:
+    """The :class:`Tally` of one report entry (distinct lines per rule counted per kind)."""
+    touched: dict[str, set[tuple[str, int]]] = {}
+    hits: Counter[str] = Counter()
+    if entry["status"] == "ok":
+        for key in ("removed", "changes", "flags"):
+            for record in entry.get(key, ()):
+                touched.setdefault(record["rule"], set()).add((key[0], record["line"]))
+                hits[record["rule"]] += 1
+    return Tally(
+        entry["path"],
+        entry["status"],
+        entry.get("error"),
+        entry.get("reason"),
+        entry.get("bytes_in") or 0,
+        bool(entry.get("changed")),
+        entry.get("encoding"),
+        tuple((rule, len(lines), hits[rule]) for rule, lines in touched.items()),
+    )
+
+
 def read_report(path: Path) -> list[dict[str, Any]]:
     """Read a JSONL report back (for ``cleanse report``)."""
     with path.open(encoding="utf-8") as fh:
@@ -162,27 +201,26 @@ class Summary:
 
     def add(self, entry: Mapping[str, Any]) -> None:
         """Count one report entry."""
-        status = entry["status"]
-        self.bytes_in += entry.get("bytes_in") or 0
-        if status != "ok":
-            self.skipped += status == "skipped"
-            self.failed += status == "failed"
-            self.reasons[f"{status}: {entry.get('reason') or 'error'}"] += 1
-            self.problems.append((entry["path"], status, entry.get("error") or ""))
+        self.add_tally(tally(entry))
+
+    def add_tally(self, t: Tally) -> None:
+        """Count one entry from its :class:`Tally` (what a worker sends instead of the entry)."""
+        self.bytes_in += t.bytes_in
+        if t.status != "ok":
+            self.skipped += t.status == "skipped"
+            self.failed += t.status == "failed"
+            self.reasons[f"{t.status}: {t.reason or 'error'}"] += 1
+            self.problems.append((t.path, t.status, t.error or ""))
             return
-        if entry.get("changed"):
+        if t.changed:
             self.cleaned += 1
         else:
             self.unchanged += 1
-        self.encodings[entry.get("encoding") or "?"] += 1
-        lines: dict[str, set[tuple[str, int]]] = {}
-        for key in ("removed", "changes", "flags"):
-            for record in entry.get(key, ()):
-                lines.setdefault(record["rule"], set()).add((key[0], record["line"]))
-                self.rule_hits[record["rule"]] += 1
-        for rule, touched in lines.items():
+        self.encodings[t.encoding or "?"] += 1
+        for rule, lines, hits in t.rules:
             self.rule_docs[rule] += 1
-            self.rule_lines[rule] += len(touched)
+            self.rule_lines[rule] += lines
+            self.rule_hits[rule] += hits
 
     @property
     def documents(self) -> int:

@@ -8,6 +8,7 @@ report are identical for any ``-j`` and for every engine (see ``engine_ray.py``)
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import CleanseError, DecodeError, InputError
 from .io import EntrySpool, read_bytes, safe_output_str, write_atomic
 from .jsonl import clean_record_file, format_of
-from .report import Summary, document_entry, problem_entry, to_jsonl
+from .report import Summary, Tally, document_entry, problem_entry, tally, to_jsonl
 
 if TYPE_CHECKING:
     from .document import Document
@@ -164,14 +165,19 @@ def _guarded(rel: str, fn: Callable[[], list[dict[str, Any]]]) -> list[dict[str,
 
 
 def clean_file(cleaner: Cleaner, job: Job, rel: str) -> dict[str, Any]:
-    """Read, clean and write one text file; its report entry (never raises)."""
-    return process(cleaner, job, rel)[1][0]
+    """Read, clean and write one text file; its report entry as the report has it (never raises)."""
+    return json.loads(process(cleaner, job, rel)[2])
 
 
-# What one input gives back: its relative path, its report entries (one per document: one for
-# a text file, one per record for JSONL), the same entries as report lines (JSON-encoded once,
-# in the worker) and its resume-manifest line (None when not tracked).
-Result = tuple[str, list[dict[str, Any]], bytes, bytes | None]
+# What one input gives back: its relative path, the Tally of each report entry (one per
+# document: one for a text file, one per record for JSONL), the entries as report lines
+# (JSON-encoded once, in the worker) and its resume-manifest line (None when not tracked).
+# Entries travel only as JSON lines: the parent never decodes them.
+Result = tuple[str, list[Tally], bytes, bytes | None]
+
+
+def _result(rel: str, entries: list[dict[str, Any]], manifest: bytes | None = None) -> Result:
+    return rel, [tally(e) for e in entries], to_jsonl(entries), manifest
 
 
 def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
@@ -179,23 +185,21 @@ def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
     src = job.source(rel)
     refused = too_large(Path(src), job.max_bytes)
     if refused:
-        entries = [problem_entry(rel, "skipped", refused, reason="too-large")]
-        return rel, entries, to_jsonl(entries), None
+        return _result(rel, [problem_entry(rel, "skipped", refused, reason="too-large")])
     try:
         data = read_bytes(src)
     except InputError as exc:
-        entries = [problem_entry(rel, "failed", str(exc), reason="unreadable")]
-        return rel, entries, to_jsonl(entries), None
+        return _result(rel, [problem_entry(rel, "failed", str(exc), reason="unreadable")])
     if format_of(rel, job.format) == "text":
         entries = _guarded(rel, lambda: [clean_data(cleaner, job, rel, data)])
     else:
         entries = _guarded(rel, lambda: clean_record_file(cleaner, job, rel, data))
-    lines = to_jsonl(entries)
     if not job.track:
-        return rel, entries, lines, None
+        return _result(rel, entries)
     from .resume import manifest_line
 
-    return rel, entries, lines, manifest_line(src, rel, data, entries, lines)
+    lines = to_jsonl(entries)
+    return rel, [tally(e) for e in entries], lines, manifest_line(src, rel, data, entries, lines)
 
 
 _WORKER: tuple[Cleaner, Job] | None = None
@@ -252,8 +256,7 @@ def _with_manifest(
     for rel in paths:
         if rel in stored:
             assert manifest is not None
-            entries = manifest.entries(rel)
-            yield rel, entries, to_jsonl(entries), None
+            yield _result(rel, manifest.entries(rel))
             continue
         result = next(fresh)
         if manifest is not None and result[3] is not None:
@@ -267,14 +270,17 @@ def run(
     paths: list[str],
     *,
     jobs: int = 1,
-    on_result: Callable[[dict[str, Any]], None] | None = None,
+    on_result: Callable[[Tally], None] | None = None,
     manifest: Manifest | None = None,
     engine: Engine = iter_results,
+    spool: EntrySpool | None = None,
 ) -> tuple[EntrySpool, Summary]:
     """Clean every path; returns the report entries (in path order) and the summary.
 
     The entries are spooled to a temporary file, so memory stays flat however many inputs
-    there are; iterate the spool, or copy it to a report with ``write_report``.
+    there are; iterate the spool, or copy it to a report with ``write_report``. Pass your own
+    ``spool`` to keep the entries of the inputs done so far when the run is interrupted.
+    ``on_result`` sees the :class:`Tally` of each entry as it is done (for a progress bar).
 
     With a ``manifest`` (see ``resume.py``) inputs recorded as done with the same rules and
     options are not cleaned again; their stored entries still go into the report.
@@ -283,12 +289,12 @@ def run(
     if manifest is not None and not job.track:
         job = replace(job, track=True)  # a manifest needs the content hashes
     summary = Summary()
-    entries = EntrySpool()
-    for _, found, lines, _ in _with_manifest(cleaner, job, paths, jobs, manifest, engine):
-        entries.append(lines, len(found))
-        for entry in found:
-            summary.add(entry)
+    entries = spool if spool is not None else EntrySpool()
+    for _, tallies, lines, _ in _with_manifest(cleaner, job, paths, jobs, manifest, engine):
+        entries.append(lines, len(tallies))
+        for t in tallies:
+            summary.add_tally(t)
             if on_result:
-                on_result(entry)
+                on_result(t)
     summary.seconds = time.perf_counter() - start
     return entries, summary

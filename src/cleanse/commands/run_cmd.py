@@ -11,8 +11,8 @@ import click
 
 from ..cli import cleaner_from, cleaning_options, echo_err, handle_errors, rule_options, ruleset_from
 from ..corpus_rules import LearnOptions
-from ..io import DEFAULT_GLOBS, check_run_paths, discover, remove_stale_temps, write_atomic
-from ..report import Summary, summary_table, write_report, write_summary
+from ..io import DEFAULT_GLOBS, EntrySpool, check_run_paths, discover, remove_stale_temps, write_atomic
+from ..report import Summary, Tally, summary_table, write_report, write_summary
 from ..report_html import write_page
 from ..rules import with_rules
 from ..runner import DEFAULT_MAX_BYTES, OUTPUT_ENCODINGS, Job, default_jobs
@@ -59,17 +59,15 @@ def _save_report(path: Path, entries: Iterable[Mapping[str, Any]]) -> bool:
     return True
 
 
-def _interrupted(
-    done: list[dict[str, Any]], count: int, total: int, report_path: Path | None, bar: Any
-) -> NoReturn:
+def _interrupted(done: EntrySpool, count: int, total: int, report_path: Path | None, bar: Any) -> NoReturn:
     """Ctrl-C: say how far the run got, keep the report of what was done, exit 130."""
     if bar is not None:
         bar.close()
-    if report_path is not None and done:
+    if report_path is not None and len(done):
         _save_report(report_path, done)
     echo_err(
         f"interrupted: {count} of {total} files done; every output written is complete"
-        + (f"; report of the done files: {report_path}" if report_path is not None and done else "")
+        + (f"; report of the done files: {report_path}" if report_path is not None and len(done) else "")
     )
     sys.exit(130)
 
@@ -230,7 +228,8 @@ def run(
         max_bytes=max_bytes,
     )
     manifest = open_manifest(cleaner, job, resume)
-    progress = _Progress(document_total(paths, fmt), quiet=quiet, keep=report_path is not None)
+    progress = _Progress(document_total(paths, fmt), quiet=quiet)
+    spool = EntrySpool()  # ours, so that Ctrl-C can still write the report of what was done
     try:
         entries, summary = run_files(
             cleaner,
@@ -240,11 +239,12 @@ def run(
             on_result=progress.add,
             manifest=manifest,
             engine=run_engine,
+            spool=spool,
         )
     except KeyboardInterrupt:
         if not dry_run:  # the workers are stopped by now: their half-written temp files can go
             list(remove_stale_temps(output_path))
-        _interrupted(progress.done, progress.count, len(paths), report_path, progress.bar)
+        _interrupted(spool, len(spool), len(paths), report_path, progress.bar)
     finally:
         if manifest is not None:
             manifest.close()
@@ -261,22 +261,18 @@ def run(
 
 
 class _Progress:
-    """The progress bar, the count of finished inputs, and (for a report on Ctrl-C) their entries."""
+    """The progress bar and the count of finished documents; problems are said as they happen."""
 
-    def __init__(self, total: int, *, quiet: bool, keep: bool) -> None:
+    def __init__(self, total: int, *, quiet: bool) -> None:
         self.bar = _progress(total, quiet)
         self.count = 0
-        self.keep = keep
-        self.done: list[dict[str, Any]] = []
 
-    def add(self, entry: dict[str, Any]) -> None:
+    def add(self, t: Tally) -> None:
         self.count += 1
-        if self.keep:
-            self.done.append(entry)
         if self.bar is not None:
             self.bar.update(1)
-        if entry["status"] != "ok":
-            message = f"{entry['status']}: {entry['error']}"
+        if t.status != "ok":
+            message = f"{t.status}: {t.error}"
             (self.bar.write if self.bar is not None else echo_err)(message)
 
     def close(self) -> None:
