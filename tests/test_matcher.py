@@ -115,3 +115,43 @@ def test_rules_without_their_keys_in_a_line_are_never_tried() -> None:
     matcher = RuleMatcher(_literal_rules(200))
     hit = _literal_rules(200)[150].pattern
     assert matcher.candidates(line + hit) == [150]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "无关\n",
+        "a b\n中文\n\n尾 \t\n",
+        " \n \n\u3000",
+        "末行无换行 ",
+        "一\n二\u00a0\n三\n\n\n四\u200b五\n",
+        "x\u200by\u200bz\nplain\n\u200b",
+    ],
+)
+def test_rows_holding_are_exactly_the_lines_with_a_key(text: str) -> None:
+    matcher = RuleMatcher(load_rules().for_stage("whitespace"))
+    keys = matcher.keys_in(text)
+    expected = [i for i, line in enumerate(text.split("\n")) if any(k in line for k in keys)]
+    assert matcher.rows_holding(text, keys) == expected
+
+
+def test_rows_holding_is_none_when_some_rule_has_no_keys() -> None:
+    rule = Rule(id="t.any", stage="whitespace", why="test", pattern="\\s+$", action="replace", replace="")
+    matcher = RuleMatcher((rule,))
+    assert matcher.rows_holding("a \nb", matcher.keys_in("a \nb")) is None
+
+
+def test_screened_replace_equals_fixing_every_line() -> None:
+    """Skipping lines without keys changes nothing: same text, changes and line numbers."""
+    from cleanse.document import Document, map_lines
+    from cleanse.stages import map_screened_lines, replace_in_line
+
+    matcher = RuleMatcher(load_rules().for_stage("whitespace"))
+    text = "甲 \n乙\n\n丙\u00a0丁\t\n戊\u200b\n己"
+    doc = Document(text=text, origins=(3, 4, 6, 7, 8, 9))
+    keys = matcher.keys_in(text)
+    screened = map_screened_lines(doc, matcher, lambda line, k: replace_in_line(line, matcher, k))
+    every = map_lines(doc, lambda line: replace_in_line(line, matcher, keys))
+    assert screened == every
+    assert [c.line for c in screened.changes] == [3, 7, 7, 8]

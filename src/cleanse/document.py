@@ -181,19 +181,24 @@ def drop_lines(doc: Document, drops: Mapping[int, str]) -> Document:
 LineFix = Callable[[str], tuple[str, list[tuple[str, str, str]]]]
 
 
-def map_lines(doc: Document, fix: LineFix) -> Document:
+def map_lines(doc: Document, fix: LineFix, rows: Iterable[int] | None = None) -> Document:
     """Apply ``fix`` to every line; it returns the new line and ``(rule, before, after)`` records.
 
-    Line count must not change: a fix that needs to drop lines uses :func:`drop_lines`.
+    ``rows`` (0-based, ascending): only these lines can change, so ``fix`` runs on them alone
+    (a screen found that nothing in the other lines can match). Line count must not change: a
+    fix that needs to drop lines uses :func:`drop_lines`.
     """
     lines, origins = doc.lines, doc.line_origins()
-    out: list[str] = []
+    if len(origins) != len(lines):
+        raise ValueError(f"{len(lines)} lines but {len(origins)} origins")
+    out = list(lines)
     changes: list[Change] = []
-    for line, origin in zip(lines, origins, strict=True):
-        new, records = fix(line)
+    for i in range(len(lines)) if rows is None else rows:
+        new, records = fix(lines[i])
         if "\n" in new:
             raise ValueError("a line fix must not insert newlines")
-        out.append(new)
+        out[i] = new
+        origin = origins[i]
         changes.extend(Change(rule, origin, before, after) for rule, before, after in records)
     if not changes and out == lines:
         return doc

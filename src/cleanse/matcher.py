@@ -11,6 +11,7 @@ document is left uncleaned by that rule only and the run goes on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -74,6 +75,9 @@ class RuleMatcher:
     rules: tuple[Rule, ...]
     timeout: float = 2.0
     plan: _Plan = field(init=False, compare=False, repr=False)
+    _key_patterns: dict[tuple[str, ...], re.Pattern[str]] = field(
+        init=False, compare=False, repr=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "plan", _build_plan(self.rules))
@@ -112,6 +116,37 @@ class RuleMatcher:
         these few instead of every key (see ``keys`` below).
         """
         return tuple(k for k in self.plan.index if k in text)
+
+    def rows_holding(self, text: str, keys: Sequence[str]) -> list[int] | None:
+        """0-based indexes of the ``\\n``-separated lines of ``text`` holding one of ``keys``.
+
+        With ``keys`` = :meth:`keys_in` of ``text``, no rule can match a line outside these,
+        so a stage can skip the others without even looking at them: one scan of the document
+        in C instead of a screen per line. None when some rule has no keys (every line may
+        match). The key pattern is plain literal text, built from the rules, never user input.
+        """
+        if self.plan.rest:
+            return None
+        if not keys:
+            return []
+        keys = tuple(keys)
+        pattern = self._key_patterns.get(keys)
+        if pattern is None:
+            if len(self._key_patterns) >= 256:  # a handful of key sets recur; stay bounded
+                self._key_patterns.clear()
+            alternation = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+            pattern = self._key_patterns[keys] = re.compile(alternation)
+        rows: list[int] = []
+        row, pos = 0, 0
+        m = pattern.search(text)
+        while m is not None:
+            row += text.count("\n", pos, m.start())
+            rows.append(row)
+            pos = text.find("\n", m.start())  # the end of the line just found
+            if pos < 0:
+                break
+            m = pattern.search(text, pos + 1)
+        return rows
 
     def nothing_in(self, text: str, keys: Sequence[str] | None = None) -> bool:
         """True when no rule can match anywhere in ``text`` (no rest rules, none of the keys).

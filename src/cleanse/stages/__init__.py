@@ -65,12 +65,14 @@ ScreenedFix = Callable[[str, Sequence[str]], tuple[str, list[tuple[str, str, str
 
 
 def map_screened_lines(doc: Document, matcher: RuleMatcher, fix: ScreenedFix) -> Document:
-    """``fix(line, keys)`` over every line, after one screen of the whole document: when no
-    rule's key occurs anywhere, no line can change (the common case) and nothing runs."""
-    keys = matcher.keys_in(doc.text)
-    if matcher.nothing_in(doc.text, keys):
+    """``fix(line, keys)`` over the lines that can change, found by one screen of the whole
+    document: when no rule's key occurs anywhere, nothing runs (the common case); otherwise
+    only lines holding a key are fixed (all lines when some rule has no keys)."""
+    text = doc.text
+    keys = matcher.keys_in(text)
+    if matcher.nothing_in(text, keys):
         return doc
-    return map_lines(doc, lambda line: fix(line, keys))
+    return map_lines(doc, lambda line: fix(line, keys), matcher.rows_holding(text, keys))
 
 
 def _replace_body(doc: Document, matcher: RuleMatcher) -> Document:
