@@ -35,7 +35,6 @@ from cleanse.report import document_entry  # noqa: E402
 from cleanse.rules import load_rules  # noqa: E402
 
 
-
 def option_sets() -> dict[str, Cleaner]:
     """The cleaners every input goes through: defaults and the options that change the path."""
     base = load_rules()
