@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -130,14 +132,14 @@ def test_folder_named_like_a_file_fails_alone(corpus: Path, tmp_path: Path) -> N
 def test_unreadable_file_is_reported_and_the_run_goes_on(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = Path.read_bytes
+    real = os.open
 
-    def flaky(self: Path) -> bytes:
-        if self.name == "clean.md":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def flaky(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith("clean.md") and not flags & os.O_WRONLY:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", flaky)
+    monkeypatch.setattr(os, "open", flaky)  # root reads any file: fake the refusal
     result = invoke("run", corpus, tmp_path / "out", "-j", "1", "--report", tmp_path / "r.jsonl")
     assert result.exit_code == 1
     assert "clean.md: permission denied" in result.output and "Traceback" not in result.output
@@ -148,14 +150,14 @@ def test_unreadable_file_is_reported_and_the_run_goes_on(
 
 
 def test_vanished_file_is_reported(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = Path.read_bytes
+    real = os.open
 
-    def vanish(self: Path) -> bytes:
-        if self.name == "clean.md":
-            raise FileNotFoundError(2, "No such file", str(self))
-        return real(self)
+    def vanish(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith("clean.md") and not flags & os.O_WRONLY:
+            raise FileNotFoundError(2, "No such file", str(path))
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", vanish)
+    monkeypatch.setattr(os, "open", vanish)
     result = invoke("run", corpus, tmp_path / "out", "-j", "1")
     assert result.exit_code == 1 and "vanished before it could be read" in result.output
 

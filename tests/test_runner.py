@@ -125,3 +125,20 @@ def test_discover_skips_symlinks_unless_asked(tmp_path: Path) -> None:
     (tmp_path / "link.txt").symlink_to(tmp_path / "x.txt")
     assert discover(tmp_path) == ["a/z.txt", "x.txt"]
     assert discover(tmp_path, follow_symlinks=True) == ["a/z.txt", "link.txt", "linkdir/z.txt", "x.txt"]
+
+
+def test_read_bytes_reads_whole_files_and_refuses_big_ones_before_reading(tmp_path: Path) -> None:
+    from cleanse.errors import InputError
+    from cleanse.io import TooLarge, read_bytes
+
+    empty, small = tmp_path / "empty.txt", tmp_path / "small.txt"
+    empty.write_bytes(b"")
+    small.write_bytes("正文。\n".encode() * 1000)
+    assert read_bytes(empty) == b""
+    assert read_bytes(small, max_bytes=10_000) == small.read_bytes()
+    with pytest.raises(TooLarge, match="10,000 bytes is over the 9,999-byte limit"):
+        read_bytes(small, max_bytes=9_999)
+    with pytest.raises(InputError, match="is a folder"):
+        read_bytes(tmp_path)
+    with pytest.raises(InputError, match="vanished"):
+        read_bytes(tmp_path / "gone.txt")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import CleanseError, DecodeError, InputError
-from .io import EntrySpool, read_bytes, safe_output_str, write_atomic
+from .io import EntrySpool, TooLarge, read_bytes, safe_output_str, write_atomic
 from .jsonl import clean_record_file, format_of
 from .report import Summary, Tally, document_entry, problem_entry, tally, to_jsonl
 
@@ -75,23 +75,6 @@ class Job:
             "meta_field": self.meta_field,
             "flagged_root": str(self.flagged_root) if self.flagged_root else None,
         }
-
-
-def too_large(path: Path, max_bytes: int) -> str | None:
-    """Why a file is refused for its size (None when it is fine or cannot be stat'ed).
-
-    Checked before reading, so a 2 GB file is refused rather than read into memory.
-    """
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return None  # read_bytes reports it
-    if size <= max_bytes:
-        return None
-    return (
-        f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit; skipped. "
-        "Split the file, or raise the limit with --max-bytes"
-    )
 
 
 def _has_placeholders(doc: Document) -> bool:
@@ -183,11 +166,10 @@ def _result(rel: str, entries: list[dict[str, Any]], manifest: bytes | None = No
 def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
     """Clean one input of the Job's format; the unit of work of every engine."""
     src = job.source(rel)
-    refused = too_large(Path(src), job.max_bytes)
-    if refused:
-        return _result(rel, [problem_entry(rel, "skipped", refused, reason="too-large")])
     try:
-        data = read_bytes(src)
+        data = read_bytes(src, job.max_bytes)
+    except TooLarge as exc:
+        return _result(rel, [problem_entry(rel, "skipped", str(exc), reason="too-large")])
     except InputError as exc:
         return _result(rel, [problem_entry(rel, "failed", str(exc), reason="unreadable")])
     if format_of(rel, job.format) == "text":
