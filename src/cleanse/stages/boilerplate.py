@@ -32,14 +32,15 @@ the id of the first strong rule that hit in the block, e.g. ``block:head:ads.qq-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from ..document import Document, Removal, drop_lines, join_lines
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage
-from .blocks import content_len
+from .blocks import content
+from .screen import KeyScreen
 from .zones import LONG_LINE, SEPARATOR, Hits, plan_line_drops, reads_as_body
 
 BLANK_RULE = "whitespace.blank-lines"
@@ -58,6 +59,21 @@ class BoilerplateMatchers:
     long: dict[str, RuleMatcher]
     spans: RuleMatcher
     separators: RuleMatcher
+    # A KeyScreen for each matcher above: it shows most lines to hit nothing, and then the
+    # matcher is not asked at all (see :mod:`.screen`).
+    line_screens: dict[str, KeyScreen] = field(init=False, repr=False, compare=False)
+    long_screens: dict[str, KeyScreen] = field(init=False, repr=False, compare=False)
+    span_screen: KeyScreen = field(init=False, repr=False, compare=False)
+    separator_screen: KeyScreen = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        def screen(m: RuleMatcher) -> KeyScreen:
+            return KeyScreen(m.rules, m.timeout)
+
+        object.__setattr__(self, "line_screens", {z: screen(m) for z, m in self.lines.items()})
+        object.__setattr__(self, "long_screens", {z: screen(m) for z, m in self.long.items()})
+        object.__setattr__(self, "span_screen", screen(self.spans))
+        object.__setattr__(self, "separator_screen", screen(self.separators))
 
     @classmethod
     def build(cls, rules: tuple[Rule, ...], timeout: float) -> BoilerplateMatchers:
@@ -87,41 +103,66 @@ class BoilerplateMatchers:
 # -- evidence ------------------------------------------------------------------------------------
 
 
-def line_hits(line: str, matchers: BoilerplateMatchers, *, body: bool = False) -> Hits:
+def line_hits(
+    line: str, matchers: BoilerplateMatchers, *, body: bool = False, size: int | None = None
+) -> Hits:
     """Every ``drop-line`` rule that hits the line and may act on a line this long.
 
     ``body=True``: only what may act inside the body (``anywhere`` rules and separators), for
-    lines known to lie between the first and the last body line.
+    lines known to lie between the first and the last body line. ``size``: the line's
+    :func:`~.blocks.content_len`, when the caller has it. A group whose screen shows that no
+    rule can match is not searched (the matcher would find nothing there either).
     """
     if not line.strip():
         return ()
-    groups = matchers.lines if content_len(line) <= LONG_LINE else matchers.long
-    zones = ("anywhere",) if body else tuple(groups)
-    hits = tuple(rule for zone in zones if groups[zone] for rule, _ in groups[zone].matching(line))
-    if body and matchers.separators:
+    if size is None:
+        size = len(content(line))
+    if size <= LONG_LINE:
+        groups, screens = matchers.lines, matchers.line_screens
+    else:
+        groups, screens = matchers.long, matchers.long_screens
+    hits: Hits = ()
+    for zone in _BODY_ZONES if body else groups:
+        if screens[zone].may_match(line):
+            hits += tuple(rule for rule, _ in groups[zone].matching(line))
+    if body and matchers.separator_screen.may_match(line):
         hits += tuple(rule for rule, _ in matchers.separators.matching(line) if rule not in hits)
     return hits
 
 
+_BODY_ZONES = ("anywhere",)
+
+
 def document_hits(judged: list[str], extra: list[Hits], matchers: BoilerplateMatchers) -> list[Hits]:
-    """Hits for every line, screening only the edges with the edge rules.
+    """Hits for every line, screening only the edges with the edge rules (see :func:`_judge`)."""
+    return _judge(judged, extra, matchers, [content(line) for line in judged])[0]
+
+
+def _judge(
+    judged: list[str], extra: list[Hits], matchers: BoilerplateMatchers, texts: list[str]
+) -> tuple[list[Hits], list[bool | None]]:
+    """Hits for every line, and :func:`reads_as_body` of the lines judged on the way.
 
     From each end inward, lines get every rule until the first line that reads as body;
     between those two lines (the body) only rules that may act there are screened. Body
-    lines are most of a document, so this is where the stage saves most of its time.
+    lines are most of a document, so this is where the stage saves most of its time. The
+    body verdicts are returned so that planning does not judge those lines again.
+    ``texts``: each line's :func:`~.blocks.content`.
     """
     n = len(judged)
-    hits: list[Hits | None] = [None] * n
+    hits: list[Hits] = [()] * n
+    body: list[bool | None] = [None] * n
 
     def full(i: int) -> bool:
-        found = hits[i] = line_hits(judged[i], matchers) + extra[i]
-        return reads_as_body(judged[i], found)
+        found = hits[i] = line_hits(judged[i], matchers, size=len(texts[i])) + extra[i]
+        verdict = body[i] = reads_as_body(judged[i], found, texts[i])
+        return verdict
 
     top = next((i for i in range(n) if full(i)), n)
     bottom = next((i for i in range(n - 1, top, -1) if full(i)), top)
     for i in range(top + 1, bottom):
-        hits[i] = line_hits(judged[i], matchers, body=True) + extra[i]
-    return [h if h is not None else () for h in hits]
+        hits[i] = line_hits(judged[i], matchers, body=True, size=len(texts[i])) + extra[i]
+    return hits, body
 
 
 # -- applying the plan ---------------------------------------------------------------------------
@@ -158,6 +199,18 @@ def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, s
     return line, cuts
 
 
+Cut = tuple[str, list[tuple[Rule, str]]]
+
+
+def _cut_all(text: str, lines: list[str], matchers: BoilerplateMatchers) -> list[Cut]:
+    """:func:`_cut_spans` of every line, skipping the lines (or the whole document) that the
+    span screen shows no span rule can match."""
+    screen = matchers.span_screen
+    if not screen.may_match(text):
+        return [(line, []) for line in lines]
+    return [_cut_spans(line, matchers.spans) if screen.may_match(line) else (line, []) for line in lines]
+
+
 def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
     """Cut inline asides, judge lines on what is left, then apply both.
 
@@ -165,12 +218,14 @@ def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
     goes whole, named by the span rule, unless a line rule or its block takes it first.
     """
     lines, origins = doc.lines, doc.line_origins()
-    cut = [_cut_spans(line, matchers.spans) for line in lines]
+    cut = _cut_all(doc.text, lines, matchers)
     # judged on what is left after the cuts; a line that was all aside is judged whole, and
     # the span rules that filled it count as strong hits on it
     judged = [text if text.strip() else line for line, (text, _) in zip(lines, cut, strict=True)]
     extra = [tuple(r for r, _ in cuts) if cuts and not text.strip() else () for text, cuts in cut]
-    drops = plan_line_drops(judged, document_hits(judged, extra, matchers))
+    texts = [content(line) for line in judged]
+    hits, body = _judge(judged, extra, matchers, texts)
+    drops = plan_line_drops(judged, hits, known_body=body, sizes=[len(t) for t in texts])
     out, removals = list(lines), []
     for i, (text, cuts) in enumerate(cut):
         if i in drops or not cuts:

@@ -9,13 +9,14 @@ reason}``. Pure functions, no regular expressions: the reasoning of the boilerpl
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..rules import Rule
 from .blocks import (
     blocks,
     body_bounds,
     body_evidence,
+    content_evidence,
     content_len,
     is_brand_like,
     is_label_value,
@@ -58,25 +59,44 @@ def is_separator(hits: Hits) -> bool:
 # -- the plan: which lines go, and why -----------------------------------------------------------
 
 
+def _region(i: int, first: int, last: int) -> str:
+    head, tail = i < first, i > last
+    return "edges" if head and tail else "head" if head else "tail" if tail else "body"
+
+
 @dataclass
 class _Plan:
-    """The document's shape plus the removals decided so far (index -> rule id)."""
+    """The document's shape plus the removals decided so far (index -> rule id).
+
+    Each line's region, strong rule and evidence depend only on the shape, so they are
+    worked out once here: the block and run logic asks for them many times per line.
+    """
 
     lines: Sequence[str]
     hits: Sequence[Hits]
     first: int
     last: int
     drops: dict[int, str]
+    sizes: Sequence[int]
+    regions: list[str] = field(init=False)
+    strongs: list[Rule | None] = field(init=False)
+    evidences: list[Rule | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        first, last = self.first, self.last
+        self.regions = [_region(i, first, last) for i in range(len(self.lines))]
+        pairs = list(zip(self.hits, self.regions, strict=True))
+        self.strongs = [strong_hit(h, r) if h else None for h, r in pairs]
+        self.evidences = [any_hit(h, r) if h else None for h, r in pairs]
 
     def region(self, i: int) -> str:
-        head, tail = i < self.first, i > self.last
-        return "edges" if head and tail else "head" if head else "tail" if tail else "body"
+        return self.regions[i]
 
     def strong(self, i: int) -> Rule | None:
-        return strong_hit(self.hits[i], self.region(i))
+        return self.strongs[i]
 
     def evidence(self, i: int) -> Rule | None:
-        return any_hit(self.hits[i], self.region(i))
+        return self.evidences[i]
 
     def drop(self, indexes: Sequence[int], trigger: Rule) -> None:
         """Remove lines; each names its own strong rule, or the block reason."""
@@ -96,21 +116,36 @@ def _not_a_title(line: str, hits: Hits) -> bool:
     return any_hit(hits, "edges") is not None and not is_title_like(line)
 
 
-def reads_as_body(line: str, hits: Hits) -> bool:
+def reads_as_body(line: str, hits: Hits, text: str | None = None) -> bool:
     """Body-like by shape, and no strong hit or separator says otherwise.
 
     Weak evidence overrules only the weakest shape (a comma-bearing line without a sentence
-    end, such as the slogan 专注公文写作十年，为您提供海量优质范文).
+    end, such as the slogan 专注公文写作十年，为您提供海量优质范文). ``text``: the line's
+    :func:`~.blocks.content`, when the caller has it already.
     """
-    why = body_evidence(line)
-    if why is None or strong_hit(hits, "edges") is not None or is_separator(hits):
+    why = body_evidence(line) if text is None else content_evidence(text)
+    if why is None:
+        return False
+    if not hits:
+        return True
+    if strong_hit(hits, "edges") is not None or is_separator(hits):
         return False
     return why != "clause" or any_hit(hits, "edges") is None
 
 
-def _shape(lines: Sequence[str], hits: Sequence[Hits]) -> tuple[int, int]:
-    """First and last body line: body-like by shape, not overruled by a strong hit."""
-    body = [reads_as_body(line, h) for line, h in zip(lines, hits, strict=True)]
+def _shape(
+    lines: Sequence[str], hits: Sequence[Hits], known: Sequence[bool | None] | None = None
+) -> tuple[int, int]:
+    """First and last body line: body-like by shape, not overruled by a strong hit.
+
+    ``known``: :func:`reads_as_body` of the lines the caller judged already (None elsewhere).
+    """
+    if known is None:
+        body = [reads_as_body(line, h) for line, h in zip(lines, hits, strict=True)]
+    else:
+        body = [
+            reads_as_body(line, h) if b is None else b for line, h, b in zip(lines, hits, known, strict=True)
+        ]
     protect_title(lines, body, lambda i: _not_a_title(lines[i], hits[i]))
     return body_bounds(body)
 
@@ -119,7 +154,7 @@ def _removable(plan: _Plan, idx: list[int]) -> bool:
     """Short enough to be an ad block, and no long line without its own rule."""
     if len(idx) > MAX_BLOCK_LINES:
         return False
-    return all(content_len(plan.lines[i]) <= LONG_LINE or plan.strong(i) is not None for i in idx)
+    return all(plan.sizes[i] <= LONG_LINE or plan.strong(i) is not None for i in idx)
 
 
 def _strong_block(plan: _Plan, idx: list[int], trigger: Rule) -> None:
@@ -217,7 +252,7 @@ def _ad_run(plan: _Plan, idx: list[int]) -> None:
     trigger = next((r for r in map(plan.strong, run) if r is not None), None)
     if trigger is None:
         return
-    if any(content_len(plan.lines[i]) > LONG_LINE and plan.strong(i) is None for i in run):
+    if any(plan.sizes[i] > LONG_LINE and plan.strong(i) is None for i in run):
         run = [i for i in run if plan.strong(i) is not None]
     plan.drop(run, trigger)
 
@@ -252,10 +287,25 @@ def _separators(plan: _Plan) -> None:
                 changed = True
 
 
-def plan_line_drops(lines: Sequence[str], hits: Sequence[Hits]) -> dict[int, str]:
-    """Which lines to remove (0-based index -> rule id or block reason)."""
-    first, last = _shape(lines, hits)
-    plan = _Plan(lines, hits, first, last, {})
+def plan_line_drops(
+    lines: Sequence[str],
+    hits: Sequence[Hits],
+    *,
+    known_body: Sequence[bool | None] | None = None,
+    sizes: Sequence[int] | None = None,
+) -> dict[int, str]:
+    """Which lines to remove (0-based index -> rule id or block reason).
+
+    ``known_body`` (:func:`reads_as_body` where the caller judged a line already, else None)
+    and ``sizes`` (each line's :func:`~.blocks.content_len`) only save work. A document
+    without any hit loses nothing: every removal below starts from a hit.
+    """
+    if not any(hits):
+        return {}
+    first, last = _shape(lines, hits, known_body)
+    if sizes is None:
+        sizes = [content_len(line) for line in lines]
+    plan = _Plan(lines, hits, first, last, {}, sizes)
     spans = blocks(lines, lambda i: is_separator(hits[i]))
     _zone_blocks(plan, [(s, e) for s, e in spans if e < first or s > last])
     for start, end in spans:
