@@ -32,18 +32,23 @@ the id of the first strong rule that hit in the block, e.g. ``block:head:ads.qq-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
+from typing import Any
 
 from ..document import Document, Removal, drop_lines, join_lines
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage
 from .blocks import content
-from .screen import KeyScreen
+from .screen import CACHE_CHARS, CACHE_LINES, KeyScreen, RuleTable
 from .zones import LONG_LINE, SEPARATOR, Hits, plan_line_drops, reads_as_body
 
 BLANK_RULE = "whitespace.blank-lines"
+
+# A line after its strong span asides are cut out, and the ``(rule, cut text)`` records.
+Cut = tuple[str, tuple[tuple[Rule, str], ...]]
 
 
 @dataclass(frozen=True)
@@ -59,21 +64,35 @@ class BoilerplateMatchers:
     long: dict[str, RuleMatcher]
     spans: RuleMatcher
     separators: RuleMatcher
-    # A KeyScreen for each matcher above: it shows most lines to hit nothing, and then the
-    # matcher is not asked at all (see :mod:`.screen`).
-    line_screens: dict[str, KeyScreen] = field(init=False, repr=False, compare=False)
-    long_screens: dict[str, KeyScreen] = field(init=False, repr=False, compare=False)
+    # The same groups as RuleTables (see :mod:`.screen`): what ``line_hits`` searches, per
+    # line length (short, long) and reach (every zone, or the body's).
+    tables: dict[tuple[bool, bool], RuleTable] = field(init=False, repr=False, compare=False)
     span_screen: KeyScreen = field(init=False, repr=False, compare=False)
-    separator_screen: KeyScreen = field(init=False, repr=False, compare=False)
+
+    _cut_cached: Callable[[str], Cut] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        def screen(m: RuleMatcher) -> KeyScreen:
-            return KeyScreen(m.rules, m.timeout)
+        tables = {}
+        for long_line, groups in ((False, self.lines), (True, self.long)):
+            tables[long_line, False] = RuleTable(list(groups.values()))
+            tables[long_line, True] = RuleTable([groups["anywhere"], self.separators], dedupe=True)
+        object.__setattr__(self, "tables", tables)
+        object.__setattr__(self, "span_screen", KeyScreen(self.spans.rules, self.spans.timeout))
+        cut = lru_cache(maxsize=CACHE_LINES)(partial(_cut_spans, matcher=self.spans))
+        object.__setattr__(self, "_cut_cached", cut)
 
-        object.__setattr__(self, "line_screens", {z: screen(m) for z, m in self.lines.items()})
-        object.__setattr__(self, "long_screens", {z: screen(m) for z, m in self.long.items()})
-        object.__setattr__(self, "span_screen", screen(self.spans))
-        object.__setattr__(self, "separator_screen", screen(self.separators))
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        """Pickles as its matchers: the tables and caches are rebuilt where it arrives."""
+        return (BoilerplateMatchers, (self.lines, self.long, self.spans, self.separators))
+
+    def cut(self, line: str) -> Cut:
+        """:func:`_cut_spans` of ``line``: nothing where the span screen shows no span rule
+        can match, a short line from a bounded cache (span asides repeat like ad lines)."""
+        if not self.span_screen.may_match(line):
+            return line, ()
+        if len(line) > CACHE_CHARS:
+            return _cut_spans(line, self.spans)
+        return self._cut_cached(line)
 
     @classmethod
     def build(cls, rules: tuple[Rule, ...], timeout: float) -> BoilerplateMatchers:
@@ -110,27 +129,14 @@ def line_hits(
 
     ``body=True``: only what may act inside the body (``anywhere`` rules and separators), for
     lines known to lie between the first and the last body line. ``size``: the line's
-    :func:`~.blocks.content_len`, when the caller has it. A group whose screen shows that no
-    rule can match is not searched (the matcher would find nothing there either).
+    :func:`~.blocks.content_len`, when the caller has it. The groups are searched as one
+    :class:`~.screen.RuleTable`, with the results of each group's ``matching`` in turn.
     """
     if not line.strip():
         return ()
     if size is None:
         size = len(content(line))
-    if size <= LONG_LINE:
-        groups, screens = matchers.lines, matchers.line_screens
-    else:
-        groups, screens = matchers.long, matchers.long_screens
-    hits: Hits = ()
-    for zone in _BODY_ZONES if body else groups:
-        if screens[zone].may_match(line):
-            hits += tuple(rule for rule, _ in groups[zone].matching(line))
-    if body and matchers.separator_screen.may_match(line):
-        hits += tuple(rule for rule, _ in matchers.separators.matching(line) if rule not in hits)
-    return hits
-
-
-_BODY_ZONES = ("anywhere",)
+    return matchers.tables[size > LONG_LINE, body].hits(line)
 
 
 def document_hits(judged: list[str], extra: list[Hits], matchers: BoilerplateMatchers) -> list[Hits]:
@@ -184,7 +190,7 @@ def _cut_once(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, st
     return "".join(pieces), cuts
 
 
-def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, str]]]:
+def _cut_spans(line: str, matcher: RuleMatcher) -> Cut:
     """The line with every strong span match cut out, and ``(rule, cut text)`` records.
 
     Cutting can join two pieces into a new match, so cuts repeat until none is left (bounded):
@@ -196,19 +202,14 @@ def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, s
         if not found:
             break
         cuts += found
-    return line, cuts
-
-
-Cut = tuple[str, list[tuple[Rule, str]]]
+    return line, tuple(cuts)
 
 
 def _cut_all(text: str, lines: list[str], matchers: BoilerplateMatchers) -> list[Cut]:
-    """:func:`_cut_spans` of every line, skipping the lines (or the whole document) that the
-    span screen shows no span rule can match."""
-    screen = matchers.span_screen
-    if not screen.may_match(text):
-        return [(line, []) for line in lines]
-    return [_cut_spans(line, matchers.spans) if screen.may_match(line) else (line, []) for line in lines]
+    """:func:`_cut_spans` of every line (see :meth:`BoilerplateMatchers.cut`)."""
+    if not matchers.span_screen.may_match(text):
+        return [(line, ()) for line in lines]
+    return [matchers.cut(line) for line in lines]
 
 
 def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
