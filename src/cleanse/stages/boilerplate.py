@@ -226,7 +226,7 @@ def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
     extra = [tuple(r for r, _ in cuts) if cuts and not text.strip() else () for text, cuts in cut]
     texts = [content(line) for line in judged]
     hits, body = _judge(judged, extra, matchers, texts)
-    drops = plan_line_drops(judged, hits, known_body=body, sizes=[len(t) for t in texts])
+    drops = plan_line_drops(judged, hits, known_body=body, texts=texts)
     out, removals = list(lines), []
     for i, (text, cuts) in enumerate(cut):
         if i in drops or not cuts:

@@ -16,8 +16,8 @@ from .blocks import (
     blocks,
     body_bounds,
     body_evidence,
+    content,
     content_evidence,
-    content_len,
     is_brand_like,
     is_label_value,
     is_title_like,
@@ -82,12 +82,18 @@ class _Plan:
     strongs: list[Rule | None] = field(init=False)
     evidences: list[Rule | None] = field(init=False)
 
+    separators: list[bool] = field(init=False)
+
     def __post_init__(self) -> None:
-        first, last = self.first, self.last
-        self.regions = [_region(i, first, last) for i in range(len(self.lines))]
+        first, last, n = self.first, self.last, len(self.lines)
+        if first <= last:  # a body: head, body and tail lines follow each other
+            self.regions = ["head"] * first + ["body"] * (last - first + 1) + ["tail"] * (n - last - 1)
+        else:
+            self.regions = [_region(i, first, last) for i in range(n)]
         pairs = list(zip(self.hits, self.regions, strict=True))
         self.strongs = [strong_hit(h, r) if h else None for h, r in pairs]
         self.evidences = [any_hit(h, r) if h else None for h, r in pairs]
+        self.separators = [bool(h) and is_separator(h) for h in self.hits]
 
     def region(self, i: int) -> str:
         return self.regions[i]
@@ -134,18 +140,22 @@ def reads_as_body(line: str, hits: Hits, text: str | None = None) -> bool:
 
 
 def _shape(
-    lines: Sequence[str], hits: Sequence[Hits], known: Sequence[bool | None] | None = None
+    lines: Sequence[str],
+    hits: Sequence[Hits],
+    known: Sequence[bool | None] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> tuple[int, int]:
     """First and last body line: body-like by shape, not overruled by a strong hit.
 
-    ``known``: :func:`reads_as_body` of the lines the caller judged already (None elsewhere).
+    ``known``: :func:`reads_as_body` of the lines the caller judged already (None elsewhere);
+    ``texts``: each line's :func:`~.blocks.content`.
     """
-    if known is None:
-        body = [reads_as_body(line, h) for line, h in zip(lines, hits, strict=True)]
-    else:
-        body = [
-            reads_as_body(line, h) if b is None else b for line, h, b in zip(lines, hits, known, strict=True)
-        ]
+    n = len(lines)
+    known = [None] * n if known is None else known
+    texts = [content(line) for line in lines] if texts is None else texts
+    body = [
+        reads_as_body(lines[i], hits[i], texts[i]) if known[i] is None else bool(known[i]) for i in range(n)
+    ]
     protect_title(lines, body, lambda i: _not_a_title(lines[i], hits[i]))
     return body_bounds(body)
 
@@ -206,12 +216,14 @@ def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
     nearest = _nearest_to_body(plan, blocks_)
     triggers: list[Rule | None] = []
     for k, idx in enumerate(blocks_):
-        trigger = next((r for r in map(plan.strong, idx) if r is not None), None)
+        trigger = next((r for r in plan.strongs[idx[0] : idx[-1] + 1] if r is not None), None)
         if trigger is not None and k in nearest:
             _ad_run(plan, idx)
         elif trigger is not None:
             _strong_block(plan, idx, trigger)
-        triggers.append(trigger if all(i in plan.drops for i in idx) else None)
+        triggers.append(trigger if trigger is not None and all(i in plan.drops for i in idx) else None)
+    if not any(triggers):
+        return  # a weak block goes only next to a block that went whole
     order = list(range(len(blocks_)))
     changed = True
     while changed:  # forward and backward, so a chain of weak blocks goes in one round
@@ -270,7 +282,7 @@ def _separators(plan: _Plan) -> None:
             j += step
         return j
 
-    seps = [i for i, h in enumerate(plan.hits) if is_separator(h)]
+    seps = [i for i, sep in enumerate(plan.separators) if sep]
     changed = True
     while changed:  # forward and backward, so a run of separators goes in one round
         changed = False
@@ -292,21 +304,20 @@ def plan_line_drops(
     hits: Sequence[Hits],
     *,
     known_body: Sequence[bool | None] | None = None,
-    sizes: Sequence[int] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> dict[int, str]:
     """Which lines to remove (0-based index -> rule id or block reason).
 
     ``known_body`` (:func:`reads_as_body` where the caller judged a line already, else None)
-    and ``sizes`` (each line's :func:`~.blocks.content_len`) only save work. A document
-    without any hit loses nothing: every removal below starts from a hit.
+    and ``texts`` (each line's :func:`~.blocks.content`) only save work. A document without
+    any hit loses nothing: every removal below starts from a hit.
     """
     if not any(hits):
         return {}
-    first, last = _shape(lines, hits, known_body)
-    if sizes is None:
-        sizes = [content_len(line) for line in lines]
-    plan = _Plan(lines, hits, first, last, {}, sizes)
-    spans = blocks(lines, lambda i: is_separator(hits[i]))
+    texts = [content(line) for line in lines] if texts is None else texts
+    first, last = _shape(lines, hits, known_body, texts)
+    plan = _Plan(lines, hits, first, last, {}, [len(t) for t in texts])
+    spans = blocks(lines, plan.separators.__getitem__)
     _zone_blocks(plan, [(s, e) for s, e in spans if e < first or s > last])
     for start, end in spans:
         if end < first or start > last:
@@ -315,9 +326,8 @@ def plan_line_drops(
             _ad_run(plan, list(range(start, first)))
         if end > last:
             _ad_run(plan, list(range(last + 1, end + 1)))
-    for i in range(len(lines)):
-        rule = None if i in plan.drops else plan.strong(i)
-        if rule is not None:
+    for i, rule in enumerate(plan.strongs):
+        if rule is not None and i not in plan.drops:
             plan.drops[i] = rule.id
     _separators(plan)
     return plan.drops
