@@ -4,8 +4,9 @@ A keyword list cannot remove a seller's header: its platform name and slogans ca
 keyword. So the stage reasons about the document's shape (:mod:`.blocks` reads the shape of
 lines, :mod:`.zones` decides which lines go; this module screens lines and applies it all):
 
-1. **Evidence.** Every line is screened once per zone group of ``drop-line`` rules (one
-   combined regex each, :class:`~cleanse.matcher.RuleMatcher`). A ``strong`` hit says "this
+1. **Evidence.** Every line is screened once for the zone groups of ``drop-line`` rules that
+   may act on it (one :class:`~.screen.RuleTable`, which does what each group's
+   :class:`~cleanse.matcher.RuleMatcher` would, for less). A ``strong`` hit says "this
    line is an ad"; a ``weak`` hit only says "this line looks promotional"; rules with
    ``category = "separator"`` mark decoration lines. A hit on a long line (more than
    ``LONG_LINE`` visible characters) counts only if its rule says ``long_lines = true``.
@@ -53,11 +54,13 @@ Cut = tuple[str, tuple[tuple[Rule, str], ...]]
 
 @dataclass(frozen=True)
 class BoilerplateMatchers:
-    """``drop-line`` rules grouped by zone (one combined screen each), and the strong spans.
+    """``drop-line`` rules grouped by zone, and the strong spans.
 
     ``lines`` holds every drop-line rule; ``long`` only those with ``long_lines = true``, the
     only ones that may act on a long line. Body paragraphs are long, so most of the text is
-    screened by the small ``long`` groups: that is where the stage spends its time.
+    screened by the small ``long`` groups. The groups a line is asked about are searched
+    together through a :class:`~.screen.RuleTable` (built here, once per Cleaner), and span
+    cuts of short lines are cached the same way (see :mod:`.screen`).
     """
 
     lines: dict[str, RuleMatcher]
@@ -68,7 +71,6 @@ class BoilerplateMatchers:
     # line length (short, long) and reach (every zone, or the body's).
     tables: dict[tuple[bool, bool], RuleTable] = field(init=False, repr=False, compare=False)
     span_screen: KeyScreen = field(init=False, repr=False, compare=False)
-
     _cut_cached: Callable[[str], Cut] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -1,17 +1,26 @@
-"""Can any rule of a group match this line? One C-speed check before the per-rule work.
+"""Searching a line's boilerplate rules for less: a C-speed screen, one table, a bounded cache.
 
 :class:`~cleanse.matcher.RuleMatcher` finds a line's candidate rules in Python (the line's
-1- and 2-character grams against the rules' required keys), which costs several
-microseconds per line and group even when, as on most lines, no rule can match. A
-:class:`KeyScreen` answers "could any rule match?" with one search of a regex that this module
-compiles itself from the same required keys (:func:`cleanse.literals.required_keys`), plus,
-for rules without keys, one combined search of their own patterns. Only where it says yes
-does the stage ask the matcher, so results, attribution and timeouts stay the matcher's.
+1- and 2-character grams against the rules' required keys) and then searches each candidate
+with a timeout. Per line and group that costs microseconds even where no rule can match, and
+a search with a timeout costs about 1.5 us however short the line (the timeout's clock).
+The boilerplate stage asks up to five groups about every line, so this module cuts it down:
 
-The screen is sound by the contract of ``required_keys``: a rule whose keys all miss a text
-cannot match it. It never says no where a rule could match; where it cannot tell (a pattern
-whose keys are unknown and that cannot join an alternation, a combined search that times
-out) it says yes.
+- :class:`KeyScreen` answers "could any rule match?" with one search of a regex this module
+  compiles itself from the same required keys (:func:`cleanse.literals.required_keys`),
+  plus, for rules without keys, one combined search of their own patterns.
+- :class:`RuleTable` does the matchers' work for several groups at once (the hits of each
+  group's ``matching`` in turn): the screen first, the keys present found from the line's
+  distinct characters, then each candidate searched in order, with its group's timeout and a
+  :class:`~cleanse.errors.RuleTimeout` on overrun.
+- A table answers a short line it has seen from a bounded cache: boilerplate lines repeat
+  from document to document (the same seller's stamp on thousands of files), so most timed
+  searches are never repeated. Results are a pure function of the rules and the line; a
+  search that times out raises and is not cached, so a timeout is reported as before.
+
+Both are sound by the contract of ``required_keys``: a rule whose keys all miss a text cannot
+match it. Where the screen cannot tell (a keyless pattern that cannot join an alternation, a
+combined search that times out) it says yes, and the rules are searched one by one.
 """
 
 from __future__ import annotations
@@ -27,10 +36,9 @@ from ..literals import required_keys
 from ..matcher import RuleMatcher
 from ..rules import Rule
 
-# RuleTable answers lines of up to CACHE_CHARS characters from a cache of CACHE_LINES lines.
-# Boilerplate lines are short and repeat from document to document (the same seller's stamp
-# on thousands of files); body lines are long and unique, so they are not kept. The bound
-# keeps memory flat (at most about 1 MB of text per table).
+# A RuleTable answers lines of up to CACHE_CHARS characters from a cache of CACHE_LINES lines.
+# Ad lines are short; body lines are long and rarely repeat, so they are not kept. The bound
+# keeps memory flat (at most about 1 MB of text per cache, whatever the corpus).
 CACHE_LINES = 2048
 CACHE_CHARS = 120
 
