@@ -43,6 +43,8 @@ _DATE_LINE = regex.compile(
     r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日)?$"
 )
+_COLONS = ":："
+_DATE_ENDS = "月日"
 _HAN = regex.compile(r"\p{Han}")
 _CLAUSE = regex.compile(r"[，,；;。]")
 _LABEL_VALUE = regex.compile(r"^[\p{Han}A-Za-z]{1,8}\s*[:：]\s*\S")
@@ -75,17 +77,33 @@ def is_salutation(text: str) -> bool:
     return _SALUTATION.match(text) is not None
 
 
+def _is_opening(text: str) -> bool:
+    """A salutation or a date line; ``text`` is non-empty and holds no whitespace.
+
+    Both patterns end in ``$`` after a fixed last character (a colon; 月 or 日), so the last
+    character rules out almost every line before a regex runs.
+    """
+    last = text[-1]
+    if last in _COLONS:
+        return _SALUTATION.match(text) is not None
+    return last in _DATE_ENDS and _DATE_LINE.match(text) is not None
+
+
 def body_evidence(line: str) -> str | None:
     """Why this line reads as content by its shape, strongest reason first, or None.
 
     ``"clause"`` (commas in a mid-length line, no sentence end) is the weakest reason: a
     slogan can have it too, so weak ad evidence may overrule it (see the zones module).
     """
-    text = content(line)
+    return content_evidence(content(line))
+
+
+def content_evidence(text: str) -> str | None:
+    """:func:`body_evidence` of a line whose :func:`content` (``text``) is known already."""
     n = len(text)
     if n == 0:
         return None
-    if is_salutation(text) or _DATE_LINE.match(text):
+    if _is_opening(text):
         return "opening"
     if n >= BODY_LONG:
         return "long"

@@ -4,8 +4,9 @@ A keyword list cannot remove a seller's header: its platform name and slogans ca
 keyword. So the stage reasons about the document's shape (:mod:`.blocks` reads the shape of
 lines, :mod:`.zones` decides which lines go; this module screens lines and applies it all):
 
-1. **Evidence.** Every line is screened once per zone group of ``drop-line`` rules (one
-   combined regex each, :class:`~cleanse.matcher.RuleMatcher`). A ``strong`` hit says "this
+1. **Evidence.** Every line is screened once for the zone groups of ``drop-line`` rules that
+   may act on it (one :class:`~.screen.RuleTable`, which does what each group's
+   :class:`~cleanse.matcher.RuleMatcher` would, for less). A ``strong`` hit says "this
    line is an ad"; a ``weak`` hit only says "this line looks promotional"; rules with
    ``category = "separator"`` mark decoration lines. A hit on a long line (more than
    ``LONG_LINE`` visible characters) counts only if its rule says ``long_lines = true``.
@@ -32,32 +33,68 @@ the id of the first strong rule that hit in the block, e.g. ``block:head:ads.qq-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
+from typing import Any
 
 from ..document import Document, Removal, drop_lines, join_lines
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage
-from .blocks import content_len
+from .blocks import content
+from .screen import CACHE_CHARS, CACHE_LINES, KeyScreen, RuleTable
 from .zones import LONG_LINE, SEPARATOR, Hits, plan_line_drops, reads_as_body
 
 BLANK_RULE = "whitespace.blank-lines"
 
+# A line after its strong span asides are cut out, and the ``(rule, cut text)`` records.
+Cut = tuple[str, tuple[tuple[Rule, str], ...]]
+
 
 @dataclass(frozen=True)
 class BoilerplateMatchers:
-    """``drop-line`` rules grouped by zone (one combined screen each), and the strong spans.
+    """``drop-line`` rules grouped by zone, and the strong spans.
 
     ``lines`` holds every drop-line rule; ``long`` only those with ``long_lines = true``, the
     only ones that may act on a long line. Body paragraphs are long, so most of the text is
-    screened by the small ``long`` groups: that is where the stage spends its time.
+    screened by the small ``long`` groups. The groups a line is asked about are searched
+    together through a :class:`~.screen.RuleTable` (built here, once per Cleaner), and span
+    cuts of short lines are cached the same way (see :mod:`.screen`).
     """
 
     lines: dict[str, RuleMatcher]
     long: dict[str, RuleMatcher]
     spans: RuleMatcher
     separators: RuleMatcher
+    # The same groups as RuleTables (see :mod:`.screen`): what ``line_hits`` searches, per
+    # line length (short, long) and reach (every zone, or the body's).
+    tables: dict[tuple[bool, bool], RuleTable] = field(init=False, repr=False, compare=False)
+    span_screen: KeyScreen = field(init=False, repr=False, compare=False)
+    _cut_cached: Callable[[str], Cut] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        tables = {}
+        for long_line, groups in ((False, self.lines), (True, self.long)):
+            tables[long_line, False] = RuleTable(list(groups.values()))
+            tables[long_line, True] = RuleTable([groups["anywhere"], self.separators], dedupe=True)
+        object.__setattr__(self, "tables", tables)
+        object.__setattr__(self, "span_screen", KeyScreen(self.spans.rules, self.spans.timeout))
+        cut = lru_cache(maxsize=CACHE_LINES)(partial(_cut_spans, matcher=self.spans))
+        object.__setattr__(self, "_cut_cached", cut)
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        """Pickles as its matchers: the tables and caches are rebuilt where it arrives."""
+        return (BoilerplateMatchers, (self.lines, self.long, self.spans, self.separators))
+
+    def cut(self, line: str) -> Cut:
+        """:func:`_cut_spans` of ``line``: nothing where the span screen shows no span rule
+        can match, a short line from a bounded cache (span asides repeat like ad lines)."""
+        if not self.span_screen.may_match(line):
+            return line, ()
+        if len(line) > CACHE_CHARS:
+            return _cut_spans(line, self.spans)
+        return self._cut_cached(line)
 
     @classmethod
     def build(cls, rules: tuple[Rule, ...], timeout: float) -> BoilerplateMatchers:
@@ -87,41 +124,53 @@ class BoilerplateMatchers:
 # -- evidence ------------------------------------------------------------------------------------
 
 
-def line_hits(line: str, matchers: BoilerplateMatchers, *, body: bool = False) -> Hits:
+def line_hits(
+    line: str, matchers: BoilerplateMatchers, *, body: bool = False, size: int | None = None
+) -> Hits:
     """Every ``drop-line`` rule that hits the line and may act on a line this long.
 
     ``body=True``: only what may act inside the body (``anywhere`` rules and separators), for
-    lines known to lie between the first and the last body line.
+    lines known to lie between the first and the last body line. ``size``: the line's
+    :func:`~.blocks.content_len`, when the caller has it. The groups are searched as one
+    :class:`~.screen.RuleTable`, with the results of each group's ``matching`` in turn.
     """
     if not line.strip():
         return ()
-    groups = matchers.lines if content_len(line) <= LONG_LINE else matchers.long
-    zones = ("anywhere",) if body else tuple(groups)
-    hits = tuple(rule for zone in zones if groups[zone] for rule, _ in groups[zone].matching(line))
-    if body and matchers.separators:
-        hits += tuple(rule for rule, _ in matchers.separators.matching(line) if rule not in hits)
-    return hits
+    if size is None:
+        size = len(content(line))
+    return matchers.tables[size > LONG_LINE, body].hits(line)
 
 
 def document_hits(judged: list[str], extra: list[Hits], matchers: BoilerplateMatchers) -> list[Hits]:
-    """Hits for every line, screening only the edges with the edge rules.
+    """Hits for every line, screening only the edges with the edge rules (see :func:`_judge`)."""
+    return _judge(judged, extra, matchers, [content(line) for line in judged])[0]
+
+
+def _judge(
+    judged: list[str], extra: list[Hits], matchers: BoilerplateMatchers, texts: list[str]
+) -> tuple[list[Hits], list[bool | None]]:
+    """Hits for every line, and :func:`reads_as_body` of the lines judged on the way.
 
     From each end inward, lines get every rule until the first line that reads as body;
     between those two lines (the body) only rules that may act there are screened. Body
-    lines are most of a document, so this is where the stage saves most of its time.
+    lines are most of a document, so this is where the stage saves most of its time. The
+    body verdicts are returned so that planning does not judge those lines again.
+    ``texts``: each line's :func:`~.blocks.content`.
     """
     n = len(judged)
-    hits: list[Hits | None] = [None] * n
+    hits: list[Hits] = [()] * n
+    body: list[bool | None] = [None] * n
 
     def full(i: int) -> bool:
-        found = hits[i] = line_hits(judged[i], matchers) + extra[i]
-        return reads_as_body(judged[i], found)
+        found = hits[i] = line_hits(judged[i], matchers, size=len(texts[i])) + extra[i]
+        verdict = body[i] = reads_as_body(judged[i], found, texts[i])
+        return verdict
 
     top = next((i for i in range(n) if full(i)), n)
     bottom = next((i for i in range(n - 1, top, -1) if full(i)), top)
     for i in range(top + 1, bottom):
-        hits[i] = line_hits(judged[i], matchers, body=True) + extra[i]
-    return [h if h is not None else () for h in hits]
+        hits[i] = line_hits(judged[i], matchers, body=True, size=len(texts[i])) + extra[i]
+    return hits, body
 
 
 # -- applying the plan ---------------------------------------------------------------------------
@@ -143,7 +192,7 @@ def _cut_once(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, st
     return "".join(pieces), cuts
 
 
-def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, str]]]:
+def _cut_spans(line: str, matcher: RuleMatcher) -> Cut:
     """The line with every strong span match cut out, and ``(rule, cut text)`` records.
 
     Cutting can join two pieces into a new match, so cuts repeat until none is left (bounded):
@@ -155,7 +204,14 @@ def _cut_spans(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, s
         if not found:
             break
         cuts += found
-    return line, cuts
+    return line, tuple(cuts)
+
+
+def _cut_all(text: str, lines: list[str], matchers: BoilerplateMatchers) -> list[Cut]:
+    """:func:`_cut_spans` of every line (see :meth:`BoilerplateMatchers.cut`)."""
+    if not matchers.span_screen.may_match(text):
+        return [(line, ()) for line in lines]
+    return [matchers.cut(line) for line in lines]
 
 
 def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
@@ -165,12 +221,14 @@ def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
     goes whole, named by the span rule, unless a line rule or its block takes it first.
     """
     lines, origins = doc.lines, doc.line_origins()
-    cut = [_cut_spans(line, matchers.spans) for line in lines]
+    cut = _cut_all(doc.text, lines, matchers)
     # judged on what is left after the cuts; a line that was all aside is judged whole, and
     # the span rules that filled it count as strong hits on it
     judged = [text if text.strip() else line for line, (text, _) in zip(lines, cut, strict=True)]
     extra = [tuple(r for r, _ in cuts) if cuts and not text.strip() else () for text, cuts in cut]
-    drops = plan_line_drops(judged, document_hits(judged, extra, matchers))
+    texts = [content(line) for line in judged]
+    hits, body = _judge(judged, extra, matchers, texts)
+    drops = plan_line_drops(judged, hits, known_body=body, texts=texts)
     out, removals = list(lines), []
     for i, (text, cuts) in enumerate(cut):
         if i in drops or not cuts:

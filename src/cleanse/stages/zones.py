@@ -9,14 +9,15 @@ reason}``. Pure functions, no regular expressions: the reasoning of the boilerpl
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..rules import Rule
 from .blocks import (
     blocks,
     body_bounds,
     body_evidence,
-    content_len,
+    content,
+    content_evidence,
     is_brand_like,
     is_label_value,
     is_title_like,
@@ -58,25 +59,50 @@ def is_separator(hits: Hits) -> bool:
 # -- the plan: which lines go, and why -----------------------------------------------------------
 
 
+def _region(i: int, first: int, last: int) -> str:
+    head, tail = i < first, i > last
+    return "edges" if head and tail else "head" if head else "tail" if tail else "body"
+
+
 @dataclass
 class _Plan:
-    """The document's shape plus the removals decided so far (index -> rule id)."""
+    """The document's shape plus the removals decided so far (index -> rule id).
+
+    Each line's region, strong rule and evidence depend only on the shape, so they are
+    worked out once here: the block and run logic asks for them many times per line.
+    """
 
     lines: Sequence[str]
     hits: Sequence[Hits]
     first: int
     last: int
     drops: dict[int, str]
+    sizes: Sequence[int]
+    regions: list[str] = field(init=False)
+    strongs: list[Rule | None] = field(init=False)
+    evidences: list[Rule | None] = field(init=False)
+
+    separators: list[bool] = field(init=False)
+
+    def __post_init__(self) -> None:
+        first, last, n = self.first, self.last, len(self.lines)
+        if first <= last:  # a body: head, body and tail lines follow each other
+            self.regions = ["head"] * first + ["body"] * (last - first + 1) + ["tail"] * (n - last - 1)
+        else:
+            self.regions = [_region(i, first, last) for i in range(n)]
+        pairs = list(zip(self.hits, self.regions, strict=True))
+        self.strongs = [strong_hit(h, r) if h else None for h, r in pairs]
+        self.evidences = [any_hit(h, r) if h else None for h, r in pairs]
+        self.separators = [bool(h) and is_separator(h) for h in self.hits]
 
     def region(self, i: int) -> str:
-        head, tail = i < self.first, i > self.last
-        return "edges" if head and tail else "head" if head else "tail" if tail else "body"
+        return self.regions[i]
 
     def strong(self, i: int) -> Rule | None:
-        return strong_hit(self.hits[i], self.region(i))
+        return self.strongs[i]
 
     def evidence(self, i: int) -> Rule | None:
-        return any_hit(self.hits[i], self.region(i))
+        return self.evidences[i]
 
     def drop(self, indexes: Sequence[int], trigger: Rule) -> None:
         """Remove lines; each names its own strong rule, or the block reason."""
@@ -96,21 +122,40 @@ def _not_a_title(line: str, hits: Hits) -> bool:
     return any_hit(hits, "edges") is not None and not is_title_like(line)
 
 
-def reads_as_body(line: str, hits: Hits) -> bool:
+def reads_as_body(line: str, hits: Hits, text: str | None = None) -> bool:
     """Body-like by shape, and no strong hit or separator says otherwise.
 
     Weak evidence overrules only the weakest shape (a comma-bearing line without a sentence
-    end, such as the slogan 专注公文写作十年，为您提供海量优质范文).
+    end, such as the slogan 专注公文写作十年，为您提供海量优质范文). ``text``: the line's
+    :func:`~.blocks.content`, when the caller has it already.
     """
-    why = body_evidence(line)
-    if why is None or strong_hit(hits, "edges") is not None or is_separator(hits):
+    why = body_evidence(line) if text is None else content_evidence(text)
+    if why is None:
+        return False
+    if not hits:
+        return True
+    if strong_hit(hits, "edges") is not None or is_separator(hits):
         return False
     return why != "clause" or any_hit(hits, "edges") is None
 
 
-def _shape(lines: Sequence[str], hits: Sequence[Hits]) -> tuple[int, int]:
-    """First and last body line: body-like by shape, not overruled by a strong hit."""
-    body = [reads_as_body(line, h) for line, h in zip(lines, hits, strict=True)]
+def _shape(
+    lines: Sequence[str],
+    hits: Sequence[Hits],
+    known: Sequence[bool | None] | None = None,
+    texts: Sequence[str] | None = None,
+) -> tuple[int, int]:
+    """First and last body line: body-like by shape, not overruled by a strong hit.
+
+    ``known``: :func:`reads_as_body` of the lines the caller judged already (None elsewhere);
+    ``texts``: each line's :func:`~.blocks.content`.
+    """
+    n = len(lines)
+    known = [None] * n if known is None else known
+    texts = [content(line) for line in lines] if texts is None else texts
+    body = [
+        reads_as_body(lines[i], hits[i], texts[i]) if known[i] is None else bool(known[i]) for i in range(n)
+    ]
     protect_title(lines, body, lambda i: _not_a_title(lines[i], hits[i]))
     return body_bounds(body)
 
@@ -119,7 +164,7 @@ def _removable(plan: _Plan, idx: list[int]) -> bool:
     """Short enough to be an ad block, and no long line without its own rule."""
     if len(idx) > MAX_BLOCK_LINES:
         return False
-    return all(content_len(plan.lines[i]) <= LONG_LINE or plan.strong(i) is not None for i in idx)
+    return all(plan.sizes[i] <= LONG_LINE or plan.strong(i) is not None for i in idx)
 
 
 def _strong_block(plan: _Plan, idx: list[int], trigger: Rule) -> None:
@@ -171,12 +216,14 @@ def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
     nearest = _nearest_to_body(plan, blocks_)
     triggers: list[Rule | None] = []
     for k, idx in enumerate(blocks_):
-        trigger = next((r for r in map(plan.strong, idx) if r is not None), None)
+        trigger = next((r for r in plan.strongs[idx[0] : idx[-1] + 1] if r is not None), None)
         if trigger is not None and k in nearest:
             _ad_run(plan, idx)
         elif trigger is not None:
             _strong_block(plan, idx, trigger)
-        triggers.append(trigger if all(i in plan.drops for i in idx) else None)
+        triggers.append(trigger if trigger is not None and all(i in plan.drops for i in idx) else None)
+    if not any(triggers):
+        return  # a weak block goes only next to a block that went whole
     order = list(range(len(blocks_)))
     changed = True
     while changed:  # forward and backward, so a chain of weak blocks goes in one round
@@ -217,7 +264,7 @@ def _ad_run(plan: _Plan, idx: list[int]) -> None:
     trigger = next((r for r in map(plan.strong, run) if r is not None), None)
     if trigger is None:
         return
-    if any(content_len(plan.lines[i]) > LONG_LINE and plan.strong(i) is None for i in run):
+    if any(plan.sizes[i] > LONG_LINE and plan.strong(i) is None for i in run):
         run = [i for i in run if plan.strong(i) is not None]
     plan.drop(run, trigger)
 
@@ -235,7 +282,7 @@ def _separators(plan: _Plan) -> None:
             j += step
         return j
 
-    seps = [i for i, h in enumerate(plan.hits) if is_separator(h)]
+    seps = [i for i, sep in enumerate(plan.separators) if sep]
     changed = True
     while changed:  # forward and backward, so a run of separators goes in one round
         changed = False
@@ -252,11 +299,25 @@ def _separators(plan: _Plan) -> None:
                 changed = True
 
 
-def plan_line_drops(lines: Sequence[str], hits: Sequence[Hits]) -> dict[int, str]:
-    """Which lines to remove (0-based index -> rule id or block reason)."""
-    first, last = _shape(lines, hits)
-    plan = _Plan(lines, hits, first, last, {})
-    spans = blocks(lines, lambda i: is_separator(hits[i]))
+def plan_line_drops(
+    lines: Sequence[str],
+    hits: Sequence[Hits],
+    *,
+    known_body: Sequence[bool | None] | None = None,
+    texts: Sequence[str] | None = None,
+) -> dict[int, str]:
+    """Which lines to remove (0-based index -> rule id or block reason).
+
+    ``known_body`` (:func:`reads_as_body` where the caller judged a line already, else None)
+    and ``texts`` (each line's :func:`~.blocks.content`) only save work. A document without
+    any hit loses nothing: every removal below starts from a hit.
+    """
+    if not any(hits):
+        return {}
+    texts = [content(line) for line in lines] if texts is None else texts
+    first, last = _shape(lines, hits, known_body, texts)
+    plan = _Plan(lines, hits, first, last, {}, [len(t) for t in texts])
+    spans = blocks(lines, plan.separators.__getitem__)
     _zone_blocks(plan, [(s, e) for s, e in spans if e < first or s > last])
     for start, end in spans:
         if end < first or start > last:
@@ -265,9 +326,8 @@ def plan_line_drops(lines: Sequence[str], hits: Sequence[Hits]) -> dict[int, str
             _ad_run(plan, list(range(start, first)))
         if end > last:
             _ad_run(plan, list(range(last + 1, end + 1)))
-    for i in range(len(lines)):
-        rule = None if i in plan.drops else plan.strong(i)
-        if rule is not None:
+    for i, rule in enumerate(plan.strongs):
+        if rule is not None and i not in plan.drops:
             plan.drops[i] = rule.id
     _separators(plan)
     return plan.drops
