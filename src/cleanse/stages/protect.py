@@ -30,7 +30,10 @@ class Span(NamedTuple):
 
 
 # Non-space printable ASCII runs: numbers, identifiers, paths, URLs, e-mails, code tokens.
-_ASCII_RUN = regex.compile(r"[!-~]+")
+# Only runs holding a letter or digit can be protected, so only those are found: the
+# lookbehind lets a match start at a run's first character only, and the possessive marks
+# give up at once on a run of marks alone (the half-width commas of a Chinese sentence).
+_ALNUM_RUN = regex.compile(r"(?<![!-~])[!-/:-@\[-`{-~]*+[A-Za-z0-9][!-~]*+")
 # Two or more Latin words separated by spaces (optionally after , ; :): an English phrase.
 _LATIN_WORDS = regex.compile(
     r"[A-Za-z][A-Za-z0-9'’_-]*(?:[,;:]?[ \t]+[A-Za-z0-9][A-Za-z0-9'’_-]*)+(?:[.?!](?=[ \t]+[A-Za-z]))?"
@@ -90,6 +93,8 @@ def _kind(piece: str) -> str:
 
 def _unmatched_parens(text: str, start: int, end: int) -> list[int]:
     """Positions of ``(`` / ``)`` in ``text[start:end]`` without a partner inside that range."""
+    if text.find("(", start, end) < 0 and text.find(")", start, end) < 0:
+        return []
     stack: list[int] = []
     lone: list[int] = []
     for i in range(start, end):
@@ -117,8 +122,11 @@ def _ascii_bounds(line: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every ASCII run holding a letter or digit, trimmed and split at lone
     parentheses: what :func:`ascii_runs` returns, without naming each run's kind."""
     bounds = []
-    for m in _ASCII_RUN.finditer(line):
+    for m in _ALNUM_RUN.finditer(line):
         start, end = m.span()
+        if m.group().isalnum():  # a word or a number: nothing to trim, split or skip
+            bounds.append((start, end))
+            continue
         if _DOC_NUMBER.fullmatch(line, start, end) and start > 0 and not line[start - 1].isascii():
             continue
         for a, b in _split_at(start, end, _unmatched_parens(line, start, end)):
@@ -138,10 +146,15 @@ def ascii_runs(line: str) -> list[Span]:
 
 
 def _other_bounds(line: str) -> list[tuple[int, int]]:
-    """Latin phrases, backtick code, calls with string arguments and a leading ordinal."""
+    """Latin phrases, backtick code, calls with string arguments and a leading ordinal.
+
+    Backtick code needs a backtick and a call a ``(``: lines without one skip that search.
+    """
     bounds = [m.span() for m in _LATIN_WORDS.finditer(line)]
-    bounds += [m.span() for m in _BACKTICK.finditer(line)]
-    bounds += [m.span() for m in _CALL.finditer(line)]
+    if "`" in line:
+        bounds += [m.span() for m in _BACKTICK.finditer(line)]
+    if "(" in line:
+        bounds += [m.span() for m in _CALL.finditer(line)]
     m = _ORDINAL.match(line)
     if m:
         bounds.append(m.span())

@@ -62,50 +62,129 @@ def quote_slots(line: str, family: str) -> dict[int, bool]:
     return slots
 
 
-def _pairing_ok(line: str, start: int, after: str, cache: dict[str, dict[int, bool]]) -> bool:
-    """A rule writing a quote must write an opening quote at an opening position, and so on."""
-    if after not in _QUOTES:
-        return True
-    opening, family = _QUOTES[after]
-    if family not in cache:
-        cache[family] = quote_slots(line, family)
-    return cache[family].get(start) is opening
+Found = tuple[int, int, int, str, str, str]
+# Per rule, in the matcher's order: the rule, its replacement when that is the same text for
+# every match (else None), and what that text is as a quote (else None).
+_Entry = tuple[Rule, str | None, tuple[bool, str] | None]
 
 
-def _search(rule: Rule, line: str, pos: int, timeout: float) -> regex.Match[str] | None:
-    try:
-        return rule.compiled.search(line, pos, timeout=timeout)
-    except TimeoutError:
-        raise RuleTimeout(rule.id, timeout) from None
+def _constant_replacement(rule: Rule) -> str | None:
+    """The replacement of every match when no match can change it: a ``replace`` template
+    without escapes or group references (``m.expand`` returns it as it is), else None."""
+    if rule.translate is not None or rule.replace is None or "\\" in rule.replace:
+        return None
+    return rule.replace
 
 
-def _candidates(
-    line: str, matcher: RuleMatcher, keys: Sequence[str] | None = None
-) -> list[tuple[int, int, Rule, regex.Match[str], str]]:
-    """Every allowed match of every rule: (start, rule order, rule, match, replacement).
+def _entries(matcher: RuleMatcher) -> tuple[_Entry, ...]:
+    """What :func:`_matches` needs of each rule, worked out once per matcher."""
+    entries = []
+    for rule in matcher.rules:
+        constant = _constant_replacement(rule)
+        quote = _QUOTES.get(constant) if constant is not None else None
+        entries.append((rule, constant, quote))
+    return tuple(entries)
+
+
+# Matchers seen lately -> their entries. A Cleaner has one punctuation matcher, plus one more
+# each time a rule times out on a document, so a handful of entries covers a run; the cache is
+# emptied when it grows past that, so it cannot grow without bound.
+_PLANS: dict[int, tuple[RuleMatcher, tuple[_Entry, ...]]] = {}
+_MAX_PLANS = 16
+
+
+def _plan(matcher: RuleMatcher) -> tuple[_Entry, ...]:
+    """The cached entries of ``matcher`` (keyed by identity; the matcher is kept alive with
+    them, so its id cannot be reused while the entry stands)."""
+    hit = _PLANS.get(id(matcher))
+    if hit is not None and hit[0] is matcher:
+        return hit[1]
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    entries = _entries(matcher)
+    _PLANS[id(matcher)] = (matcher, entries)
+    return entries
+
+
+def _matches(line: str, matcher: RuleMatcher, keys: Sequence[str] | None) -> list[Found]:
+    """Every allowed match of every rule: (start, rule index, end, rule id, before, after),
+    sorted by start, then rule order.
 
     Matches are filtered *before* overlaps are resolved, so a match dropped for touching a
     protected span or for a quote in the wrong slot does not hide another rule's match there.
     """
-    found: list[tuple[int, int, Rule, regex.Match[str], str]] = []
+    found: list[Found] = []
     spans: list[tuple[int, int]] | None = None
     slots: dict[str, dict[int, bool]] = {}
-    for order, (rule, first) in enumerate(matcher.matching(line, keys)):
-        m: regex.Match[str] | None = first
-        while m is not None:
-            if spans is None:
-                spans = protected_ranges(line)
-            after = matcher.expand(rule, m)
-            if (
-                after != m.group()
-                and not overlaps(spans, m.start(), m.end())
-                and _pairing_ok(line, m.start(), after, slots)
-            ):
-                found.append((m.start(), order, rule, m, after))
-            nxt = m.end() if m.end() > m.start() else m.end() + 1
-            m = _search(rule, line, nxt, matcher.timeout) if nxt <= len(line) else None
-    found.sort(key=lambda t: (t[0], t[1]))
+    entries = _plan(matcher)
+    timeout = matcher.timeout
+    for n in matcher.candidates(line, keys):
+        rule, constant, quote = entries[n]
+        for m in _rule_matches(rule, line, timeout):
+            start, end = m.span()
+            before = line[start:end]
+            if constant is None:
+                after = matcher.expand(rule, m)
+                quote = _QUOTES.get(after)
+            else:
+                after = constant
+            if after != before:
+                if spans is None:
+                    spans = protected_ranges(line)
+                if not (spans and overlaps(spans, start, end)) and (
+                    quote is None or _slot(line, start, quote[1], slots) is quote[0]
+                ):
+                    found.append((start, n, end, rule.id, before, after))
+    found.sort()
     return found
+
+
+def _searched(rule: Rule, line: str, pos: int, timeout: float) -> list[regex.Match[str]]:
+    """The matches of ``rule`` in ``line`` from ``pos`` on, one search per match, each with its
+    own timeout (as the matcher searches): the next search starts where a match ends, or one
+    further after an empty match."""
+    found: list[regex.Match[str]] = []
+    search = rule.compiled.search
+    while pos <= len(line):
+        try:
+            m = search(line, pos, timeout=timeout)
+        except TimeoutError:
+            raise RuleTimeout(rule.id, timeout) from None
+        if m is None:
+            break
+        found.append(m)
+        pos = m.end() if m.end() > m.start() else m.end() + 1
+    return found
+
+
+def _rule_matches(rule: Rule, line: str, timeout: float) -> list[regex.Match[str]]:
+    """What :func:`_searched` finds from the line start, for the cost of one regex call.
+
+    A timed regex call costs more to set up (~1.5 us) than a match costs to find, so one
+    ``finditer`` replaces a search per match. The two agree match for match up to the first
+    empty match (after one, ``finditer`` may match again at the same position), so the rest
+    is searched from there. ``finditer``'s timeout covers the whole iteration, not each match:
+    when it runs out, the line is searched again one match at a time, so a rule times out
+    exactly when one of its searches does.
+    """
+    try:
+        found = list(rule.compiled.finditer(line, timeout=timeout))
+    except TimeoutError:
+        return _searched(rule, line, 0, timeout)
+    for i, m in enumerate(found):
+        if m.start() == m.end():
+            del found[i + 1 :]
+            found += _searched(rule, line, m.end() + 1, timeout)
+            break
+    return found
+
+
+def _slot(line: str, start: int, family: str, cache: dict[str, dict[int, bool]]) -> bool | None:
+    """Does the quote of ``family`` at ``start`` open (True) or close (False)? None: no quote."""
+    slots = cache.get(family)
+    if slots is None:
+        slots = cache[family] = quote_slots(line, family)
+    return slots.get(start)
 
 
 def convert_once(
@@ -115,17 +194,20 @@ def convert_once(
 
     ``keys``: the matcher's keys that can occur in ``line`` (None: any of them).
     """
+    found = _matches(line, matcher, keys)
+    if not found:
+        return line, []
     out: list[str] = []
     records: list[Record] = []
     pos = limit = 0
-    for start, _, rule, m, after in _candidates(line, matcher, keys):
+    for start, _, end, rule_id, before, after in found:
         if start < limit:
             continue
         out.append(line[pos:start])
         out.append(after)
-        pos = m.end()
-        limit = start + 1 if m.end() == start else m.end()  # one insertion per position
-        records.append((rule.id, m.group(), after))
+        pos = end
+        limit = start + 1 if end == start else end  # one insertion per position
+        records.append((rule_id, before, after))
     out.append(line[pos:])
     return "".join(out), records
 
