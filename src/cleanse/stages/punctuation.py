@@ -31,6 +31,7 @@ from ..errors import RuleTimeout
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage, map_screened_lines
+from .needles import Needles, needles
 from .protect import overlaps, protected_ranges
 
 MAX_PASSES = 6
@@ -64,8 +65,9 @@ def quote_slots(line: str, family: str) -> dict[int, bool]:
 
 Found = tuple[int, int, int, str, str, str]
 # Per rule, in the matcher's order: the rule, its replacement when that is the same text for
-# every match (else None), and what that text is as a quote (else None).
-_Entry = tuple[Rule, str | None, tuple[bool, str] | None]
+# every match (else None), what that text is as a quote (else None), and the longer text a
+# line must hold for the rule to match there (see :mod:`.needles`; None: unknown).
+_Entry = tuple[Rule, str | None, tuple[bool, str] | None, Needles | None]
 
 
 def _constant_replacement(rule: Rule) -> str | None:
@@ -82,7 +84,7 @@ def _entries(matcher: RuleMatcher) -> tuple[_Entry, ...]:
     for rule in matcher.rules:
         constant = _constant_replacement(rule)
         quote = _QUOTES.get(constant) if constant is not None else None
-        entries.append((rule, constant, quote))
+        entries.append((rule, constant, quote, needles(rule)))
     return tuple(entries)
 
 
@@ -119,7 +121,9 @@ def _matches(line: str, matcher: RuleMatcher, keys: Sequence[str] | None) -> lis
     entries = _plan(matcher)
     timeout = matcher.timeout
     for n in matcher.candidates(line, keys):
-        rule, constant, quote = entries[n]
+        rule, constant, quote, wanted = entries[n]
+        if wanted is not None and not any(needle in line for needle in wanted):
+            continue
         for m in _rule_matches(rule, line, timeout):
             start, end = m.span()
             before = line[start:end]
