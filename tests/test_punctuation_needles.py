@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanse.rules import Rule, load_rules
-from cleanse.stages.needles import needles
+from cleanse.stages.needles import first_chars, needles
 from conftest import FIXTURES, SHARED
 
 
@@ -133,3 +133,36 @@ def test_random_patterns_never_match_a_line_without_a_needle(pattern: str) -> No
     for line in _LINES:
         if compiled.search(line):
             assert any(n in line for n in found), (pattern, line, found)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ignore_case", "expected"),
+    [
+        (r",(?=\p{Han})", False, ","),
+        (r"\?(?<=\p{Han}\?)", False, "?"),
+        (r"[―—](?=\p{Han})", False, "—―"),  # sorted
+        (r"[a-c]x", False, "abc"),
+        (r"[^a]x", False, None),
+        (r"\p{Han},", False, None),
+        (r"(?<=a),", False, None),  # a lookaround first: not worth reading
+        (r"(,)x", False, None),
+        (r",|;", False, ",;"),  # the parser makes a class of it
+        (r",a|;", False, None),
+        (r"ab", True, None),
+        (r"", False, None),
+    ],
+)
+def test_first_chars(pattern: str, ignore_case: bool, expected: str | None) -> None:
+    assert first_chars(rule(pattern, ignore_case=ignore_case)) == expected
+
+
+def test_shipped_rules_start_with_their_first_chars() -> None:
+    rules = load_rules(enable=sorted(load_rules().disabled))
+    texts = _texts()
+    for r in rules.all_rules or rules.rules:
+        first = first_chars(r)
+        if first is None:
+            continue
+        for line in [*r.examples_match, *texts]:
+            for m in r.compiled.finditer(line):
+                assert line[m.start()] in first and m.end() > m.start(), (r.id, line)

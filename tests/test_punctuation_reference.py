@@ -24,7 +24,7 @@ from cleanse.document import Document
 from cleanse.errors import RuleTimeout
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import Rule
-from cleanse.stages import map_screened_lines, protect
+from cleanse.stages import map_screened_lines, protect, punctuation
 from cleanse.stages.punctuation import MAX_PASSES, build_punctuation, convert_line, quote_slots
 from conftest import FIXTURES, SHARED
 
@@ -145,6 +145,9 @@ USER_RULES = (
     user_rule("u.same", r"(丙)", r"\1"),
     # no literal keys at all (screened by the matcher's combined regex)
     user_rule("u.no-keys", r"\p{Han}{2}(?=\d)", "汉汉"),
+    # found by a scanner (they start with a character of a small class), lookarounds included
+    user_rule("u.scan", r"[;；](?<=丙[;；])(?=丁)", "、"),
+    user_rule("u.scan-long", r"甲乙+(?!丙)", "戊"),
     # translate, also writing quotes (checked for their slot match by match)
     Rule("u.tr", "punctuation", "test", r"[ａ-ｃ]+", action="replace", translate=("ａｂｃ", "abc")),
     Rule("u.tr-quote", "punctuation", "test", r"['\"](?=甲)", action="replace", translate=("'\"", "‘“")),
@@ -172,6 +175,7 @@ TRICKY = [
     "使用Linux系统2020年",
     "甲乙丙丁,戊己。",
     "丁丁丁,中文",
+    "丙;丁丙；丁甲乙乙丙甲乙乙乙。",
     "句子。",
     "xx中文x",
     "ａｂｃ公司",
@@ -274,3 +278,32 @@ def test_a_search_past_its_timeout_raises_rule_timeout() -> None:
     line = "a" * 40 + "!"
     assert outcome(convert_line, line, hostile) == ("timeout", str(RuleTimeout("u.hostile", 0.05)))
     assert outcome(ref_convert_line, line, hostile) == ("timeout", str(RuleTimeout("u.hostile", 0.05)))
+
+
+class _SlowScanner:
+    """A scanner that runs out of time on every line."""
+
+    def match(self, *args: object, **kwargs: object) -> regex.Match[str]:
+        raise TimeoutError("regex timed out")
+
+
+def test_a_scanner_timeout_falls_back_to_one_timed_search_per_match() -> None:
+    entries = punctuation._plan(DEFAULT)
+    for entry in entries:
+        if entry[4] is None:
+            continue
+        slow = (*entry[:4], _SlowScanner())
+        for line in TRICKY:
+            assert punctuation._replacements(line, DEFAULT, slow) == punctuation._replacements(line, DEFAULT, entry)
+
+
+def test_scanners_are_built_for_the_simple_rules_only() -> None:
+    scanned = {entry[0].id for entry in punctuation._plan(WITH_USER) if entry[4] is not None}
+    assert {"punct.comma", "punct.question", "punct.quote-double-open", "u.scan", "u.scan-long"} <= scanned
+    assert not scanned & {"punct.doubled", "punct.fullwidth-alnum", "u.swap", "u.space", "u.lazy", "u.quote"}
+
+
+def test_long_lines_past_the_scanner_limit_give_the_same_result() -> None:
+    line = ("中文,英文;好吗?" * 3000)[: punctuation.SCAN_MAX + 500]
+    for matcher in (DEFAULT, WITH_USER):
+        assert convert_line(line, matcher) == ref_convert_line(line, matcher)

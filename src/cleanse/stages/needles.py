@@ -1,4 +1,4 @@
-"""Needles: longer literal text a rule needs in a line, to skip searches that cannot match.
+"""Literal text a rule's matches need: needles to skip lines, first characters to scan.
 
 The matcher screens lines by keys of one or two characters (:mod:`..literals`). For the
 punctuation rules that is often too little: ``punct.doubled`` is keyed by ``，`` and ``。``
@@ -13,6 +13,10 @@ ends it; whatever the parse cannot say for sure (``regex``-only syntax, case fol
 mode) gives ``None`` (no needles: the rule is searched wherever the matcher's keys allow).
 Text in a positive lookaround is needed in the line too, so it counts. The rule's own match
 examples must each hold a needle, as a safety net.
+
+:func:`first_chars` reads the same parse for the characters every match starts with (the
+``,`` of ``punct.comma``), which lets the stage find all of a rule's matches in a line with
+one timed regex call (see ``punctuation._scanner``).
 """
 
 from __future__ import annotations
@@ -160,3 +164,23 @@ def needles(rule: Rule) -> Needles | None:
     if any(not any(s in text for s in found) for text in rule.examples_match):
         return None
     return found
+
+
+def first_chars(rule: Rule) -> str | None:
+    """The characters every match of ``rule`` starts with (and so consumes), or None.
+
+    Only a pattern that starts with a literal or a small class of literals (``,``, ``[?？]``)
+    has them, and only without case folding.
+    """
+    if rule.ignore_case:
+        return None
+    parsed = _parse(rule.pattern)
+    if parsed is None or not len(parsed):
+        return None
+    op, arg = parsed[0]
+    if op is C.LITERAL:
+        return chr(arg)
+    if op is C.IN:
+        members = _class_members(arg)
+        return "".join(sorted(members)) if members else None
+    return None
