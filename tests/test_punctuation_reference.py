@@ -24,7 +24,7 @@ from cleanse.document import Document
 from cleanse.errors import RuleTimeout
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import Rule
-from cleanse.stages import map_screened_lines, protect, punctuation
+from cleanse.stages import map_screened_lines, protect, rule_scan
 from cleanse.stages.punctuation import MAX_PASSES, build_punctuation, convert_line, quote_slots
 from conftest import FIXTURES, SHARED
 
@@ -288,22 +288,22 @@ class _SlowScanner:
 
 
 def test_a_scanner_timeout_falls_back_to_one_timed_search_per_match() -> None:
-    entries = punctuation._plan(DEFAULT)
+    entries = rule_scan.plans(DEFAULT)
     for entry in entries:
-        if entry[4] is None:
+        if entry.scanner is None:
             continue
-        slow = (*entry[:4], _SlowScanner())
+        slow = entry._replace(scanner=_SlowScanner())
         for line in TRICKY:
-            assert punctuation._replacements(line, DEFAULT, slow) == punctuation._replacements(line, DEFAULT, entry)
+            assert rule_scan.replacements(line, DEFAULT, slow) == rule_scan.replacements(line, DEFAULT, entry)
 
 
 def test_scanners_are_built_for_the_simple_rules_only() -> None:
-    scanned = {entry[0].id for entry in punctuation._plan(WITH_USER) if entry[4] is not None}
+    scanned = {entry.rule.id for entry in rule_scan.plans(WITH_USER) if entry.scanner is not None}
     assert {"punct.comma", "punct.question", "punct.quote-double-open", "u.scan", "u.scan-long"} <= scanned
     assert not scanned & {"punct.doubled", "punct.fullwidth-alnum", "u.swap", "u.space", "u.lazy", "u.quote"}
 
 
 def test_long_lines_past_the_scanner_limit_give_the_same_result() -> None:
-    line = ("中文,英文;好吗?" * 3000)[: punctuation.SCAN_MAX + 500]
+    line = ("中文,英文;好吗?" * 3000)[: rule_scan.SCAN_MAX + 500]
     for matcher in (DEFAULT, WITH_USER):
         assert convert_line(line, matcher) == ref_convert_line(line, matcher)
