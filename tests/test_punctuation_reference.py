@@ -303,6 +303,14 @@ def test_scanners_are_built_for_the_simple_rules_only() -> None:
     assert not scanned & {"punct.doubled", "punct.fullwidth-alnum", "u.swap", "u.space", "u.lazy", "u.quote"}
 
 
+@pytest.mark.parametrize(
+    "pattern",
+    [r",(a)\1", r",(?P<x>a)(?P=x)", r",(a)?(?(1)b|c)", r"(?i),a", r",\Ga", r",(?1)?(a)", r",(a)\g<1>"],
+)
+def test_no_scanner_where_group_numbers_or_flags_would_change_meaning(pattern: str) -> None:
+    assert rule_scan._scanner(user_rule("u.x", pattern, "，"), 2.0) is None
+
+
 def test_long_lines_past_the_scanner_limit_give_the_same_result() -> None:
     line = ("中文,英文;好吗?" * 3000)[: rule_scan.SCAN_MAX + 500]
     for matcher in (DEFAULT, WITH_USER):

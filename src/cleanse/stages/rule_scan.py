@@ -32,9 +32,9 @@ from .needles import Needles, first_chars, needles
 # For each quote a rule may write: (is it an opening quote, the characters of its family).
 QUOTES = {"“": (True, '"“”'), "”": (False, '"“”'), "‘": (True, "'‘’"), "’": (False, "'‘’")}
 
-# A rule's own groups are renumbered inside a scanner, so references to them cannot be kept;
-# global flags and \G mean something else there too.
-_UNSCANNABLE = regex.compile(r"\\[1-9]|\(\?P=|\\g<|\(\?[a-zA-Z]+\)|\\G")
+# A rule's own groups are renumbered inside a scanner, so references to them (backreferences,
+# conditionals) cannot be kept; global flags and \G mean something else there too.
+_UNSCANNABLE = regex.compile(r"\\[1-9]|\(\?P=|\\g<|\(\?\(|\(\?[a-zA-Z]+\)|\\G")
 # Longer lines are left to ``finditer``: a scanner keeps every capture of the line in memory.
 SCAN_MAX = 20_000
 
