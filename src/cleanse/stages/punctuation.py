@@ -24,22 +24,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-import regex
-
 from ..document import Document
-from ..errors import RuleTimeout
 from ..matcher import RuleMatcher, run_without_timeouts
-from ..rules import Rule
 from . import Stage, map_screened_lines
 from .protect import overlaps, protected_ranges
+from .rule_scan import QUOTES, RulePlan, plans, replacements
 
 MAX_PASSES = 6
 
 Record = tuple[str, str, str]
-
-# For each quote a rule may write: (is it an opening quote, the characters of its family).
-_QUOTES = {"“": (True, '"“”'), "”": (False, '"“”'), "‘": (True, "'‘’"), "’": (False, "'‘’")}
-
 
 def _is_apostrophe(line: str, i: int) -> bool:
     """``'`` or ``’`` between two ASCII letters or digits (don't, Ian's) is not a quote."""
@@ -62,50 +55,87 @@ def quote_slots(line: str, family: str) -> dict[int, bool]:
     return slots
 
 
-def _pairing_ok(line: str, start: int, after: str, cache: dict[str, dict[int, bool]]) -> bool:
-    """A rule writing a quote must write an opening quote at an opening position, and so on."""
-    if after not in _QUOTES:
-        return True
-    opening, family = _QUOTES[after]
-    if family not in cache:
-        cache[family] = quote_slots(line, family)
-    return cache[family].get(start) is opening
+# One allowed match: (start, rule index, end, rule id, before, after).
+Found = tuple[int, int, int, str, str, str]
 
 
-def _search(rule: Rule, line: str, pos: int, timeout: float) -> regex.Match[str] | None:
-    try:
-        return rule.compiled.search(line, pos, timeout=timeout)
-    except TimeoutError:
-        raise RuleTimeout(rule.id, timeout) from None
+def _slot(line: str, start: int, family: str, cache: dict[str, dict[int, bool]]) -> bool | None:
+    """Does the quote of ``family`` at ``start`` open (True) or close (False)? None: no quote."""
+    slots = cache.get(family)
+    if slots is None:
+        slots = cache[family] = quote_slots(line, family)
+    return slots.get(start)
 
 
-def _candidates(
-    line: str, matcher: RuleMatcher, keys: Sequence[str] | None = None
-) -> list[tuple[int, int, Rule, regex.Match[str], str]]:
-    """Every allowed match of every rule: (start, rule order, rule, match, replacement).
+def _matches(
+    line: str, matcher: RuleMatcher, rules: Sequence[RulePlan], keys: Sequence[str] | None
+) -> list[Found]:
+    """Every allowed match of every rule, sorted by start, then rule order.
 
     Matches are filtered *before* overlaps are resolved, so a match dropped for touching a
     protected span or for a quote in the wrong slot does not hide another rule's match there.
     """
-    found: list[tuple[int, int, Rule, regex.Match[str], str]] = []
+    found: list[Found] = []
     spans: list[tuple[int, int]] | None = None
     slots: dict[str, dict[int, bool]] = {}
-    for order, (rule, first) in enumerate(matcher.matching(line, keys)):
-        m: regex.Match[str] | None = first
-        while m is not None:
-            if spans is None:
-                spans = protected_ranges(line)
-            after = matcher.expand(rule, m)
-            if (
-                after != m.group()
-                and not overlaps(spans, m.start(), m.end())
-                and _pairing_ok(line, m.start(), after, slots)
-            ):
-                found.append((m.start(), order, rule, m, after))
-            nxt = m.end() if m.end() > m.start() else m.end() + 1
-            m = _search(rule, line, nxt, matcher.timeout) if nxt <= len(line) else None
-    found.sort(key=lambda t: (t[0], t[1]))
+    for n in matcher.candidates(line, keys):
+        plan = rules[n]
+        rule, constant, quote, wanted, _ = plan
+        if wanted is not None:
+            for needle in wanted:
+                if needle in line:
+                    break
+            else:
+                continue  # no needle: the rule cannot match here
+        rule_id = rule.id
+        for start, end, after in replacements(line, matcher, plan):
+            before = line[start:end]
+            if after != before:
+                if spans is None:
+                    spans = protected_ranges(line)
+                if constant is None:
+                    quote = QUOTES.get(after)
+                if not (spans and overlaps(spans, start, end)) and (
+                    quote is None or _slot(line, start, quote[1], slots) is quote[0]
+                ):
+                    found.append((start, n, end, rule_id, before, after))
+    found.sort()
     return found
+
+
+def _convert_once(
+    line: str, matcher: RuleMatcher, rules: Sequence[RulePlan], keys: Sequence[str] | None
+) -> tuple[str, list[Record]]:
+    out: list[str] = []
+    records: list[Record] = []
+    pos = limit = 0
+    for start, _, end, rule_id, before, after in _matches(line, matcher, rules, keys):
+        if start < limit:
+            continue
+        out.append(line[pos:start])
+        out.append(after)
+        pos = end
+        limit = start + 1 if end == start else end  # one insertion per position
+        records.append((rule_id, before, after))
+    if not records:
+        return line, records
+    out.append(line[pos:])
+    return "".join(out), records
+
+
+def _convert_line(
+    line: str, matcher: RuleMatcher, rules: Sequence[RulePlan], keys: Sequence[str] | None
+) -> tuple[str, list[Record]]:
+    if not line:
+        return line, []
+    records: list[Record] = []
+    for _ in range(MAX_PASSES):
+        line, found = _convert_once(line, matcher, rules, keys)
+        if not found:
+            break
+        records += found
+        keys = None
+    return line, records
 
 
 def convert_once(
@@ -115,19 +145,7 @@ def convert_once(
 
     ``keys``: the matcher's keys that can occur in ``line`` (None: any of them).
     """
-    out: list[str] = []
-    records: list[Record] = []
-    pos = limit = 0
-    for start, _, rule, m, after in _candidates(line, matcher, keys):
-        if start < limit:
-            continue
-        out.append(line[pos:start])
-        out.append(after)
-        pos = m.end()
-        limit = start + 1 if m.end() == start else m.end()  # one insertion per position
-        records.append((rule.id, m.group(), after))
-    out.append(line[pos:])
-    return "".join(out), records
+    return _convert_once(line, matcher, plans(matcher), keys)
 
 
 def convert_line(
@@ -138,16 +156,9 @@ def convert_line(
     ``keys`` (those of the line's document) screen the first pass only: a conversion can bring
     a key the document lacked (``,`` -> ``，``), so later passes screen with every key.
     """
-    if not matcher or not line:
+    if not matcher:
         return line, []
-    records: list[Record] = []
-    for _ in range(MAX_PASSES):
-        line, found = convert_once(line, matcher, keys)
-        if not found:
-            break
-        records += found
-        keys = None
-    return line, records
+    return _convert_line(line, matcher, plans(matcher), keys)
 
 
 def normalize_punctuation(doc: Document, *, matcher: RuleMatcher) -> Document:
@@ -158,7 +169,8 @@ def normalize_punctuation(doc: Document, *, matcher: RuleMatcher) -> Document:
 
 
 def _normalize_body(doc: Document, matcher: RuleMatcher) -> Document:
-    return map_screened_lines(doc, matcher, lambda line, keys: convert_line(line, matcher, keys))
+    rules = plans(matcher)
+    return map_screened_lines(doc, matcher, lambda line, keys: _convert_line(line, matcher, rules, keys))
 
 
 def build_punctuation(matcher: RuleMatcher) -> Stage:
