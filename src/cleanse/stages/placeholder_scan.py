@@ -24,8 +24,10 @@ of characters (checked again on the rule's own match examples). Every other rule
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -65,10 +67,13 @@ class _Refused(Exception):
 
 @dataclass(frozen=True)
 class _Pieces:
-    """Where a pattern's group names and ``\\p{...}`` escapes lie (outside character classes)."""
+    """What the analysis needs to know of a pattern's text (all outside character classes
+    unless said): group names, ``\\p{...}`` escapes, lookahead bodies, scoped flags."""
 
     names: tuple[tuple[int, int], ...]  # (start, end) of each name in ``(?P<name>``
-    properties: tuple[tuple[int, int], ...]  # (start, end) of each ``\p{..}`` / ``\P{..}``
+    properties: tuple[tuple[int, int, bool], ...]  # each ``\p{..}``/``\P{..}``, and: in a class?
+    lookaheads: tuple[tuple[int, int], ...]  # (start, end) of the body of each (?=...) / (?!...)
+    scoped_flags: bool  # some (?flags:...) group: a class in it may read differently
 
 
 def _property_end(pattern: str, i: int) -> int:
@@ -81,7 +86,7 @@ def _property_end(pattern: str, i: int) -> int:
     return i + 3
 
 
-def _class_end(pattern: str, i: int, properties: list[tuple[int, int]]) -> int:
+def _class_end(pattern: str, i: int, properties: list[tuple[int, int, bool]]) -> int:
     """End of the character class opening at ``i``; refuses anything but plain classes."""
     j = i + 1
     if pattern.startswith("^", j):
@@ -95,7 +100,7 @@ def _class_end(pattern: str, i: int, properties: list[tuple[int, int]]) -> int:
         if c == "\\":
             if pattern[j + 1 : j + 2] in ("p", "P"):
                 end = _property_end(pattern, j)
-                properties.append((j, end))
+                properties.append((j, end, True))
                 j = end
                 continue
             j += 2
@@ -106,53 +111,81 @@ def _class_end(pattern: str, i: int, properties: list[tuple[int, int]]) -> int:
     raise _Refused
 
 
-def _group_open(pattern: str, i: int, names: list[tuple[int, int]]) -> int:
-    """Where to go on after the ``(`` at ``i``: past a comment or a group's name."""
-    if pattern.startswith("(?#", i):
-        end = pattern.find(")", i)
-        if end < 0:
+class _Reader:
+    """Tokenize just enough to find group names, property escapes and lookahead bodies."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.names: list[tuple[int, int]] = []
+        self.properties: list[tuple[int, int, bool]] = []
+        self.lookaheads: list[tuple[int, int]] = []
+        self.scoped_flags = False
+        self.open: list[int] = []  # per open group: where a lookahead's body starts, else -1
+
+    def group(self, i: int) -> int:
+        """Read the ``(`` at ``i``; returns where to go on."""
+        pattern = self.pattern
+        if pattern.startswith("(?#", i):
+            end = pattern.find(")", i)
+            if end < 0:
+                raise _Refused
+            return end + 1
+        if pattern.startswith("(?P<", i):
+            end = pattern.find(">", i)
+            if end < 0 or not pattern[i + 4 : end].isidentifier():
+                raise _Refused
+            self.names.append((i + 4, end))
+            self.open.append(-1)
+            return end + 1
+        flags = _INLINE_FLAGS.match(pattern, i)
+        if flags:
+            if "x" in flags.group(1) or flags.group(3) == ")":
+                raise _Refused  # verbose text, or flags for the whole pattern
+            self.scoped_flags = self.scoped_flags or bool(flags.group(1) or flags.group(2))
+        lookahead = pattern.startswith("(?=", i) or pattern.startswith("(?!", i)
+        self.open.append(i + 3 if lookahead else -1)
+        return i + 1
+
+    def read(self) -> _Pieces:
+        pattern = self.pattern
+        i = 0
+        while i < len(pattern):
+            c = pattern[i]
+            if c == "\\":
+                if pattern[i + 1 : i + 2] in ("p", "P"):
+                    end = _property_end(pattern, i)
+                    self.properties.append((i, end, False))
+                    i = end
+                elif i + 1 >= len(pattern):
+                    raise _Refused
+                else:
+                    i += 2
+            elif c == "[":
+                i = _class_end(pattern, i, self.properties)
+            elif c == "(":
+                i = self.group(i)
+            elif c == ")":
+                if not self.open:
+                    raise _Refused
+                body = self.open.pop()
+                if body >= 0:
+                    self.lookaheads.append((body, i))
+                i += 1
+            elif c == "{":
+                brace = _BRACE.match(pattern, i)
+                if brace is None:
+                    raise _Refused
+                i = brace.end()
+            else:
+                i += 1
+        if self.open:
             raise _Refused
-        return end + 1
-    if pattern.startswith("(?P<", i):
-        end = pattern.find(">", i)
-        if end < 0 or not pattern[i + 4 : end].isidentifier():
-            raise _Refused
-        names.append((i + 4, end))
-        return end + 1
-    flags = _INLINE_FLAGS.match(pattern, i)
-    if flags and ("x" in flags.group(1) or flags.group(3) == ")"):
-        raise _Refused  # verbose text, or flags for the whole pattern
-    return i + 1
+        return _Pieces(tuple(self.names), tuple(self.properties), tuple(self.lookaheads), self.scoped_flags)
 
 
 def _pieces(pattern: str) -> _Pieces:
-    """Tokenize just enough to find group names and property escapes, refusing odd syntax."""
-    names: list[tuple[int, int]] = []
-    properties: list[tuple[int, int]] = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            if pattern[i + 1 : i + 2] in ("p", "P"):
-                end = _property_end(pattern, i)
-                properties.append((i, end))
-                i = end
-            elif i + 1 >= len(pattern):
-                raise _Refused
-            else:
-                i += 2
-        elif c == "[":
-            i = _class_end(pattern, i, properties)
-        elif c == "(":
-            i = _group_open(pattern, i, names)
-        elif c == "{":
-            brace = _BRACE.match(pattern, i)
-            if brace is None:
-                raise _Refused
-            i = brace.end()
-        else:
-            i += 1
-    return _Pieces(tuple(names), tuple(properties))
+    """Read ``pattern`` (see :class:`_Reader`), refusing odd syntax."""
+    return _Reader(pattern).read()
 
 
 def _rewrite(pattern: str, edits: Sequence[tuple[int, int, str]]) -> str:
@@ -166,63 +199,126 @@ def _rewrite(pattern: str, edits: Sequence[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
+def _analysis_text(pattern: str, pieces: _Pieces, lo: int = 0, hi: int | None = None) -> str:
+    """``pattern[lo:hi]`` as the stdlib parser can read it, for analysis only: every group
+    name made unique (duplicates are legal in ``regex``) and each ``\\p{...}`` made "any
+    character" (a class the analysis never takes for a known set)."""
+    hi = len(pattern) if hi is None else hi
+    edits = [(s - lo, e - lo, f"a{n}") for n, (s, e) in enumerate(pieces.names) if lo <= s and e <= hi]
+    edits += [
+        (s - lo, e - lo, r"\d\D" if in_class else r"[\d\D]")
+        for s, e, in_class in pieces.properties
+        if lo <= s and e <= hi
+    ]
+    return _rewrite(pattern[lo:hi], edits)
+
+
 # -- first characters ---------------------------------------------------------------------------
 
+# What a match can start with: a character, a (large) range or a category such as \s.
+Atom = str | tuple[str, int, int]
+_CATEGORIES = {
+    C.CATEGORY_DIGIT: r"\d",
+    C.CATEGORY_NOT_DIGIT: r"\D",
+    C.CATEGORY_SPACE: r"\s",
+    C.CATEGORY_NOT_SPACE: r"\S",
+    C.CATEGORY_WORD: r"\w",
+    C.CATEGORY_NOT_WORD: r"\W",
+}
+_CATEGORY_CODE = {code: n for n, code in enumerate(_CATEGORIES)}
 
-def _class_chars(items: list[tuple[Any, Any]]) -> set[str]:
-    """Members of a plain class (literals and small ranges); categories or negation refuse."""
-    chars: set[str] = set()
+
+@lru_cache(maxsize=1)
+def _every_character() -> str:
+    """Every code point but the surrogates, as one string (about 30 ms, once per process)."""
+    low = array("I", range(0xD800)).tobytes().decode("utf-32-le")
+    return low + array("I", range(0xE000, 0x110000)).tobytes().decode("utf-32-le")
+
+
+@lru_cache(maxsize=64)
+def _case_variants(chars: frozenset[str]) -> frozenset[str]:
+    """Every character that ``chars`` match case-insensitively, as ``regex`` itself decides
+    (it matches more than ``str.lower`` says: the Kelvin sign for k, dotless i for I...)."""
+    literals = "|".join(regex.escape(c) for c in sorted(chars))  # each as a literal would match
+    return frozenset(regex.findall(f"(?i)(?:{literals})", _every_character()))
+
+
+def _class_atoms(items: list[tuple[Any, Any]], fold: bool) -> set[Atom]:
+    """Members of a class: characters, ranges and categories; a negated class refuses."""
+    atoms: set[Atom] = set()
     for op, av in items:
         if op is C.LITERAL:
-            chars.add(chr(av))
+            atoms.add(chr(av))
         elif op is C.RANGE and av[1] - av[0] < MAX_FIRST:
-            chars.update(map(chr, range(av[0], av[1] + 1)))
+            atoms.update(map(chr, range(av[0], av[1] + 1)))
+        elif op is C.RANGE and not fold:
+            atoms.add(("range", av[0], av[1]))
+        elif op is C.CATEGORY and av in _CATEGORY_CODE and not fold:
+            atoms.add(("cat", _CATEGORY_CODE[av], 0))
         else:
             raise _Refused
-    return chars
+    return _folded(atoms) if fold else atoms
 
 
-def _first_of_item(op: Any, av: Any) -> tuple[set[str], bool]:
-    """(characters a match of one parsed item can start with, whether it can match empty)."""
+def _folded(atoms: set[Atom]) -> set[Atom]:
+    """``atoms`` (characters only) with every case-insensitive match of each."""
+    chars = frozenset(a for a in atoms if isinstance(a, str))
+    if len(chars) != len(atoms):
+        raise _Refused
+    folded: set[Atom] = set(chars | _case_variants(chars))
+    return folded
+
+
+def _first_of_item(op: Any, av: Any, fold: bool) -> tuple[set[Atom], bool]:
+    """(what a match of one parsed item can start with, whether it can match empty).
+
+    ``fold``: inside a case-insensitive group (``(?i:...)``).
+    """
     if op is C.LITERAL:
-        return {chr(av)}, False
+        return (_folded({chr(av)}) if fold else {chr(av)}), False
     if op is C.IN:
-        return _class_chars(av), False
+        return _class_atoms(av, fold), False
+    if op is C.CATEGORY and av in _CATEGORY_CODE and not fold:
+        return {("cat", _CATEGORY_CODE[av], 0)}, False
     if op in _ZERO_WIDTH:
         return set(), True
     if op is C.SUBPATTERN:
-        _group, add_flags, _del_flags, sub = av
-        if add_flags & (C.SRE_FLAG_IGNORECASE | C.SRE_FLAG_LOCALE | C.SRE_FLAG_VERBOSE):
+        _group, add_flags, del_flags, sub = av
+        if add_flags & (C.SRE_FLAG_LOCALE | C.SRE_FLAG_VERBOSE | C.SRE_FLAG_ASCII):
             raise _Refused
-        return _first_of(sub)
+        if add_flags & C.SRE_FLAG_IGNORECASE:
+            fold = True
+        elif del_flags & C.SRE_FLAG_IGNORECASE:
+            fold = False
+        return _first_of(sub, fold)
     if op is C.BRANCH:
-        chars: set[str] = set()
+        atoms: set[Atom] = set()
         empty = False
         for alternative in av[1]:
-            first, can_be_empty = _first_of(alternative)
-            chars |= first
+            first, can_be_empty = _first_of(alternative, fold)
+            atoms |= first
             empty = empty or can_be_empty
-        return chars, empty
+        return atoms, empty
     if op in _REPEATS:
         low, high, sub = av
         if high == 0:
             return set(), True
-        first, can_be_empty = _first_of(sub)
+        first, can_be_empty = _first_of(sub, fold)
         return first, can_be_empty or low == 0
     if op is C.ATOMIC_GROUP:
-        return _first_of(av)
-    raise _Refused  # any character, a category, a negated literal, a backreference...
+        return _first_of(av, fold)
+    raise _Refused  # any character, a negated literal, a backreference...
 
 
-def _first_of(items: Any) -> tuple[set[str], bool]:
-    """First characters of a sequence: those of each item until one cannot match empty."""
-    chars: set[str] = set()
+def _first_of(items: Any, fold: bool = False) -> tuple[set[Atom], bool]:
+    """What a sequence can start with: that of each item until one cannot match empty."""
+    atoms: set[Atom] = set()
     for op, av in items:
-        first, can_be_empty = _first_of_item(op, av)
-        chars |= first
+        first, can_be_empty = _first_of_item(op, av, fold)
+        atoms |= first
         if not can_be_empty:
-            return chars, False
-    return chars, True
+            return atoms, False
+    return atoms, True
 
 
 def _walk(items: Any) -> None:
@@ -243,21 +339,24 @@ def _walk(items: Any) -> None:
             _walk(av)
 
 
-def _analysed(pattern: str, pieces: _Pieces) -> frozenset[str]:
-    """The first characters of every match of ``pattern``; refuses when a match may be empty."""
-    edits = [(s, e, f"a{n}") for n, (s, e) in enumerate(pieces.names)]  # duplicates allowed
-    edits += [(s, e, r"\d") for s, e in pieces.properties]  # opaque: never a known first char
+def _parse(text: str) -> Any:
     try:
-        parsed = sre_parse.parse(_rewrite(pattern, edits))
+        parsed = sre_parse.parse(text)
     except (re.error, RecursionError, OverflowError, ValueError, IndexError):
         raise _Refused from None
     if parsed.state.flags & ~C.SRE_FLAG_UNICODE:
         raise _Refused
+    return parsed
+
+
+def _analysed(pattern: str, pieces: _Pieces) -> frozenset[str]:
+    """The first characters of every match of ``pattern``; refuses when a match may be empty."""
+    parsed = _parse(_analysis_text(pattern, pieces))
     _walk(parsed)
-    chars, can_be_empty = _first_of(parsed)
-    if can_be_empty or not chars or len(chars) > MAX_FIRST:
+    atoms, can_be_empty = _first_of(parsed)
+    if can_be_empty or not atoms or len(atoms) > MAX_FIRST or not all(isinstance(a, str) for a in atoms):
         raise _Refused
-    return frozenset(chars)
+    return frozenset(a for a in atoms if isinstance(a, str))
 
 
 def first_chars(rule: Rule, timeout: float = 2.0) -> frozenset[str] | None:
@@ -280,13 +379,49 @@ def first_chars(rule: Rule, timeout: float = 2.0) -> frozenset[str] | None:
     return chars
 
 
+def _class_text(atoms: set[Atom]) -> str:
+    """The body of a regex class holding exactly ``atoms`` (every ASCII symbol escaped)."""
+
+    def char(c: str) -> str:
+        return "\\" + c if c.isascii() and not c.isalnum() else c
+
+    parts = []
+    for atom in sorted(atoms, key=repr):
+        if isinstance(atom, str):
+            parts.append(char(atom))
+        elif atom[0] == "range":
+            parts.append(f"{char(chr(atom[1]))}-{char(chr(atom[2]))}")
+        else:
+            parts.append(list(_CATEGORIES.values())[atom[1]])
+    return "".join(parts)
+
+
+def _guard(pattern: str, pieces: _Pieces, body: tuple[int, int]) -> str:
+    """``(?=[...])`` of what the lookahead body at ``body`` can start with ("" when unknown).
+
+    Put first inside the lookahead it changes nothing (the body needs one of those characters
+    there anyway), but the many literal alternatives of a context (个|人|名|...) are then tried
+    only where one of them can start: most rules fail at most X's after one class test.
+    """
+    try:
+        parsed = _parse(_analysis_text(pattern, pieces, *body))
+        atoms, can_be_empty = _first_of(parsed)
+    except _Refused:
+        return ""
+    if can_be_empty or not atoms:
+        return ""
+    codes = {a[1] for a in atoms if not isinstance(a, str) and a[0] == "cat"}
+    if any(code ^ 1 in codes for code in codes):  # \d with \D, \s with \S...: any character
+        return ""
+    return f"(?=[{_class_text(atoms)}])"
+
+
 # -- the joined pattern -------------------------------------------------------------------------
 
 
 def char_class(chars: frozenset[str], negate: bool = False) -> str:
     """A regex class of exactly ``chars`` (every ASCII symbol escaped), or of all others."""
-    body = "".join("\\" + c if c.isascii() and not c.isalnum() else c for c in sorted(chars))
-    return ("[^" if negate else "[") + body + "]"
+    return ("[^" if negate else "[") + _class_text(set(chars)) + "]"
 
 
 def _flag_count(items: Any, flags: frozenset[int]) -> int | None:
@@ -314,8 +449,9 @@ def _flag_count(items: Any, flags: frozenset[int]) -> int | None:
     return total
 
 
-def _member(order: int, rule: Rule) -> str:
-    """The rule's pattern with its group names made unique to it (``_n{order}_{name}``).
+def _member(order: int, rule: Rule, timeout: float) -> str:
+    """The rule's pattern to join: group names made unique to it (``_n{order}_{name}``) and a
+    guard first in each lookahead (see :func:`_guard`).
 
     Refuses a rule with a ``flag`` group that a match may capture other than exactly once:
     the joined search lists the flag spans of all matches together, so they must pair up.
@@ -324,20 +460,24 @@ def _member(order: int, rule: Rule) -> str:
     pieces = _pieces(pattern)
     names = [pattern[s:e] for s, e in pieces.names]
     if "flag" in names:
-        edits = [(s, e, f"a{n}") for n, (s, e) in enumerate(pieces.names)]
-        edits += [(s, e, r"\d") for s, e in pieces.properties]
-        parsed = sre_parse.parse(_rewrite(pattern, edits))
+        parsed = _parse(_analysis_text(pattern, pieces))
         ids = frozenset(parsed.state.groupdict[f"a{n}"] for n, name in enumerate(names) if name == "flag")
         if _flag_count(parsed, ids) != 1:
             raise _Refused
-    renames = [(s, e, f"_n{order}_{name}") for (s, e), name in zip(pieces.names, names, strict=True)]
-    text = _rewrite(pattern, renames)
+    edits = [(s, e, f"_n{order}_{name}") for (s, e), name in zip(pieces.names, names, strict=True)]
+    if not pieces.scoped_flags:
+        edits += [(s, s, _guard(pattern, pieces, (s, e))) for s, e in pieces.lookaheads]
+    text = _rewrite(pattern, edits)
     renamed = regex.compile(text)
     original = rule.compiled
     if renamed.groups != original.groups or set(renamed.groupindex) != {
         f"_n{order}_{name}" for name in original.groupindex
     }:
         raise _Refused
+    for example in rule.examples_match + rule.examples_keep:  # a safety net, as for first_chars
+        ours = [m.span() for m in renamed.finditer(example, timeout=timeout)]
+        if ours != [m.span() for m in original.finditer(example, timeout=timeout)]:
+            raise _Refused
     return text
 
 
@@ -368,8 +508,8 @@ class RuleScan:
         for order, rule in enumerate(rules):
             chars = first_chars(rule, timeout)
             try:
-                member = _member(order, rule) if chars is not None else None
-            except (_Refused, regex.error, re.error, RecursionError, KeyError):
+                member = _member(order, rule, timeout) if chars is not None else None
+            except (_Refused, regex.error, KeyError, TimeoutError):
                 member = None
             if chars is None or member is None:
                 rest.append(order)
