@@ -481,6 +481,28 @@ def _member(order: int, rule: Rule, timeout: float) -> str:
     return text
 
 
+def _branches(joined: list[tuple[int, frozenset[str], str]]) -> list[str]:
+    """One branch of the walk per set of characters that the same rules can start with.
+
+    At a position the walk takes the one branch whose characters hold the position's
+    character, so only the rules that can start there are tried (each in a capturing
+    lookahead; a rule in several branches keeps one group number, its captures add up).
+    """
+    rules_of: dict[str, list[int]] = {}
+    for n, (_, chars, _) in enumerate(joined):
+        for c in chars:
+            rules_of.setdefault(c, []).append(n)
+    classes: dict[tuple[int, ...], set[str]] = {}
+    for c, members in rules_of.items():
+        classes.setdefault(tuple(members), set()).add(c)
+    branches = []
+    for rule_numbers, class_chars in sorted(classes.items(), key=lambda item: -len(item[1])):
+        here = char_class(frozenset(class_chars))
+        parts = "".join(f"(?:(?=(?P<_w{joined[n][0]}>{joined[n][2]}))|)" for n in rule_numbers)
+        branches.append(f"(?={here}){parts}{here}")
+    return branches
+
+
 @dataclass(frozen=True)
 class RuleScan:
     """Rules of one kind (detectors or exceptions) joined into one pattern where provable.
@@ -502,8 +524,7 @@ class RuleScan:
     @classmethod
     def of(cls, rules: Sequence[Rule], timeout: float = 2.0) -> RuleScan:
         """Join every rule that :func:`first_chars` understands; leave out the others."""
-        parts: list[str] = []
-        joined: list[tuple[int, frozenset[str]]] = []
+        joined: list[tuple[int, frozenset[str], str]] = []
         rest: list[int] = []
         for order, rule in enumerate(rules):
             chars = first_chars(rule, timeout)
@@ -514,18 +535,19 @@ class RuleScan:
             if chars is None or member is None:
                 rest.append(order)
                 continue
-            joined.append((order, chars))
-            parts.append(f"(?:(?={char_class(chars)})(?=(?P<_w{order}>{member}))|)")
+            joined.append((order, chars, member))
         if not joined:
             return cls(None, None, (), tuple(rest))
-        every = frozenset().union(*(chars for _, chars in joined))
-        walk = f"(?:{char_class(every, negate=True)}++|{''.join(parts)}{char_class(every)})*+"
+        every = frozenset().union(*(chars for _, chars, _ in joined))
+        walk = f"(?:{char_class(every, negate=True)}++|{'|'.join(_branches(joined))})*+"
         try:
             pattern = regex.compile(walk)
         except regex.error:
             return cls(None, None, (), tuple(range(len(rules))))
         index = pattern.groupindex
-        members = tuple((order, index[f"_w{order}"], index.get(f"_n{order}_flag", -1)) for order, _ in joined)
+        members = tuple(
+            (order, index[f"_w{order}"], index.get(f"_n{order}_flag", -1)) for order, _, _ in joined
+        )
         return cls(pattern, regex.compile(char_class(every)), members, tuple(rest))
 
     def matches(self, line: str, timeout: float) -> list[RuleHit] | None:
