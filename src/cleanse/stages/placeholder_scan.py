@@ -461,9 +461,21 @@ def _flag_count(items: Any, flags: frozenset[int]) -> int | None:
     return total
 
 
-def _member(order: int, rule: Rule, timeout: float) -> str:
-    """The rule's pattern to join: group names made unique to it (``_n{order}_{name}``) and a
-    guard first in each lookahead (see :func:`_guard`).
+def _flag_is_match(items: Any, flags: frozenset[int]) -> bool:
+    """Is the ``flag`` group the whole match? (One flag group between zero-width assertions,
+    or a choice of such sequences.) Then the match span is the flag span: no group needed."""
+    if len(items) == 1 and items[0][0] is C.BRANCH:
+        return all(_flag_is_match(alternative, flags) for alternative in items[0][1][1])
+    consuming = [(op, av) for op, av in items if op not in _ZERO_WIDTH]
+    return len(consuming) == 1 and consuming[0][0] is C.SUBPATTERN and consuming[0][1][0] in flags
+
+
+def _member(order: int, rule: Rule, timeout: float) -> tuple[str, bool]:
+    """The rule's pattern to join, and whether it keeps a ``flag`` group.
+
+    Group names are made unique to the rule (``_n{order}_{name}``), a ``flag`` group that is
+    the whole match becomes a plain group (every group costs the walk time at every
+    lookaround), and each lookahead gets a guard first (see :func:`_guard`).
 
     Refuses a rule with a ``flag`` group that a match may capture other than exactly once:
     the joined search lists the flag spans of all matches together, so they must pair up.
@@ -471,26 +483,31 @@ def _member(order: int, rule: Rule, timeout: float) -> str:
     pattern = rule.pattern
     pieces = _pieces(pattern)
     names = [pattern[s:e] for s, e in pieces.names]
+    keep_flag = False
     if "flag" in names:
         parsed = _parse(_analysis_text(pattern, pieces))
         ids = frozenset(parsed.state.groupdict[f"a{n}"] for n, name in enumerate(names) if name == "flag")
         if _flag_count(parsed, ids) != 1:
             raise _Refused
-    edits = [(s, e, f"_n{order}_{name}") for (s, e), name in zip(pieces.names, names, strict=True)]
+        keep_flag = not _flag_is_match(parsed, ids)
+    edits = [
+        (s, e, f"_n{order}_{name}") if name != "flag" or keep_flag else (s - 4, e + 1, "(?:")
+        for (s, e), name in zip(pieces.names, names, strict=True)
+    ]
     if not pieces.scoped_flags:
         edits += [(s, s, _guard(pattern, pieces, (s, e))) for s, e in pieces.lookaheads]
     text = _rewrite(pattern, edits)
     renamed = regex.compile(text)
     original = rule.compiled
-    if renamed.groups != original.groups or set(renamed.groupindex) != {
-        f"_n{order}_{name}" for name in original.groupindex
-    }:
+    expected = {f"_n{order}_{name}" for name in original.groupindex if name != "flag" or keep_flag}
+    dropped = "flag" in original.groupindex and not keep_flag
+    if renamed.groups != original.groups - dropped or set(renamed.groupindex) != expected:
         raise _Refused
     for example in rule.examples_match + rule.examples_keep:  # a safety net, as for first_chars
         ours = [m.span() for m in renamed.finditer(example, timeout=timeout)]
         if ours != [m.span() for m in original.finditer(example, timeout=timeout)]:
             raise _Refused
-    return text
+    return text, keep_flag
 
 
 def _branches(joined: list[tuple[int, frozenset[str], str]]) -> list[str]:
@@ -541,7 +558,7 @@ class RuleScan:
         for order, rule in enumerate(rules):
             chars = first_chars(rule, timeout)
             try:
-                member = _member(order, rule, timeout) if chars is not None else None
+                member, _ = _member(order, rule, timeout) if chars is not None else (None, False)
             except (_Refused, regex.error, KeyError, TimeoutError):
                 member = None
             if chars is None or member is None:
