@@ -226,10 +226,6 @@ _CATEGORIES = {
     C.CATEGORY_NOT_WORD: r"\W",
 }
 _CATEGORY_CODE = {code: n for n, code in enumerate(_CATEGORIES)}
-# A match that can only start where the line does (``^``, ``\A`` first): written "" in a set
-# of first characters.
-_START: Atom = ("start", 0, 0)
-_LINE_START = ""
 
 
 @lru_cache(maxsize=1)
@@ -284,13 +280,11 @@ def _first_of_item(op: Any, av: Any, fold: bool) -> tuple[set[Atom], bool]:
         return _class_atoms(av, fold), False
     if op is C.CATEGORY and av in _CATEGORY_CODE and not fold:
         return {("cat", _CATEGORY_CODE[av], 0)}, False
-    if op is C.AT and av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING):
-        return {_START}, False  # whatever follows, the match starts at the line's start
     if op in _ZERO_WIDTH:
         return set(), True
     if op is C.SUBPATTERN:
         _group, add_flags, del_flags, sub = av
-        if add_flags & (C.SRE_FLAG_LOCALE | C.SRE_FLAG_VERBOSE | C.SRE_FLAG_ASCII | C.SRE_FLAG_MULTILINE):
+        if add_flags & (C.SRE_FLAG_LOCALE | C.SRE_FLAG_VERBOSE | C.SRE_FLAG_ASCII):
             raise _Refused
         if add_flags & C.SRE_FLAG_IGNORECASE:
             fold = True
@@ -360,8 +354,6 @@ def _analysed(pattern: str, pieces: _Pieces) -> frozenset[str]:
     parsed = _parse(_analysis_text(pattern, pieces))
     _walk(parsed)
     atoms, can_be_empty = _first_of(parsed)
-    if atoms == {_START}:
-        return frozenset({_LINE_START})
     if can_be_empty or not atoms or len(atoms) > MAX_FIRST or not all(isinstance(a, str) for a in atoms):
         raise _Refused
     return frozenset(a for a in atoms if isinstance(a, str))
@@ -370,8 +362,7 @@ def _analysed(pattern: str, pieces: _Pieces) -> frozenset[str]:
 def first_chars(rule: Rule, timeout: float = 2.0) -> frozenset[str] | None:
     """The characters every match of ``rule`` starts with (all matches are non-empty), or None.
 
-    ``{""}``: the rule can match only at the start of a line (one match at most, maybe
-    empty). None whenever unsure: the rule is then searched on its own, the general way.
+    None whenever unsure: the rule is then searched on its own, the general way.
     """
     if rule.ignore_case:
         return None
@@ -381,10 +372,7 @@ def first_chars(rule: Rule, timeout: float = 2.0) -> frozenset[str] | None:
         chars = _analysed(rule.pattern, _pieces(rule.pattern))
         for text in rule.examples_match:  # a safety net: the rule's own examples must agree
             for m in rule.compiled.finditer(text, timeout=timeout):
-                if chars == {_LINE_START}:
-                    if m.start() != 0:
-                        return None
-                elif m.end() <= m.start() or text[m.start()] not in chars:
+                if m.end() <= m.start() or text[m.start()] not in chars:
                     return None
     except (_Refused, regex.error, TimeoutError):
         return None
@@ -420,7 +408,7 @@ def _guard(pattern: str, pieces: _Pieces, body: tuple[int, int]) -> str:
         atoms, can_be_empty = _first_of(parsed)
     except _Refused:
         return ""
-    if can_be_empty or not atoms or _START in atoms:
+    if can_be_empty or not atoms:
         return ""
     codes = {a[1] for a in atoms if not isinstance(a, str) and a[0] == "cat"}
     if any(code ^ 1 in codes for code in codes):  # \d with \D, \s with \S...: any character
@@ -567,13 +555,8 @@ class RuleScan:
             joined.append((order, chars, member))
         if not joined:
             return cls(None, None, (), tuple(rest))
-        # Rules that match only at the line's start are tried once, before the walk.
-        head = "".join(f"(?:(?=(?P<_w{o}>{m}))|)" for o, chars, m in joined if chars == {_LINE_START})
-        anywhere = [rule for rule in joined if rule[1] != {_LINE_START}]
-        every = frozenset().union(*(chars for _, chars, _ in anywhere))
-        walk = head
-        if anywhere:
-            walk += f"(?:{char_class(every, negate=True)}++|{'|'.join(_branches(anywhere))})*+"
+        every = frozenset().union(*(chars for _, chars, _ in joined))
+        walk = f"(?:{char_class(every, negate=True)}++|{'|'.join(_branches(joined))})*+"
         try:
             pattern = regex.compile(walk)
         except regex.error:
@@ -582,8 +565,7 @@ class RuleScan:
         members = tuple(
             (order, index[f"_w{order}"], index.get(f"_n{order}_flag", -1)) for order, _, _ in joined
         )
-        screen = regex.compile(char_class(every)) if anywhere and not head else None
-        return cls(pattern, screen, members, tuple(rest))
+        return cls(pattern, regex.compile(char_class(every)), members, tuple(rest))
 
     def matches(self, line: str, timeout: float) -> list[RuleHit] | None:
         """Every match of every joined rule, as each rule's own ``finditer`` finds them.
@@ -591,7 +573,7 @@ class RuleScan:
         Grouped by rule, each rule's in position order. None when the joined search ran past
         ``timeout`` (the caller then searches rule by rule, so that the slow rule is named).
         """
-        if self.pattern is None or (self.screen is not None and self.screen.search(line) is None):
+        if self.pattern is None or self.screen is None or self.screen.search(line) is None:
             return []
         try:
             m = self.pattern.match(line, timeout=timeout)
