@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import Rule, load_rules
-from cleanse.stages.placeholder_scan import RuleScan, first_chars
+from cleanse.stages.placeholder_scan import Anchor, RuleScan, anchor
 from cleanse.stages.placeholders import (
     Detectors,
     _candidates,
@@ -49,7 +49,7 @@ USER = (
     rule(r"(?P<flag>X)?Y", examples=("XY", "Y")),  # flag not always captured: refused
     rule(r"(X)\1", examples=("XX",)),  # backreference: refused
     rule(r"(?i:ab)X", examples=("ABX",)),  # case-insensitive first characters
-    rule(r"\p{Han}X", examples=("人X",)),  # a property first: refused
+    rule(r"\p{Han}X", examples=("人X",)),  # a property first: anchored on the X after it
     rule(r"X*", examples=("X",)),  # may match empty: refused
     rule(r"(?s)X.", examples=("X人",)),  # global flag: refused
     rule(r"^X", examples=("X人",)),  # anchored: joined, and in the walk ^ holds only at 0
@@ -133,20 +133,27 @@ def test_joined_search_on_generated_lines(line: str) -> None:
 def test_the_analysis_joins_what_it_can_prove_and_nothing_else() -> None:
     scan = RuleScan.of(USER)
     refused = {USER[n].pattern for n in scan.rest}
-    assert refused == {r"(?P<flag>X)?Y", r"(X)\1", r"\p{Han}X", r"X*", r"(?s)X."}
+    assert refused == {r"(?P<flag>X)?Y", r"(X)\1", r"X*", r"(?s)X."}
     assert not RuleScan.of(DEFAULT).rest or {DEFAULT[n].id for n in RuleScan.of(DEFAULT).rest} == {
         "placeholder-keep.math-line"
     }
 
 
-def test_first_characters() -> None:
-    assert first_chars(rule(r"(?<![A-Z])(?P<flag>[XＸ]{1,8}|×{2,8})(?=人)")) == frozenset("XＸ×")
-    assert first_chars(rule(r"(?:(?<=a)|(?=b))(?P<flag>○+)")) == frozenset("○")
+def test_anchors() -> None:
+    assert anchor(rule(r"(?<![A-Z])(?P<flag>[XＸ]{1,8}|×{2,8})(?=人)")) == Anchor(frozenset("XＸ×"), 0, 0)
+    assert anchor(rule(r"(?:(?<=a)|(?=b))(?P<flag>○+)")) == Anchor(frozenset("○"), 0, 0)
+    # Not only the first character: the rarer X, one or two places in.
+    assert anchor(rule(r"(?:启动|在|运行)[XＸ](?=中)")) == Anchor(frozenset("XＸ"), 1, 2)
+    year = rule(r"(?:19|20)(?:[0-9][XＸ]|[XＸ]{2})")
+    assert anchor(year) == Anchor(frozenset("12"), 0, 0)  # as few characters, and first
+    assert anchor(year, prefer=frozenset("XＸ")) == Anchor(frozenset("XＸ"), 2, 3)  # stops made anyway
+    assert anchor(rule(r"X?人")) == Anchor(frozenset("人"), 0, 1)
     # Case-insensitive letters match what regex folds them to (the Kelvin sign for k).
-    assert "\u212a" in (first_chars(rule(r"(?i:k)X")) or set())
-    assert first_chars(rule(r"X?人")) == frozenset("X人")
-    assert first_chars(rule(r"X?")) is None  # a match that may be empty is refused
-    assert first_chars(Rule("u", "placeholders", "t", "X", action="flag", ignore_case=True)) is None
+    assert "\u212a" in getattr(anchor(rule(r"(?i:k)")), "chars", set())
+    assert anchor(rule(r"X?")) is None  # a match that may be empty is refused
+    assert anchor(rule(r"[^X]X")) == Anchor(frozenset("X"), 1, 1)
+    assert anchor(rule(r".*X")) is None  # no bound on where the X stands
+    assert anchor(Rule("u", "placeholders", "t", "X", action="flag", ignore_case=True)) is None
 
 
 def test_a_timeout_in_the_joined_search_falls_back_to_naming_the_rule() -> None:

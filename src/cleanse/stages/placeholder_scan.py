@@ -12,7 +12,7 @@ At every position it records, for each rule, the match that rule would make *sta
 (a lookahead captures exactly what ``rule.match(line, pos)`` would). Walking those positions
 left to right and keeping a rule's match only where its previous match has ended gives
 exactly what ``rule.finditer(line)`` gives, because a rule can only match where a character
-it can start with stands (see :func:`first_chars`).
+it can start with stands (see :func:`anchor`).
 
 A rule joins only when that is provable: its pattern parses as plain ``re`` syntax (with
 ``\\p{...}`` read as an opaque class), has no backreferences, conditionals, global or
@@ -42,6 +42,8 @@ RuleHit = tuple[int, Span, Span]
 
 # A rule whose first character can be any of more than this many is not worth joining.
 MAX_FIRST = 512
+# An anchor (see Anchor) whose offset in a match varies more than this is not used.
+MAX_SPREAD = 6
 # Repeat counts as both ``re`` and ``regex`` read them ({n}, {n,}, {n,m}, {,m}); any other
 # brace (a fuzzy match ``{e<=1}``, a literal ``{``) makes the rule stay out.
 _BRACE = re.compile(r"\{(?:\d+(?:,\d*)?|,\d+)\}")
@@ -349,34 +351,93 @@ def _parse(text: str) -> Any:
     return parsed
 
 
-def _analysed(pattern: str, pieces: _Pieces) -> frozenset[str]:
-    """The first characters of every match of ``pattern``; refuses when a match may be empty."""
-    parsed = _parse(_analysis_text(pattern, pieces))
-    _walk(parsed)
-    atoms, can_be_empty = _first_of(parsed)
-    if can_be_empty or not atoms or len(atoms) > MAX_FIRST or not all(isinstance(a, str) for a in atoms):
-        raise _Refused
-    return frozenset(a for a in atoms if isinstance(a, str))
+@dataclass(frozen=True)
+class Anchor:
+    """Every match of a rule holds one of ``chars`` at ``lo`` to ``hi`` characters from its start.
+
+    The walk stops only at those characters and tries the rule ``lo`` to ``hi`` places
+    before each: every place a match can start is tried (some twice, which changes nothing).
+    An anchor need not be the first character: ``(?:启动|在)[XＸ]`` is anchored on the X,
+    which is far rarer than 在 and, above all, keeps the walk's class of stops small (a
+    ``regex`` class is searched member by member at every character).
+    """
+
+    chars: frozenset[str]
+    lo: int
+    hi: int
 
 
-def first_chars(rule: Rule, timeout: float = 2.0) -> frozenset[str] | None:
-    """The characters every match of ``rule`` starts with (all matches are non-empty), or None.
+def _shifted(found: Anchor, lo: int, hi: int) -> Anchor:
+    return Anchor(found.chars, found.lo + lo, found.hi + hi)
 
-    None whenever unsure: the rule is then searched on its own, the general way.
+
+def _anchors_of_item(op: Any, av: Any) -> list[Anchor]:
+    """Anchors of one consuming item, at offsets from the item's start."""
+    try:
+        atoms, can_be_empty = _first_of_item(op, av, False)
+    except _Refused:
+        atoms, can_be_empty = set(), True
+    chars = frozenset(a for a in atoms if isinstance(a, str))
+    found = (
+        [Anchor(chars, 0, 0)] if not can_be_empty and chars and len(chars) == len(atoms) <= MAX_FIRST else []
+    )
+    if op is C.SUBPATTERN and not av[1] and not av[2]:  # a plain group: look inside
+        found += _anchors_of(av[3])
+    elif op is C.BRANCH:  # every alternative must hold one: offsets and characters add up
+        try:
+            each = [min(_anchors_of(alternative), key=_cost) for alternative in av[1]]
+        except ValueError:  # an alternative without any
+            return found
+        chars = frozenset().union(*(a.chars for a in each))
+        found.append(Anchor(chars, min(a.lo for a in each), max(a.hi for a in each)))
+    return found
+
+
+def _anchors_of(items: Any) -> list[Anchor]:
+    """Every anchor found at a narrow enough range of offsets in a match of ``items``."""
+    found: list[Anchor] = []
+    lo = hi = 0
+    for op, av in items:
+        if op not in _ZERO_WIDTH:
+            found += [_shifted(a, lo, hi) for a in _anchors_of_item(op, av)]
+        low, high = sre_parse.SubPattern(items.state, [(op, av)]).getwidth()
+        lo, hi = lo + low, hi + high
+        if hi - lo > MAX_SPREAD:
+            break
+    return [a for a in found if a.hi - a.lo <= MAX_SPREAD]
+
+
+def _cost(found: Anchor) -> tuple[int, int, int]:
+    """Fewer characters first (a smaller class of stops), then fewer places to try."""
+    return len(found.chars), found.hi - found.lo, found.lo
+
+
+def anchor(rule: Rule, timeout: float = 2.0, prefer: frozenset[str] = frozenset()) -> Anchor | None:
+    """Where every match of ``rule`` holds a known character (all its matches are non-empty).
+
+    Of several anchors the one with the fewest characters wins, characters in ``prefer``
+    (stops the walk makes anyway, for other rules) not counted. None whenever unsure: the
+    rule is then searched on its own, the general way.
     """
     if rule.ignore_case:
         return None
     try:
         if rule.compiled.flags != _DEFAULT_FLAGS:
             return None
-        chars = _analysed(rule.pattern, _pieces(rule.pattern))
+        parsed = _parse(_analysis_text(rule.pattern, _pieces(rule.pattern)))
+        _walk(parsed)
+        choices = _anchors_of(parsed)
+        if not choices:
+            return None
+        found = min(choices, key=lambda a: (_cost(a)[0] - len(a.chars & prefer), *_cost(a)))
         for text in rule.examples_match:  # a safety net: the rule's own examples must agree
             for m in rule.compiled.finditer(text, timeout=timeout):
-                if m.end() <= m.start() or text[m.start()] not in chars:
+                near = text[m.start() + found.lo : m.start() + found.hi + 1]
+                if m.end() <= m.start() or not found.chars.intersection(near):
                     return None
     except (_Refused, regex.error, TimeoutError):
         return None
-    return chars
+    return found
 
 
 def _class_text(atoms: set[Atom]) -> str:
@@ -491,23 +552,32 @@ def _member(order: int, rule: Rule, timeout: float) -> tuple[str, bool]:
     dropped = "flag" in original.groupindex and not keep_flag
     if renamed.groups != original.groups - dropped or set(renamed.groupindex) != expected:
         raise _Refused
-    for example in rule.examples_match + rule.examples_keep:  # a safety net, as for first_chars
+    for example in rule.examples_match + rule.examples_keep:  # a safety net, as for anchor
         ours = [m.span() for m in renamed.finditer(example, timeout=timeout)]
         if ours != [m.span() for m in original.finditer(example, timeout=timeout)]:
             raise _Refused
     return text, keep_flag
 
 
-def _branches(joined: list[tuple[int, frozenset[str], str]]) -> list[str]:
-    """One branch of the walk per set of characters that the same rules can start with.
+def _tries(order: int, where: Anchor, member: str) -> str:
+    """The rule tried at each place a match may start, seen from an anchor character."""
+    parts = []
+    for k in range(where.lo, where.hi + 1):
+        capture = f"(?=(?P<_w{order}>{member}))"
+        parts.append(f"(?:{capture}|)" if k == 0 else f"(?:(?<={capture}(?s:.){{{k}}})|)")
+    return "".join(parts)
+
+
+def _branches(joined: list[tuple[int, Anchor, str]]) -> list[str]:
+    """One branch of the walk per set of anchor characters shared by the same rules.
 
     At a position the walk takes the one branch whose characters hold the position's
-    character, so only the rules that can start there are tried (each in a capturing
-    lookahead; a rule in several branches keeps one group number, its captures add up).
+    character, so only the rules anchored there are tried (each in a capturing lookaround;
+    a rule in several branches keeps one group number, its captures add up).
     """
     rules_of: dict[str, list[int]] = {}
-    for n, (_, chars, _) in enumerate(joined):
-        for c in chars:
+    for n, (_, where, _) in enumerate(joined):
+        for c in where.chars:
             rules_of.setdefault(c, []).append(n)
     classes: dict[tuple[int, ...], set[str]] = {}
     for c, members in rules_of.items():
@@ -515,7 +585,7 @@ def _branches(joined: list[tuple[int, frozenset[str], str]]) -> list[str]:
     branches = []
     for rule_numbers, class_chars in sorted(classes.items(), key=lambda item: -len(item[1])):
         here = char_class(frozenset(class_chars))
-        parts = "".join(f"(?:(?=(?P<_w{joined[n][0]}>{joined[n][2]}))|)" for n in rule_numbers)
+        parts = "".join(_tries(*joined[n]) for n in rule_numbers)
         branches.append(f"(?={here}){parts}{here}")
     return branches
 
@@ -535,27 +605,34 @@ class RuleScan:
 
     pattern: regex.Pattern[str] | None
     screen: regex.Pattern[str] | None
-    members: tuple[tuple[int, int, int], ...]
+    members: tuple[tuple[int, int, int, bool], ...]
     rest: tuple[int, ...]
 
     @classmethod
     def of(cls, rules: Sequence[Rule], timeout: float = 2.0) -> RuleScan:
-        """Join every rule that :func:`first_chars` understands; leave out the others."""
-        joined: list[tuple[int, frozenset[str], str]] = []
+        """Join every rule that :func:`anchor` understands; leave out the others."""
+        joined: list[tuple[int, Anchor, str]] = []
         rest: list[int] = []
+        # The characters most rules can start with: anchoring on them costs no extra stops.
+        starts = [
+            where.chars for where in map(anchor, rules) if where is not None and where.lo == where.hi == 0
+        ]
+        prefer = frozenset(
+            c for c in frozenset().union(*starts) if 2 * sum(c in s for s in starts) > len(starts)
+        )
         for order, rule in enumerate(rules):
-            chars = first_chars(rule, timeout)
+            where = anchor(rule, timeout, prefer)
             try:
-                member, _ = _member(order, rule, timeout) if chars is not None else (None, False)
+                member, _ = _member(order, rule, timeout) if where is not None else (None, False)
             except (_Refused, regex.error, KeyError, TimeoutError):
                 member = None
-            if chars is None or member is None:
+            if where is None or member is None:
                 rest.append(order)
                 continue
-            joined.append((order, chars, member))
+            joined.append((order, where, member))
         if not joined:
             return cls(None, None, (), tuple(rest))
-        every = frozenset().union(*(chars for _, chars, _ in joined))
+        every = frozenset().union(*(where.chars for _, where, _ in joined))
         walk = f"(?:{char_class(every, negate=True)}++|{'|'.join(_branches(joined))})*+"
         try:
             pattern = regex.compile(walk)
@@ -563,7 +640,8 @@ class RuleScan:
             return cls(None, None, (), tuple(range(len(rules))))
         index = pattern.groupindex
         members = tuple(
-            (order, index[f"_w{order}"], index.get(f"_n{order}_flag", -1)) for order, _, _ in joined
+            (order, index[f"_w{order}"], index.get(f"_n{order}_flag", -1), where.hi > where.lo)
+            for order, where, _ in joined
         )
         return cls(pattern, regex.compile(char_class(every)), members, tuple(rest))
 
@@ -583,13 +661,16 @@ class RuleScan:
             return None
         every = m.allspans()
         hits: list[RuleHit] = []
-        for order, wrapper, flag in self.members:
+        for order, wrapper, flag, repeats in self.members:
             spans = every[wrapper]
             if not spans:
                 continue
+            pairs = list(zip(spans, every[flag] if flag >= 0 else spans, strict=True))
+            if repeats:  # tried from several anchors: the same match may come twice, out of order
+                pairs = sorted(set(pairs))
             end = 0
             # A rule's finditer resumes where its last match ended: later overlapping ones drop.
-            for span, flag_span in zip(spans, every[flag] if flag >= 0 else spans, strict=True):
+            for span, flag_span in pairs:
                 if span[0] >= end:
                     end = span[1]
                     hits.append((order, span, flag_span))
