@@ -563,8 +563,9 @@ def _tries(order: int, where: Anchor, member: str) -> str:
     """The rule tried at each place a match may start, seen from an anchor character."""
     parts = []
     for k in range(where.lo, where.hi + 1):
-        capture = f"(?=(?P<_w{order}>{member}))"
-        parts.append(f"(?:{capture}|)" if k == 0 else f"(?:(?<={capture}(?s:.){{{k}}})|)")
+        capture = f"(?P<_w{order}>{member})"
+        # A lookaround with an empty alternative always holds; it captures when the rule matches.
+        parts.append(f"(?={capture}|)" if k == 0 else f"(?<=(?={capture})(?s:.){{{k}}}|)")
     return "".join(parts)
 
 
