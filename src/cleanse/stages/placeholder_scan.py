@@ -1,24 +1,31 @@
 """All placeholder rules of a line in one regex call, with the same matches as one call per rule.
 
-Each regex call with a timeout costs about 1.4 us before any matching, and the placeholder
-stage used to make one per rule per line (~20 on a line with an X). This module joins the
-rules it can prove safe into ONE pattern that is tried only where a match can start:
+The placeholder stage used to search every rule on its own in every line with an X (~20
+``finditer`` calls, each with a timeout, each scanning the whole line). This module joins
+the rules it can prove safe into ONE pattern, matched once at the start of the line, that
+walks the line and tries each rule only where it can match:
 
-    (?=[first chars of all rules])
-    (?:(?=[first chars of rule 0])(?=(?P<_w0>rule 0))|)      ... one such part per rule
-    (?(_w0)|(?(_w1)|...(?!)))                                 at least one rule matched here
+    (?: [^stops]++                                skip what no rule is anchored on (C speed)
+      | (?=[stops of class 1])                    one branch per class of anchor characters
+        (?=(?P<_w0>rule 0)|)                      rule 0 tried here: captured if it matches
+        (?<=(?=(?P<_w3>rule 3))(?s:.){1}|)        rule 3 tried one character back...
+        [stops of class 1]
+      | ...
+    )*+
 
-At every position it records, for each rule, the match that rule would make *starting there*
-(a lookahead captures exactly what ``rule.match(line, pos)`` would). Walking those positions
-left to right and keeping a rule's match only where its previous match has ended gives
-exactly what ``rule.finditer(line)`` gives, because a rule can only match where a character
-it can start with stands (see :func:`anchor`).
+Each rule is anchored on a character every match holds at a known, narrow range of offsets
+(its first character, or a rarer one further in: see :class:`Anchor`); at each anchor the
+rule is tried from every place a match can start. A capture group inside a lookaround holds
+exactly what ``rule.match(line, pos)`` would, and ``Match.allspans`` lists every capture, so
+taking each rule's matches left to right, each only where the previous one ended, gives
+exactly what ``rule.finditer(line)`` gives.
 
 A rule joins only when that is provable: its pattern parses as plain ``re`` syntax (with
-``\\p{...}`` read as an opaque class), has no backreferences, conditionals, global or
-case-insensitive flags, and every match is non-empty and starts with one of a known, small set
-of characters (checked again on the rule's own match examples). Every other rule is left out
-(``RuleScan.rest``) and searched one by one by the caller, as before.
+``\\p{...}`` read as any character), has no backreferences, conditionals or global flags,
+every match is non-empty and holds an anchor (checked again on the rule's own match examples),
+and its ``flag`` group, if any, is captured exactly once per match. Every other rule is left
+out (``RuleScan.rest``) and searched one by one by the caller, as before. If the joined search
+runs past the timeout, the caller searches rule by rule, so that the slow rule is named.
 """
 
 from __future__ import annotations
@@ -595,13 +602,11 @@ def _branches(joined: list[tuple[int, Anchor, str]]) -> list[str]:
 class RuleScan:
     """Rules of one kind (detectors or exceptions) joined into one pattern where provable.
 
-    The pattern walks the whole line in ONE ``match`` call: runs of characters no joined rule
-    can start with are skipped at C speed; at every other position each rule that can start
-    there is tried inside a capturing lookahead, whose captures (``Match.spans``) list every
-    position where that rule matches.
-
-    ``members``: ``(order, wrapper group, flag group or -1)`` of each joined rule, in rule
-    order; ``rest``: the orders of the rules left to be searched one by one.
+    The pattern walks the whole line in ONE ``match`` call (see the module docstring).
+    ``screen``: the anchor characters, a line without any has no match. ``members``:
+    ``(order, wrapper group, flag group or -1, tried from several places)`` of each joined
+    rule, in rule order; ``rest``: the orders of the rules left to be searched one by one.
+    Built once per stage (and again only after a rule timed out); nothing is cached per line.
     """
 
     pattern: regex.Pattern[str] | None
