@@ -165,3 +165,12 @@ def test_a_timeout_in_the_joined_search_falls_back_to_naming_the_rule() -> None:
     detectors = Detectors.of(RuleMatcher((slow,), 0.001))
     with pytest.raises(Exception, match=r"my\.slow"):
         find_placeholders(line, detectors)
+
+
+def test_long_lines_are_searched_rule_by_rule() -> None:
+    """The walk's memory grows with its stops: a long line goes the general way, same result."""
+    scan, detectors = built(DEFAULT)
+    line = "X同志约占X%。" * 400
+    assert scan.matches(line, 2.0) is None
+    assert detectors.candidates(line) == _candidates(line, detectors.applicable(line), 2.0)
+    assert len(find_placeholders(line, detectors)) == 800

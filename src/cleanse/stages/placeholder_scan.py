@@ -51,6 +51,11 @@ RuleHit = tuple[int, Span, Span]
 MAX_FIRST = 512
 # An anchor (see Anchor) whose offset in a match varies more than this is not used.
 MAX_SPREAD = 6
+# Sets of anchor characters with a walk branch of their own (see _branches).
+DEDICATED = 1
+# Longer lines are searched rule by rule: the walk's memory grows with its stops (~12 KB
+# each, all freed after the line), which a single 1 MB line of X's would turn into gigabytes.
+MAX_LINE = 2000
 # Repeat counts as both ``re`` and ``regex`` read them ({n}, {n,}, {n,m}, {,m}); any other
 # brace (a fuzzy match ``{e<=1}``, a literal ``{``) makes the rule stay out.
 _BRACE = re.compile(r"\{(?:\d+(?:,\d*)?|,\d+)\}")
@@ -576,12 +581,15 @@ def _tries(order: int, where: Anchor, member: str) -> str:
     return "".join(parts)
 
 
-def _branches(joined: list[tuple[int, Anchor, str]]) -> list[str]:
-    """One branch of the walk per set of anchor characters shared by the same rules.
+def _branches(joined: list[tuple[int, Anchor, str]], dedicated: int) -> list[str]:
+    """The walk's branches: one for each of the ``dedicated`` sets of anchor characters that
+    the most rules share, and one for all other anchor characters.
 
-    At a position the walk takes the one branch whose characters hold the position's
-    character, so only the rules anchored there are tried (each in a capturing lookaround;
-    a rule in several branches keeps one group number, its captures add up).
+    At a position the walk takes the branch whose characters hold the position's character.
+    A dedicated branch tries its rules straight away; the last branch tries each rule behind
+    a class test of its own anchor characters. (A branch per set would test fewer classes,
+    but every branch holds a copy of its rules, and ``regex`` compiles in Python: copies cost
+    start-up time.) A rule in several branches keeps one group number; its captures add up.
     """
     rules_of: dict[str, list[int]] = {}
     for n, (_, where, _) in enumerate(joined):
@@ -590,11 +598,20 @@ def _branches(joined: list[tuple[int, Anchor, str]]) -> list[str]:
     classes: dict[tuple[int, ...], set[str]] = {}
     for c, members in rules_of.items():
         classes.setdefault(tuple(members), set()).add(c)
+    ranked = sorted(classes.items(), key=lambda item: (-len(item[0]), -len(item[1]), sorted(item[1])))
     branches = []
-    for rule_numbers, class_chars in sorted(classes.items(), key=lambda item: -len(item[1])):
+    for rule_numbers, class_chars in ranked[:dedicated]:
         here = char_class(frozenset(class_chars))
         parts = "".join(_tries(*joined[n]) for n in rule_numbers)
         branches.append(f"(?={here}){parts}{here}")
+    others = frozenset().union(*(chars for _, chars in ranked[dedicated:]))
+    if others:
+        parts = "".join(
+            f"(?:(?={char_class(where.chars & others)}){_tries(order, where, member)}|)"
+            for order, where, member in joined
+            if where.chars & others
+        )
+        branches.append(f"(?={char_class(others)}){parts}{char_class(others)}")
     return branches
 
 
@@ -639,7 +656,7 @@ class RuleScan:
         if not joined:
             return cls(None, None, (), tuple(rest))
         every = frozenset().union(*(where.chars for _, where, _ in joined))
-        walk = f"(?:{char_class(every, negate=True)}++|{'|'.join(_branches(joined))})*+"
+        walk = f"(?:{char_class(every, negate=True)}++|{'|'.join(_branches(joined, DEDICATED))})*+"
         try:
             pattern = regex.compile(walk)
         except regex.error:
@@ -655,10 +672,13 @@ class RuleScan:
         """Every match of every joined rule, as each rule's own ``finditer`` finds them.
 
         Grouped by rule, each rule's in position order. None when the joined search ran past
-        ``timeout`` (the caller then searches rule by rule, so that the slow rule is named).
+        ``timeout`` (the caller then searches rule by rule, so that the slow rule is named),
+        and for lines longer than ``MAX_LINE``.
         """
         if self.pattern is None or self.screen is None or self.screen.search(line) is None:
             return []
+        if len(line) > MAX_LINE:
+            return None
         try:
             m = self.pattern.match(line, timeout=timeout)
         except TimeoutError:
