@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import Rule, load_rules
-from cleanse.stages.placeholder_scan import Anchor, RuleScan, anchor
+from cleanse.stages.placeholder_scan import Anchor, RuleScan, anchor, required_search
 from cleanse.stages.placeholders import (
     Detectors,
     _candidates,
@@ -54,6 +54,8 @@ USER = (
     rule(r"(?s)X.", examples=("X人",)),  # global flag: refused
     rule(r"^X", examples=("X人",)),  # anchored: joined, and in the walk ^ holds only at 0
     rule(r"(?P<flag>X)|(?P<flag>某)(?=人)", examples=("X", "某人")),  # a flag in each branch
+    rule(r"(?=.*X年)\p{Han}+(?P<flag>X)", examples=("人X年",)),  # not joined, needs X年 further on
+    rule(r"^(?=.*?某[人某])\w+", action="keep", examples=("甲某人",)),  # the same for an exception
     rule(r"[XＸ]{2}(?!年)", action="keep", examples=("XX",)),
     rule(r"(?:设|令)X", action="keep", examples=("设X",)),
 )
@@ -133,7 +135,14 @@ def test_joined_search_on_generated_lines(line: str) -> None:
 def test_the_analysis_joins_what_it_can_prove_and_nothing_else() -> None:
     scan = RuleScan.of(USER)
     refused = {USER[n].pattern for n in scan.rest}
-    assert refused == {r"(?P<flag>X)?Y", r"(X)\1", r"X*", r"(?s)X."}
+    assert refused == {
+        r"(?P<flag>X)?Y",
+        r"(X)\1",
+        r"X*",
+        r"(?s)X.",
+        r"(?=.*X年)\p{Han}+(?P<flag>X)",
+        r"^(?=.*?某[人某])\w+",
+    }
     assert not RuleScan.of(DEFAULT).rest or {DEFAULT[n].id for n in RuleScan.of(DEFAULT).rest} == {
         "placeholder-keep.math-line"
     }
@@ -174,3 +183,13 @@ def test_long_lines_are_searched_rule_by_rule() -> None:
     assert scan.matches(line, 2.0) is None
     assert detectors.candidates(line) == _candidates(line, detectors.applicable(line), 2.0)
     assert len(find_placeholders(line, detectors)) == 800
+
+
+def test_required_searches() -> None:
+    """``(?=.*S)`` at the top level: S must match somewhere; anywhere else it proves nothing."""
+    need = required_search(rule(r"^(?=.*(?:设|令)\s?X).+"))
+    assert need is not None and need.pattern == r"(?:设|令)\s?X"
+    assert required_search(rule(r"a(?=.*?b)c")) is not None
+    assert required_search(rule(r"a|(?=.*b)c")) is None  # only one alternative needs it
+    assert required_search(rule(r"(?:(?=.*b))?c")) is None  # not at the top level
+    assert required_search(rule(r"(?!.*b)c")) is None  # a negative lookahead

@@ -88,6 +88,8 @@ class _Pieces:
     properties: tuple[tuple[int, int, bool], ...]  # each ``\p{..}``/``\P{..}``, and: in a class?
     lookaheads: tuple[tuple[int, int], ...]  # (start, end) of the body of each (?=...) / (?!...)
     scoped_flags: bool  # some (?flags:...) group: a class in it may read differently
+    top_lookaheads: tuple[tuple[int, int], ...] = ()  # bodies of (?=...) outside any group
+    top_alternation: bool = False  # a | outside any group
 
 
 def _property_end(pattern: str, i: int) -> int:
@@ -135,6 +137,9 @@ class _Reader:
         self.lookaheads: list[tuple[int, int]] = []
         self.scoped_flags = False
         self.open: list[int] = []  # per open group: where a lookahead's body starts, else -1
+        self.top_lookaheads: list[tuple[int, int]] = []
+        self.top: set[int] = set()  # bodies of positive lookaheads opened outside any group
+        self.top_alternation = False
 
     def group(self, i: int) -> int:
         """Read the ``(`` at ``i``; returns where to go on."""
@@ -157,6 +162,8 @@ class _Reader:
                 raise _Refused  # verbose text, or flags for the whole pattern
             self.scoped_flags = self.scoped_flags or bool(flags.group(1) or flags.group(2))
         lookahead = pattern.startswith("(?=", i) or pattern.startswith("(?!", i)
+        if not self.open and pattern.startswith("(?=", i):
+            self.top.add(i + 3)
         self.open.append(i + 3 if lookahead else -1)
         return i + 1
 
@@ -184,6 +191,11 @@ class _Reader:
                 body = self.open.pop()
                 if body >= 0:
                     self.lookaheads.append((body, i))
+                if body in self.top:
+                    self.top_lookaheads.append((body, i))
+                i += 1
+            elif c == "|":
+                self.top_alternation = self.top_alternation or not self.open
                 i += 1
             elif c == "{":
                 brace = _BRACE.match(pattern, i)
@@ -194,7 +206,14 @@ class _Reader:
                 i += 1
         if self.open:
             raise _Refused
-        return _Pieces(tuple(self.names), tuple(self.properties), tuple(self.lookaheads), self.scoped_flags)
+        return _Pieces(
+            tuple(self.names),
+            tuple(self.properties),
+            tuple(self.lookaheads),
+            self.scoped_flags,
+            tuple(self.top_lookaheads),
+            self.top_alternation,
+        )
 
 
 def _pieces(pattern: str) -> _Pieces:
@@ -487,6 +506,32 @@ def _guard(pattern: str, pieces: _Pieces, body: tuple[int, int]) -> str:
     if any(code ^ 1 in codes for code in codes):  # \d with \D, \s with \S...: any character
         return ""
     return f"(?=[{_class_text(atoms)}])"
+
+
+def required_search(rule: Rule) -> regex.Pattern[str] | None:
+    """A pattern that must match somewhere in a line for ``rule`` to match in it, or None.
+
+    A rule that is not joined is searched on its own, and ``(?=.*S)`` at its top level
+    (``^(?=.*设X为).+``) makes every match need S further on: a search for S alone is far
+    cheaper than the rule's own (which tries ``.*`` and then S backwards from every place).
+    """
+    if rule.ignore_case:
+        return None
+    try:
+        if rule.compiled.flags != _DEFAULT_FLAGS:
+            return None
+        pieces = _pieces(rule.pattern)
+        if pieces.top_alternation:
+            return None
+        for start, end in pieces.top_lookaheads:
+            body = rule.pattern[start:end]
+            lead = ".*?" if body.startswith(".*?") else ".*" if body.startswith(".*") else ""
+            if lead and len(body) > len(lead):
+                _walk(_parse(_analysis_text(rule.pattern, pieces, start + len(lead), end)))
+                return regex.compile(body[len(lead) :])
+    except (_Refused, regex.error):
+        return None
+    return None
 
 
 # -- the joined pattern -------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from ..literals import line_keys
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule, default_rules_dir
 from . import Stage
-from .placeholder_scan import RuleScan
+from .placeholder_scan import RuleScan, required_search
 
 KIND = "placeholder"
 MARKED_RULE = "placeholder.marked"
@@ -90,6 +90,8 @@ class Detectors:
     keep_keys: tuple[KeyTest, ...] = ()
     scan: RuleScan | None = None
     keep_scan: RuleScan | None = None
+    needs: tuple[regex.Pattern[str] | None, ...] = ()
+    keep_needs: tuple[regex.Pattern[str] | None, ...] = ()
 
     @classmethod
     def of(cls, matcher: RuleMatcher) -> Detectors:
@@ -107,6 +109,8 @@ class Detectors:
             _keys_of(keep),
             RuleScan.of(detect, timeout),
             RuleScan.of(keep, timeout),
+            tuple(map(required_search, detect)),
+            tuple(map(required_search, keep)),
         )
 
     def applicable(self, line: str) -> list[tuple[int, Rule]]:
@@ -128,7 +132,7 @@ class Detectors:
         if scan is None or hits is None:
             return _candidates(line, self.applicable(line), self.timeout)
         found = [(flag, order, self.detect[order]) for order, _, flag in hits]
-        for order, rule in _may_match_some(line, scan.rest, self.detect, self.keys):
+        for order, rule in _may_match_some(line, scan.rest, self.detect, self.keys, self.needs, self.timeout):
             found += [(_flag_span(m), order, rule) for m in _matches(rule, line, self.timeout)]
         return _by_position(found)
 
@@ -139,7 +143,9 @@ class Detectors:
         if scan is None or hits is None:
             return protected_spans(line, self.exceptions(line), self.timeout)
         spans = [span for _, span, _ in hits]
-        for _, rule in _may_match_some(line, scan.rest, self.keep, self.keep_keys):
+        for _, rule in _may_match_some(
+            line, scan.rest, self.keep, self.keep_keys, self.keep_needs, self.timeout
+        ):
             spans += [m.span() for m in _matches(rule, line, self.timeout)]
         return spans
 
@@ -174,12 +180,32 @@ def _may_match(line: str, rules: tuple[Rule, ...], keys: tuple[KeyTest, ...]) ->
 
 
 def _may_match_some(
-    line: str, orders: tuple[int, ...], rules: tuple[Rule, ...], keys: tuple[KeyTest, ...]
+    line: str,
+    orders: tuple[int, ...],
+    rules: tuple[Rule, ...],
+    keys: tuple[KeyTest, ...],
+    needs: tuple[regex.Pattern[str] | None, ...] = (),
+    timeout: float = 2.0,
 ) -> list[tuple[int, Rule]]:
-    """``_may_match`` over the rules at ``orders`` only (those not joined in one search)."""
-    if len(keys) != len(rules):
-        return [(order, rules[order]) for order in orders]
-    return [(order, rules[order]) for order in orders if all(test(line) for test in keys[order])]
+    """``_may_match`` over the rules at ``orders`` only (those not joined in one search), also
+    dropping a rule whose required search (``needs``, see ``required_search``) finds nothing."""
+    if len(keys) == len(rules):
+        found = [(order, rules[order]) for order in orders if all(test(line) for test in keys[order])]
+    else:
+        found = [(order, rules[order]) for order in orders]
+    if len(needs) != len(rules):
+        return found
+    return [(order, rule) for order, rule in found if _holds(needs[order], line, timeout)]
+
+
+def _holds(need: regex.Pattern[str] | None, line: str, timeout: float) -> bool:
+    """Does ``need`` match in ``line``? (Yes when unknown or slow: the rule itself then runs.)"""
+    if need is None:
+        return True
+    try:
+        return need.search(line, timeout=timeout) is not None
+    except TimeoutError:
+        return True
 
 
 def _matches(rule: Rule, line: str, timeout: float) -> list[regex.Match[str]]:
