@@ -33,6 +33,7 @@ from ..literals import line_keys
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule, default_rules_dir
 from . import Stage
+from .placeholder_scan import RuleScan, required_search
 
 KIND = "placeholder"
 MARKED_RULE = "placeholder.marked"
@@ -87,6 +88,10 @@ class Detectors:
     prefilter: regex.Pattern[str] | None = None
     keys: tuple[KeyTest, ...] = ()
     keep_keys: tuple[KeyTest, ...] = ()
+    scan: RuleScan | None = None
+    keep_scan: RuleScan | None = None
+    needs: tuple[regex.Pattern[str] | None, ...] = ()
+    keep_needs: tuple[regex.Pattern[str] | None, ...] = ()
 
     @classmethod
     def of(cls, matcher: RuleMatcher) -> Detectors:
@@ -94,7 +99,19 @@ class Detectors:
         detect = tuple(r for r in matcher.rules if r.action != "keep")
         keep = tuple(r for r in matcher.rules if r.action == "keep")
         prefilter = _CANDIDATE if all(map(_is_default, detect)) else None
-        return cls(detect, keep, matcher.timeout, prefilter, _keys_of(detect), _keys_of(keep))
+        timeout = matcher.timeout
+        return cls(
+            detect,
+            keep,
+            timeout,
+            prefilter,
+            _keys_of(detect),
+            _keys_of(keep),
+            RuleScan.of(detect, timeout),
+            RuleScan.of(keep, timeout),
+            tuple(map(required_search, detect)),
+            tuple(map(required_search, keep)),
+        )
 
     def applicable(self, line: str) -> list[tuple[int, Rule]]:
         """``(order, detector)`` for each detector that may match ``line`` (its keys occur)."""
@@ -103,6 +120,34 @@ class Detectors:
     def exceptions(self, line: str) -> tuple[Rule, ...]:
         """The exception rules that may match ``line``; the others cannot protect anything."""
         return tuple(rule for _, rule in _may_match(line, self.keep, self.keep_keys))
+
+    def candidates(self, line: str) -> list[tuple[Rule, Span]]:
+        """What ``_candidates`` finds, with the joined detectors searched in one call.
+
+        The general path (every detector on its own) runs when the joined search is not
+        available or ran past the timeout, so a slow rule is still named and dropped.
+        """
+        scan = self.scan
+        hits = scan.matches(line, self.timeout) if scan is not None else None
+        if scan is None or hits is None:
+            return _candidates(line, self.applicable(line), self.timeout)
+        found = [(flag, order, self.detect[order]) for order, _, flag in hits]
+        for order, rule in _may_match_some(line, scan.rest, self.detect, self.keys, self.needs, self.timeout):
+            found += [(_flag_span(m), order, rule) for m in _matches(rule, line, self.timeout)]
+        return _by_position(found)
+
+    def shield(self, line: str) -> list[Span]:
+        """What ``protected_spans`` finds, with the joined exceptions searched in one call."""
+        scan = self.keep_scan
+        hits = scan.matches(line, self.timeout) if scan is not None else None
+        if scan is None or hits is None:
+            return protected_spans(line, self.exceptions(line), self.timeout)
+        spans = [span for _, span, _ in hits]
+        for _, rule in _may_match_some(
+            line, scan.rest, self.keep, self.keep_keys, self.keep_needs, self.timeout
+        ):
+            spans += [m.span() for m in _matches(rule, line, self.timeout)]
+        return spans
 
 
 def _key_test(keys: frozenset[str]) -> Callable[[str], bool]:
@@ -134,6 +179,35 @@ def _may_match(line: str, rules: tuple[Rule, ...], keys: tuple[KeyTest, ...]) ->
     ]
 
 
+def _may_match_some(
+    line: str,
+    orders: tuple[int, ...],
+    rules: tuple[Rule, ...],
+    keys: tuple[KeyTest, ...],
+    needs: tuple[regex.Pattern[str] | None, ...] = (),
+    timeout: float = 2.0,
+) -> list[tuple[int, Rule]]:
+    """``_may_match`` over the rules at ``orders`` only (those not joined in one search), also
+    dropping a rule whose required search (``needs``, see ``required_search``) finds nothing."""
+    if len(keys) == len(rules):
+        found = [(order, rules[order]) for order in orders if all(test(line) for test in keys[order])]
+    else:
+        found = [(order, rules[order]) for order in orders]
+    if len(needs) != len(rules):
+        return found
+    return [(order, rule) for order, rule in found if _holds(needs[order], line, timeout)]
+
+
+def _holds(need: regex.Pattern[str] | None, line: str, timeout: float) -> bool:
+    """Does ``need`` match in ``line``? (Yes when unknown or slow: the rule itself then runs.)"""
+    if need is None:
+        return True
+    try:
+        return need.search(line, timeout=timeout) is not None
+    except TimeoutError:
+        return True
+
+
 def _matches(rule: Rule, line: str, timeout: float) -> list[regex.Match[str]]:
     """Every match of one rule in a line (each rule alone: one combined alternation of these
     lookaround-heavy patterns is far slower than searching them one by one)."""
@@ -151,6 +225,11 @@ def protected_spans(line: str, keep: tuple[Rule, ...], timeout: float) -> list[S
 def _candidates(line: str, detect: list[tuple[int, Rule]], timeout: float) -> list[tuple[Rule, Span]]:
     """Flag spans of every detector in position order; at one position the earlier rule wins."""
     found = [(_flag_span(m), order, rule) for order, rule in detect for m in _matches(rule, line, timeout)]
+    return _by_position(found)
+
+
+def _by_position(found: list[tuple[Span, int, Rule]]) -> list[tuple[Rule, Span]]:
+    """Candidates sorted by flag start, then rule order (stable: a rule's own stay in order)."""
     found.sort(key=lambda t: (t[0][0], t[1]))
     return [(rule, span) for span, _, rule in found]
 
@@ -178,10 +257,10 @@ def find_placeholders(line: str, rules: Detectors | RuleMatcher) -> list[Hit]:
         rules = Detectors.of(rules)
     if rules.prefilter is not None and rules.prefilter.search(line) is None:
         return []
-    candidates = _candidates(line, rules.applicable(line), rules.timeout)
+    candidates = rules.candidates(line)
     if not candidates:
         return []
-    shield = protected_spans(line, rules.exceptions(line), rules.timeout)
+    shield = rules.shield(line)
     hits: list[Hit] = []
     end = -1
     for rule, (start, stop) in candidates:
