@@ -51,11 +51,12 @@ def option_sets() -> dict[str, Cleaner]:
 
 def inputs(work: Path, small: int) -> Iterator[tuple[str, bytes]]:
     """(name, bytes) of every input, in a fixed order."""
-    roots = [ROOT.parent / "shared" / "devset" / "in", ROOT / "fixtures"]
-    for root in roots:
+    # Names do not depend on where the checkout lives, so any worktree compares with any other.
+    roots = {"devset/in": ROOT.parent / "shared" / "devset" / "in", "fixtures": ROOT / "fixtures"}
+    for label, root in roots.items():
         if root.is_dir():
             for path in sorted(p for p in root.rglob("*") if p.is_file()):
-                yield str(path.relative_to(ROOT.parent)), path.read_bytes()
+                yield f"{label}/{path.relative_to(root)}", path.read_bytes()
     corpus.make_small(work / "small", small)
     corpus.make_large(work / "large", 1, 0.5)
     for path in sorted(p for p in work.rglob("*") if p.is_file()):
