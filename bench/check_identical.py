@@ -90,15 +90,24 @@ def main(argv: list[str] | None = None) -> int:
         args.save.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"saved {len(lines)} results to {args.save}")
         return 0
-    before = args.compare.read_text(encoding="utf-8").splitlines()
-    if len(before) != len(lines):
-        print(f"different number of results: {len(before)} saved, {len(lines)} now")
-        return 1
-    diffs = [(old, new) for old, new in zip(before, lines, strict=True) if old != new]
+    before = {_key(line): line for line in args.compare.read_text(encoding="utf-8").splitlines()}
+    now = {_key(line): line for line in lines}
+    common = [k for k in now if k in before]
+    diffs = [(before[k], now[k]) for k in common if before[k] != now[k]]
     for old, new in diffs[:5]:
         print(f"--- saved\n{old[:2000]}\n+++ now\n{new[:2000]}\n")
-    print(f"{len(lines) - len(diffs)} of {len(lines)} results identical")
+    extra = (
+        f" ({len(now) - len(common)} new inputs, {len(before) - len(common)} gone)"
+        if len(common) != len(now) or len(common) != len(before)
+        else ""
+    )
+    print(f"{len(common) - len(diffs)} of {len(common)} results identical{extra}")
     return 1 if diffs else 0
+
+
+def _key(line: str) -> tuple[str, str]:
+    record = json.loads(line)
+    return record["options"], record["input"]
 
 
 if __name__ == "__main__":

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
-from cleanse import Cleaner, load_rules
+from cleanse import Cleaner, clean, load_rules
 from cleanse.document import Document
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import example_failures, parse_rule_text
@@ -265,3 +266,46 @@ def test_long_lines_stay_linear() -> None:
     out = punct(line)
     assert time.perf_counter() - start < 5
     assert out.count("“好的”，") == 3000 and out.count("a:b 1,000 中文，") == 3000
+
+
+@pytest.mark.parametrize("mark", ["?", "!", ",", ";", ":"])
+def test_long_chains_of_marks_convert_in_one_run(mark: str) -> None:
+    """Each mark converts only once the one before it is full-width; a run of them is finished
+    in one clean (a fixed number of passes left the tail for a second run: not idempotent)."""
+    text = "仅供学习禁止外传" + f"{mark} " * 30 + "0"
+    once = clean(text).text
+    assert mark not in once
+    assert clean(once).text == once
+
+
+def test_rules_that_undo_each_other_stop_at_once(tmp_path: Path) -> None:
+    """a -> b and b -> a would cycle; a pass giving back a line already seen ends the passes."""
+    rules = tmp_path / "cycle.toml"
+    rules.write_text(
+        """
+[[rule]]
+id = "my.a-to-b"
+stage = "punctuation"
+why = "test"
+pattern = 'a'
+action = "replace"
+replace = 'b'
+examples.match = ['a']
+examples.keep = ['c']
+
+[[rule]]
+id = "my.b-to-a"
+stage = "punctuation"
+why = "test"
+pattern = 'b'
+action = "replace"
+replace = 'a'
+examples.match = ['b']
+examples.keep = ['c']
+""",
+        encoding="utf-8",
+    )
+    line = "ab" * 200
+    out, records = convert_line(line, RuleMatcher(load_rules([rules]).for_stage("punctuation")))
+    assert out in {line, line.translate(str.maketrans("ab", "ba"))}
+    assert len(records) <= 3 * len(line)  # two or three passes, not hundreds

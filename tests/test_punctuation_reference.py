@@ -25,7 +25,7 @@ from cleanse.errors import RuleTimeout
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import Rule
 from cleanse.stages import map_screened_lines, protect, rule_scan
-from cleanse.stages.punctuation import MAX_PASSES, build_punctuation, convert_line, quote_slots
+from cleanse.stages.punctuation import build_punctuation, convert_line, max_passes, quote_slots
 from conftest import FIXTURES, SHARED
 
 # -- the reference ------------------------------------------------------------------------------
@@ -115,12 +115,16 @@ def ref_convert_line(line: str, matcher: RuleMatcher, keys: Sequence[str] | None
     if not matcher or not line:
         return line, []
     records: list = []
-    for _ in range(MAX_PASSES):
+    seen = {line}
+    for _ in range(max_passes(line)):
         line, found = ref_convert_once(line, matcher, keys)
         if not found:
             break
         records += found
         keys = None
+        if line in seen:
+            break
+        seen.add(line)
     return line, records
 
 

@@ -30,7 +30,20 @@ from . import Stage, map_screened_lines
 from .protect import overlaps, protected_ranges
 from .rule_scan import QUOTES, RulePlan, plans, replacements
 
-MAX_PASSES = 6
+# A conversion can enable the next one (传? ? ?: each ? converts only once the one before it is
+# full-width), so passes repeat until nothing changes. Stopping after a fixed number of passes
+# left long chains half done and a second run changed them again (not idempotent). A chain
+# is at most as long as its line, so a line gets up to len(line) + 1 passes (at least
+# MIN_PASSES), as long as the passes together scan at most PASS_BUDGET characters (a
+# hostile megabyte-long chain cannot make a line quadratic). User rules that undo each
+# other (a -> b, b -> a) would cycle: a pass that gives back a line already seen stops.
+MIN_PASSES = 6
+PASS_BUDGET = 2_000_000
+
+
+def max_passes(line: str) -> int:
+    """How many passes ``line`` may get (see above)."""
+    return max(MIN_PASSES, min(len(line) + 1, PASS_BUDGET // max(1, len(line))))
 
 Record = tuple[str, str, str]
 
@@ -129,12 +142,16 @@ def _convert_line(
     if not line:
         return line, []
     records: list[Record] = []
-    for _ in range(MAX_PASSES):
+    seen = {line}
+    for _ in range(max_passes(line)):
         line, found = _convert_once(line, matcher, rules, keys)
         if not found:
             break
         records += found
         keys = None
+        if line in seen:
+            break
+        seen.add(line)
     return line, records
 
 
@@ -151,7 +168,7 @@ def convert_once(
 def convert_line(
     line: str, matcher: RuleMatcher, keys: Sequence[str] | None = None
 ) -> tuple[str, list[Record]]:
-    """Passes of :func:`convert_once` until nothing changes (at most ``MAX_PASSES``).
+    """Passes of :func:`convert_once` until nothing changes (within ``PASS_BUDGET``).
 
     ``keys`` (those of the line's document) screen the first pass only: a conversion can bring
     a key the document lacked (``,`` -> ``，``), so later passes screen with every key.
