@@ -43,7 +43,8 @@ def run_measured(cmd: list[str]) -> tuple[float, int, int, float]:
     CPU seconds (user + system of the run and its workers) stay meaningful on a busy machine
     where wall time does not: the -j2 "CPU-bound speed-up" below is -j1 CPU / (-j2 CPU / 2).
     """
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    path = os.environ.get("PYTHONPATH")
+    env = {**os.environ, "PYTHONPATH": str(SRC) + (os.pathsep + path if path else "")}
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
