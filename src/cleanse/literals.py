@@ -13,6 +13,7 @@ slow, sure way. The result is also checked against the rule's own match examples
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from re import _constants as C  # type: ignore[attr-defined]
@@ -104,8 +105,13 @@ def _best(candidates: Iterable[frozenset[str]]) -> frozenset[str] | None:
     return ranked[0] if ranked else None
 
 
+@functools.lru_cache(maxsize=1024)
 def _parse(pattern: str) -> Any | None:
-    """The stdlib parse of ``pattern``, or None where it could be misread or has global flags."""
+    """The stdlib parse of ``pattern``, or None where it could be misread or has global flags.
+
+    Cached: the matcher's plans and the stages' own screens parse the same patterns when a
+    Cleaner is built (start-up). Callers only read the tree.
+    """
     pattern = _opaque_properties(pattern)
     if _REGEX_ONLY.search(pattern):
         return None
