@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import Rule, load_rules
-from cleanse.stages.placeholder_scan import Anchor, RuleScan, anchor, required_search
+from cleanse.stages.pattern_anchors import Anchor, anchor, required_search
+from cleanse.stages.placeholder_scan import RuleScan
 from cleanse.stages.placeholders import (
     Detectors,
     _candidates,

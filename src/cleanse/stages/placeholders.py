@@ -33,7 +33,8 @@ from ..literals import line_keys
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule, default_rules_dir
 from . import Stage
-from .placeholder_scan import RuleScan, required_search
+from .pattern_anchors import required_search
+from .placeholder_scan import RuleScan
 
 KIND = "placeholder"
 MARKED_RULE = "placeholder.marked"
