@@ -16,14 +16,14 @@ from hypothesis import strategies as st
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import Rule, load_rules
 from cleanse.stages.pattern_anchors import Anchor, anchor, required_search
-from cleanse.stages.placeholder_scan import RuleScan
-from cleanse.stages.placeholders import (
+from cleanse.stages.placeholder_find import (
     Detectors,
     _candidates,
     _flag_span,
     find_placeholders,
     protected_spans,
 )
+from cleanse.stages.placeholder_scan import RuleScan
 from conftest import SAMPLE
 
 DEFAULT = load_rules().for_stage("placeholders")
