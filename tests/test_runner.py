@@ -142,3 +142,26 @@ def test_read_bytes_reads_whole_files_and_refuses_big_ones_before_reading(tmp_pa
         read_bytes(tmp_path)
     with pytest.raises(InputError, match="vanished"):
         read_bytes(tmp_path / "gone.txt")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_summary_from_worker_tallies_equals_summary_of_the_report(tmp_path: Path, jobs: int) -> None:
+    """Workers send tallies, not entries: the run's summary must still be that of its report."""
+    from cleanse.report import summarize
+
+    _corpus(tmp_path / "in", 9)
+    (tmp_path / "in" / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)))
+    seen: list[str] = []
+    entries, summary = run(
+        Cleaner(),
+        Job(tmp_path / "in", tmp_path / "o"),
+        discover(tmp_path / "in"),
+        jobs=jobs,
+        on_result=lambda t: seen.append(f"{t.path}:{t.status}"),
+    )
+    expected = summarize(entries).as_dict()
+    got = summary.as_dict()
+    expected.pop("seconds"), got.pop("seconds")
+    assert got == expected
+    assert got["skipped"] == 1 and got["rules"]  # the binary file, and rules that fired
+    assert seen == [f"{e['path']}:{e['status']}" for e in entries]
