@@ -1,0 +1,215 @@
+"""What a valid rule is: the rule schema, and the checks behind every rule-file message.
+
+Split from :mod:`.rules` (which reads files, builds Rules and layers them): validation is the
+long part, and each check must say which file, rule, line and key is wrong and what to do.
+Also here: compiling patterns (a pattern that does not compile is a validation problem) and
+the backtracking warnings that ``cleanse rules check`` prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import regex
+
+if TYPE_CHECKING:
+    from .rules import Rule
+
+STAGES = ("whitespace", "boilerplate", "punctuation", "placeholders")
+ZONES = ("head", "tail", "edges", "anywhere")
+ACTIONS = ("drop-line", "drop-span", "replace", "flag", "keep")  # keep: spans a stage leaves alone
+STRENGTHS = ("strong", "weak")
+DEFAULT_ACTION = {
+    "whitespace": "replace",
+    "boilerplate": "drop-line",
+    "punctuation": "replace",
+    "placeholders": "flag",
+}
+
+RULE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "id": str,
+    "stage": str,
+    "why": str,
+    "pattern": str,
+    "zone": str,
+    "action": str,
+    "replace": str,
+    "kind": str,
+    "category": str,
+    "strength": str,
+    "long_lines": bool,
+    "enabled": bool,
+    "ignore_case": bool,
+    "examples": dict,
+    "translate": dict,
+}
+_EXAMPLE_KEYS = ("match", "keep", "fix")
+_TOML_TYPES: dict[Any, str] = {
+    str: "a string in quotes",
+    bool: "true or false",
+    dict: "a table (examples.match = [...], examples.keep = [...])",
+}
+_REQUIRED = ("id", "stage", "why", "pattern", "examples")
+
+
+@lru_cache(maxsize=4096)
+def compile_pattern(pattern: str, ignore_case: bool = False) -> regex.Pattern[str]:
+    """Compile with the ``regex`` module (it supports per-call timeouts)."""
+    flags = regex.IGNORECASE if ignore_case else 0
+    return regex.compile(pattern, flags)
+
+
+def suggest(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
+
+
+def toml_type(value: Any) -> str:
+    """The TOML word for a parsed value's type, for messages."""
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+    names |= {list: "an array", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+def check_examples(value: Any, where: str) -> tuple[list[str], dict[str, Any]]:
+    problems: list[str] = []
+    if not isinstance(value, dict):
+        return [f"{where}: 'examples' must be a table with 'match' and 'keep' lists"], {}
+    for key in value:
+        if key not in _EXAMPLE_KEYS:
+            problems.append(f"{where}: unknown key 'examples.{key}'" + suggest(key, _EXAMPLE_KEYS))
+    match, keep, fix = value.get("match"), value.get("keep"), value.get("fix", [])
+    for name, items in (("match", match), ("keep", keep)):
+        if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+            problems.append(f"{where}: 'examples.{name}' must be a list of strings")
+        elif not items:
+            what = "matches" if name == "match" else "must leave alone"
+            problems.append(f"{where}: 'examples.{name}' is empty; add at least one text it {what}")
+    pairs_ok = isinstance(fix, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p) for p in fix
+    )
+    if not pairs_ok:
+        problems.append(f"{where}: 'examples.fix' must be a list of [input, expected] pairs")
+    return problems, {"match": match, "keep": keep, "fix": fix if pairs_ok else []}
+
+
+def _check_choice(raw: dict[str, Any], key: str, choices: Sequence[str], where: str) -> list[str]:
+    if key in raw and raw[key] not in choices:
+        return [f"{where}: {key} = {raw[key]!r} is not one of {', '.join(choices)}"]
+    return []
+
+
+def _check_pattern(raw: dict[str, Any], where: str) -> list[str]:
+    pattern = raw.get("pattern")
+    if not isinstance(pattern, str):
+        return []
+    if not pattern:
+        return [
+            f"{where}: 'pattern' is empty; it would match every line; "
+            "write the text (or regular expression) the rule should find"
+        ]
+    try:
+        compiled = compile_pattern(pattern, bool(raw.get("ignore_case", False)))
+    except regex.error as exc:
+        return [f"{where}: pattern does not compile: {exc}; fix the regular expression"]
+    if compiled.search("", timeout=1.0) is not None:
+        return [
+            f"{where}: pattern {pattern!r} matches empty text, so it would match every line; "
+            "make it require at least one character"
+        ]
+    return []
+
+
+# A group holding a + or * that is itself repeated: (a+)+, (\w+\s?)*, (?:x*y)+ ...
+_TOKEN = r"(?:\\.|\[(?:\\.|[^\]\\])*\]|[^()\\\[])"
+_NESTED = regex.compile(rf"\({_TOKEN}*[+*]{_TOKEN}*\)(?:[+*]|\{{\d*,\d*\}})")
+PROBE_TIMEOUT = 0.05
+
+
+def _probes(rule: Rule) -> list[str]:
+    """Adversarial texts: each character of the examples repeated, then a character that fails."""
+    chars = dict.fromkeys("".join(rule.examples_match) + "a ")
+    return [ch * 64 + "\x00" for ch in list(chars)[:12]]
+
+
+_ADVICE = (
+    "it runs under a per-document time limit and is skipped where it runs past it; "
+    "rewrite it without nested repetition (e.g. (a+)+ -> a+)"
+)
+
+
+def nesting_notes(rule: Rule, where: str) -> list[str]:
+    """A lint for ``rules check``: a repeated group holding a repetition, e.g. (a+)+.
+
+    Only a note: the ``regex`` module runs most such patterns fast, so what a run reports is the
+    measured slowness of :func:`backtracking_warnings`, not this shape.
+    """
+    nested = _NESTED.search(rule.pattern)
+    if not nested:
+        return []
+    return [
+        f"{where}: pattern repeats a repeated group {nested.group()!r}, which can backtrack "
+        f"catastrophically in some engines; {_ADVICE}"
+    ]
+
+
+def backtracking_warnings(rule: Rule, where: str) -> list[str]:
+    """Warnings for a pattern measured slow on adversarial texts built from its examples (the run
+    still goes on: each call has a time limit, and a rule past it is skipped for that document)."""
+    for probe in _probes(rule):
+        try:
+            rule.compiled.search(probe, timeout=PROBE_TIMEOUT)
+        except TimeoutError:
+            return [f"{where}: pattern takes over {PROBE_TIMEOUT:g} s on {probe[:8] + '…'!r}; {_ADVICE}"]
+    return []
+
+
+def validate_rule(raw: Any, where: str) -> list[str]:
+    """All problems with one ``[[rule]]`` table (empty when it is valid)."""
+    if not isinstance(raw, dict):
+        return [f"{where}: each [[rule]] must be a table"]
+    problems = [
+        f"{where}: unknown key {key!r}" + suggest(key, RULE_KEYS) for key in raw if key not in RULE_KEYS
+    ]
+    problems += [f"{where}: missing required key {key!r}" for key in _REQUIRED if key not in raw]
+    for key, typ in RULE_KEYS.items():
+        if key in raw and not isinstance(raw[key], typ):
+            want = _TOML_TYPES.get(typ, str(typ))
+            problems.append(
+                f"{where}: {key!r} must be {want}, not {toml_type(raw[key])}; write it as {want}"
+            )
+    if isinstance(raw.get("examples"), dict):
+        problems += check_examples(raw["examples"], where)[0]
+    if problems:
+        return problems
+    problems += _check_choice(raw, "stage", STAGES, where)
+    problems += _check_choice(raw, "zone", ZONES, where)
+    problems += _check_choice(raw, "action", ACTIONS, where)
+    problems += _check_choice(raw, "strength", STRENGTHS, where)
+    if not raw["why"].strip():
+        problems.append(f"{where}: 'why' is empty; say why this text is not content")
+    action = raw.get("action", DEFAULT_ACTION.get(raw["stage"], "drop-line"))
+    if action == "replace" and "replace" not in raw and "translate" not in raw:
+        problems.append(f"{where}: action 'replace' needs a 'replace' template (or a 'translate' table)")
+    problems += _check_pattern(raw, where)
+    problems += _check_translate(raw, where)
+    return problems
+
+
+def _check_translate(raw: dict[str, Any], where: str) -> list[str]:
+    """``translate = { from = "...", to = "..." }``: a per-character table for replace rules."""
+    table = raw.get("translate")
+    if table is None:
+        return []
+    src, dst = table.get("from"), table.get("to")
+    if set(table) != {"from", "to"} or not isinstance(src, str) or not isinstance(dst, str):
+        return [f"{where}: 'translate' must be a table with string keys 'from' and 'to'"]
+    if len(src) != len(dst):
+        return [
+            f"{where}: translate.from has {len(src)} characters but translate.to has {len(dst)}; "
+            "give one target character per source character"
+        ]
+    return []
