@@ -22,7 +22,7 @@ from typing import Any
 
 # Syntax of the regex module that the stdlib parser would misread as literal text.
 _REGEX_ONLY = re.compile(
-    r"\[\[|\[:\^?[a-z]+:\]|&&|--|\|\||\{[^}]*[eids][^}]*\}|\\[pPNXmMGK]|\(\?[Vrfb]|\(\?\|"
+    r"\[\[|\[:\^?[a-z]+:\]|&&|--|\|\||\{[^}]*[eids][^}]*\}|\\[pPNXmMGKL]|\(\?[Vrfbe]|\(\?\||\(\?&|\(\?P>"
 )
 KEY_LEN = 2
 # Character classes with more members than this are not worth indexing (nor are negated ones).
@@ -59,36 +59,37 @@ def _required(op: Any, arg: Any) -> frozenset[str] | None:
         _group, add_flags, _del_flags, sub = arg
         if add_flags & (C.SRE_FLAG_IGNORECASE | C.SRE_FLAG_VERBOSE):
             return None
-        return _best(_literal_run_candidates(list(sub)))
+        return most_selective(_literal_run_candidates(list(sub)))
     if op is C.BRANCH:
-        alternatives = [_best(_literal_run_candidates(list(seq))) for seq in arg[1]]
+        alternatives = [most_selective(_literal_run_candidates(list(seq))) for seq in arg[1]]
         if any(a is None for a in alternatives):
             return None
         return frozenset().union(*alternatives)  # type: ignore[arg-type]
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
         low, _high, sub = arg
-        return _best(_literal_run_candidates(list(sub))) if low >= 1 else None
+        return most_selective(_literal_run_candidates(list(sub))) if low >= 1 else None
     if op is C.ATOMIC_GROUP:
-        return _best(_literal_run_candidates(list(arg)))
+        return most_selective(_literal_run_candidates(list(arg)))
     if op is C.IN:
-        return _class_members(arg)
+        return class_members(arg)
     return None
 
 
-def _class_members(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+def class_members(items: list[tuple[Any, Any]], limit: int = MAX_CLASS) -> frozenset[str] | None:
     """The characters of a small, plain class (``[XＸ]``, ``[—―]``): a match contains one of them.
 
-    Negated classes, categories (``\\d``, a ``\\p{…}``) and large ranges give None.
+    Negated classes, categories (``\\d``, a ``\\p{…}``) and classes of more than ``limit``
+    characters give None.
     """
     members: set[str] = set()
     for op, arg in items:
         if op is C.LITERAL:
             members.add(chr(arg))
-        elif op is C.RANGE and arg[1] - arg[0] < MAX_CLASS:
+        elif op is C.RANGE and arg[1] - arg[0] < limit:
             members.update(map(chr, range(arg[0], arg[1] + 1)))
         else:
             return None
-        if len(members) > MAX_CLASS:
+        if len(members) > limit:
             return None
     return frozenset(members) or None
 
@@ -99,14 +100,14 @@ def _opaque_properties(pattern: str) -> str:
     return _PROPERTY.sub(lambda m: r"\d" if m.group(1) else m.group(), pattern)
 
 
-def _best(candidates: Iterable[frozenset[str]]) -> frozenset[str] | None:
+def most_selective(candidates: Iterable[frozenset[str]]) -> frozenset[str] | None:
     """The most selective candidate: longest shortest string, then fewest alternatives."""
     ranked = sorted(candidates, key=lambda s: (-min(map(len, s)), len(s), sorted(s)))
     return ranked[0] if ranked else None
 
 
 @functools.lru_cache(maxsize=1024)
-def _parse(pattern: str) -> Any | None:
+def parse_pattern(pattern: str) -> Any | None:
     """The stdlib parse of ``pattern``, or None where it could be misread or has global flags.
 
     Cached: the matcher's plans and the stages' own screens parse the same patterns when a
@@ -143,10 +144,10 @@ def required_keys(pattern: str, ignore_case: bool, examples: Iterable[str] = ())
 
     ``examples`` (texts the pattern matches) are a safety net: keys that miss one are refused.
     """
-    parsed = _parse(pattern)
+    parsed = parse_pattern(pattern)
     if parsed is None:
         return None
-    return _checked(_best(_literal_run_candidates(list(parsed))), ignore_case, examples)
+    return _checked(most_selective(_literal_run_candidates(list(parsed))), ignore_case, examples)
 
 
 def line_keys(pattern: str, ignore_case: bool, examples: Iterable[str] = ()) -> tuple[frozenset[str], ...]:
@@ -156,7 +157,7 @@ def line_keys(pattern: str, ignore_case: bool, examples: Iterable[str] = ()) -> 
     each positive lookaround at the pattern's top level (``X(?=\\s?年)`` needs an X and a
     年): further tests that drop most detectors from a line that merely holds an X.
     """
-    parsed = _parse(pattern)
+    parsed = parse_pattern(pattern)
     if parsed is None:
         return ()
     examples = tuple(examples)

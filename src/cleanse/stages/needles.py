@@ -21,20 +21,13 @@ one timed regex call (see ``punctuation._scanner``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from re import _constants as C  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+from ..literals import class_members, most_selective, parse_pattern
 from ..rules import Rule
 
-# Syntax of the regex module that the stdlib parser would misread (as in ``literals``).
-_REGEX_ONLY = re.compile(
-    r"\[\[|\[:\^?[a-z]+:\]|&&|--|\|\||\{[^}]*[eids][^}]*\}|\\[pPNXmMGKL]|\(\?[Vrfbe]|\(\?\||\(\?&|\(\?P>"
-)
-# ``\p{Han}`` and friends (an escaped backslash is consumed first so that pairing stays right).
-_PROPERTY = re.compile(r"(\\[pP](?:\{[^}]*\}|[A-Za-z]))|\\.", re.S)
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
 _ZERO_WIDTH = (C.AT, C.ASSERT_NOT)
 # Case-folding or verbose groups are read as opaque: their literals are not what they match.
@@ -81,7 +74,7 @@ class _Walk:
                 self.add(frozenset().union(*alternatives))  # type: ignore[arg-type]
         elif op is C.IN:
             self.flush()
-            members = _class_members(arg)
+            members = class_members(arg, MAX_NEEDLES)
             if members:
                 self.add(members)
         else:
@@ -111,40 +104,12 @@ def _literal_text(items: list[tuple[Any, Any]]) -> str | None:
     return None
 
 
-def _class_members(items: list[tuple[Any, Any]]) -> Needles | None:
-    """The characters of a small class of literals (``[—―]``), else None."""
-    members: set[str] = set()
-    for op, arg in items:
-        if op is C.LITERAL:
-            members.add(chr(arg))
-        elif op is C.RANGE and arg[1] - arg[0] < MAX_NEEDLES:
-            members.update(map(chr, range(arg[0], arg[1] + 1)))
-        else:
-            return None
-    return frozenset(members) if 0 < len(members) <= MAX_NEEDLES else None
-
-
 def _best(items: list[tuple[Any, Any]]) -> Needles | None:
     """The most selective needles of a sequence: longest shortest needle, then fewest."""
     walk = _Walk()
     walk.items(items)
     walk.flush()
-    ranked = sorted(walk.found, key=lambda s: (-min(map(len, s)), len(s), sorted(s)))
-    return ranked[0] if ranked else None
-
-
-def _parse(pattern: str) -> Any | None:
-    """The stdlib parse of ``pattern``, or None where it could be misread or has global flags."""
-    pattern = _PROPERTY.sub(lambda m: r"\d" if m.group(1) else m.group(), pattern)
-    if _REGEX_ONLY.search(pattern):
-        return None
-    try:
-        parsed = sre_parse.parse(pattern)
-    except (re.error, RecursionError, OverflowError, ValueError):
-        return None
-    if parsed.state.flags & _OPAQUE_FLAGS:
-        return None
-    return parsed
+    return most_selective(walk.found)
 
 
 def needles(rule: Rule) -> Needles | None:
@@ -153,7 +118,7 @@ def needles(rule: Rule) -> Needles | None:
     Only needles of two characters or more are returned: single characters are what the
     matcher's keys screen already.
     """
-    parsed = _parse(rule.pattern)
+    parsed = parse_pattern(rule.pattern)
     if parsed is None:
         return None
     found = _best(list(parsed))
@@ -174,13 +139,13 @@ def first_chars(rule: Rule) -> str | None:
     """
     if rule.ignore_case:
         return None
-    parsed = _parse(rule.pattern)
+    parsed = parse_pattern(rule.pattern)
     if parsed is None or not len(parsed):
         return None
     op, arg = parsed[0]
     if op is C.LITERAL:
         return chr(arg)
     if op is C.IN:
-        members = _class_members(arg)
+        members = class_members(arg, MAX_NEEDLES)
         return "".join(sorted(members)) if members else None
     return None
