@@ -25,7 +25,7 @@ from cleanse.errors import RuleTimeout
 from cleanse.matcher import RuleMatcher
 from cleanse.rules import Rule
 from cleanse.stages import map_screened_lines, protect, rule_scan
-from cleanse.stages.punctuation import build_punctuation, convert_line, max_passes, quote_slots
+from cleanse.stages.punctuation import build_punctuation, convert_line, quote_slots, until_stable
 from conftest import FIXTURES, SHARED
 
 # -- the reference ------------------------------------------------------------------------------
@@ -112,20 +112,9 @@ def ref_convert_once(line: str, matcher: RuleMatcher, keys: Sequence[str] | None
 
 
 def ref_convert_line(line: str, matcher: RuleMatcher, keys: Sequence[str] | None = None) -> tuple[str, list]:
-    if not matcher or not line:
+    if not matcher:
         return line, []
-    records: list = []
-    seen = {line}
-    for _ in range(max_passes(line)):
-        line, found = ref_convert_once(line, matcher, keys)
-        if not found:
-            break
-        records += found
-        keys = None
-        if line in seen:
-            break
-        seen.add(line)
-    return line, records
+    return until_stable(line, lambda text, k: ref_convert_once(text, matcher, k), keys)
 
 
 # -- rule sets ----------------------------------------------------------------------------------

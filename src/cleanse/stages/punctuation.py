@@ -21,7 +21,7 @@ Each conversion is recorded as a Change with its rule id, input line, before and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from ..document import Document
@@ -139,12 +139,25 @@ def _convert_once(
 def _convert_line(
     line: str, matcher: RuleMatcher, rules: Sequence[RulePlan], keys: Sequence[str] | None
 ) -> tuple[str, list[Record]]:
+    return until_stable(line, lambda text, k: _convert_once(text, matcher, rules, k), keys)
+
+
+OnePass = Callable[[str, Sequence[str] | None], tuple[str, list[Record]]]
+
+
+def until_stable(line: str, once: OnePass, keys: Sequence[str] | None = None) -> tuple[str, list[Record]]:
+    """Passes of ``once`` over ``line`` until nothing changes, with every pass's records.
+
+    ``keys`` screen the first pass only: a conversion can bring a key the document lacked
+    (``,`` -> ``，``), so later passes screen with every key. At most :func:`max_passes`
+    passes; a pass giving back a line already seen ends them (rules undoing each other).
+    """
     if not line:
         return line, []
     records: list[Record] = []
     seen = {line}
     for _ in range(max_passes(line)):
-        line, found = _convert_once(line, matcher, rules, keys)
+        line, found = once(line, keys)
         if not found:
             break
         records += found
@@ -168,11 +181,8 @@ def convert_once(
 def convert_line(
     line: str, matcher: RuleMatcher, keys: Sequence[str] | None = None
 ) -> tuple[str, list[Record]]:
-    """Passes of :func:`convert_once` until nothing changes (within ``PASS_BUDGET``).
-
-    ``keys`` (those of the line's document) screen the first pass only: a conversion can bring
-    a key the document lacked (``,`` -> ``，``), so later passes screen with every key.
-    """
+    """Passes of :func:`convert_once` over ``line`` until it is stable (see :func:`until_stable`);
+    ``keys``: those of the line's document."""
     if not matcher:
         return line, []
     return _convert_line(line, matcher, plans(matcher), keys)
