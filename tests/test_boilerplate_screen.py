@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cleanse import load_rules
-from cleanse.document import Document, Removal, drop_lines, join_lines
+from cleanse.document import Document
 from cleanse.errors import RuleTimeout
 from cleanse.rules import Rule
 from cleanse.stages import boilerplate as bp
@@ -177,7 +177,7 @@ def reference_stage(doc: Document, m: BoilerplateMatchers) -> Document:
     """``_remove_with`` over the matchers alone: no screens, tables, caches or shortcuts."""
     from cleanse.stages.zones import reads_as_body
 
-    lines, origins = doc.lines, doc.line_origins()
+    lines = doc.lines
     cut = [bp._cut_spans(line, m.spans) for line in lines]
     judged = [text if text.strip() else line for line, (text, _) in zip(lines, cut, strict=True)]
     extra = [tuple(r for r, _ in cuts) if cuts and not text.strip() else () for text, cuts in cut]
@@ -193,21 +193,7 @@ def reference_stage(doc: Document, m: BoilerplateMatchers) -> Document:
     for i in range(top + 1, bottom):
         hits[i] = reference_line_hits(judged[i], m, body=True) + extra[i]
     drops = plan_line_drops(judged, [h if h is not None else () for h in hits])
-    out, removals = list(lines), []
-    for i, (text, cuts) in enumerate(cut):
-        if i in drops or not cuts:
-            continue
-        if not text.strip():
-            drops[i] = cuts[0][0].id
-            continue
-        out[i] = text
-        removals += [Removal(rule.id, origins[i], piece) for rule, piece in cuts]
-    if drops and all(i in drops for i, line in enumerate(lines) if line.strip()):
-        drops.update({i: bp.BLANK_RULE for i, line in enumerate(lines) if not line.strip()})
-    if removals:
-        text = join_lines(out, final_newline=doc.text.endswith("\n"))
-        doc = doc.replace(text=text, origins=origins).add(removals=removals)
-    return drop_lines(doc, drops)
+    return bp.apply_plan(doc, cut, drops)  # applying the plan is shared: the planning is compared
 
 
 # -- tests ---------------------------------------------------------------------------------------

@@ -220,7 +220,7 @@ def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
     A line that nothing but an aside fills is judged as it is (so its block sees the ad) and
     goes whole, named by the span rule, unless a line rule or its block takes it first.
     """
-    lines, origins = doc.lines, doc.line_origins()
+    lines = doc.lines
     cut = _cut_all(doc.text, lines, matchers)
     # judged on what is left after the cuts; a line that was all aside is judged whole, and
     # the span rules that filled it count as strong hits on it
@@ -228,7 +228,16 @@ def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
     extra = [tuple(r for r, _ in cuts) if cuts and not text.strip() else () for text, cuts in cut]
     texts = [content(line) for line in judged]
     hits, body = _judge(judged, extra, matchers, texts)
-    drops = plan_line_drops(judged, hits, known_body=body, texts=texts)
+    return apply_plan(doc, cut, plan_line_drops(judged, hits, known_body=body, texts=texts))
+
+
+def apply_plan(doc: Document, cut: list[Cut], drops: dict[int, str]) -> Document:
+    """Apply each line's span cuts and the planned line drops (index -> rule id).
+
+    A line the cuts leave blank goes whole, named by its first span rule, unless a drop
+    names it already; a document of nothing but ads loses its blank padding too.
+    """
+    lines, origins = doc.lines, doc.line_origins()
     out, removals = list(lines), []
     for i, (text, cuts) in enumerate(cut):
         if i in drops or not cuts:
