@@ -25,3 +25,16 @@ def devset_dir() -> Path:
     if not (path / "in").is_dir():
         pytest.skip("../shared/devset is not available here")
     return path
+
+
+def utf8_corpus_lines() -> list[str]:
+    """Every line of every fixture and devset input that decodes as UTF-8 (real text to check
+    a fast path against the general one; the devset part is absent where ../shared is)."""
+    lines: list[str] = []
+    for root in (FIXTURES, SHARED / "devset" / "in"):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            try:
+                lines += path.read_bytes().decode("utf-8").splitlines()
+            except UnicodeDecodeError:
+                continue
+    return lines

@@ -7,8 +7,6 @@ random patterns against random text.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import regex
 from hypothesis import given, settings
@@ -16,7 +14,7 @@ from hypothesis import strategies as st
 
 from cleanse.rules import Rule, load_rules
 from cleanse.stages.needles import first_chars, needles
-from conftest import FIXTURES, SHARED
+from conftest import utf8_corpus_lines
 
 
 def rule(pattern: str, ignore_case: bool = False, examples: tuple[str, ...] = ()) -> Rule:
@@ -64,21 +62,9 @@ def test_case_folding_and_examples_refuse_needles() -> None:
     assert needles(rule("xx|yy", examples=("zz",))) is None  # an example without a needle
 
 
-def _texts() -> list[str]:
-    """Lines of every fixture and devset file that decodes as UTF-8, plus the rule examples."""
-    lines: list[str] = []
-    for root in (FIXTURES, SHARED / "devset" / "in"):
-        for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
-            try:
-                lines += path.read_bytes().decode("utf-8").splitlines()
-            except UnicodeDecodeError:
-                continue
-    return lines
-
-
 def test_shipped_rules_never_match_a_line_without_a_needle() -> None:
     rules = load_rules(enable=sorted(load_rules().disabled))
-    texts = _texts()
+    texts = utf8_corpus_lines()
     checked = 0
     for r in rules.all_rules or rules.rules:
         found = needles(r)
@@ -158,7 +144,7 @@ def test_first_chars(pattern: str, ignore_case: bool, expected: str | None) -> N
 
 def test_shipped_rules_start_with_their_first_chars() -> None:
     rules = load_rules(enable=sorted(load_rules().disabled))
-    texts = _texts()
+    texts = utf8_corpus_lines()
     for r in rules.all_rules or rules.rules:
         first = first_chars(r)
         if first is None:

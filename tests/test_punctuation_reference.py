@@ -12,7 +12,6 @@ template).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
 import regex
@@ -26,7 +25,7 @@ from cleanse.matcher import RuleMatcher
 from cleanse.rules import Rule
 from cleanse.stages import map_screened_lines, protect, rule_scan
 from cleanse.stages.punctuation import build_punctuation, convert_line, quote_slots, until_stable
-from conftest import FIXTURES, SHARED
+from conftest import utf8_corpus_lines
 
 # -- the reference ------------------------------------------------------------------------------
 
@@ -187,21 +186,10 @@ TRICKY = [
 ]
 
 
-def _corpus_lines() -> list[str]:
-    lines: list[str] = []
-    for root in (FIXTURES, SHARED / "devset" / "in"):
-        for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
-            try:
-                lines += path.read_bytes().decode("utf-8").splitlines()
-            except UnicodeDecodeError:
-                continue
-    return lines
-
-
 @pytest.mark.parametrize("name", sorted(MATCHERS))
 def test_fast_path_equals_reference_on_tricky_and_real_lines(name: str) -> None:
     matcher = MATCHERS[name]
-    for line in TRICKY + _corpus_lines():
+    for line in TRICKY + utf8_corpus_lines():
         assert outcome(convert_line, line, matcher) == outcome(ref_convert_line, line, matcher), line
 
 
@@ -210,7 +198,7 @@ def test_stage_equals_reference_on_documents(name: str) -> None:
     """The whole stage (document screening, keys, records with line numbers) on real files."""
     matcher = MATCHERS[name]
     stage = build_punctuation(matcher)
-    lines = TRICKY + _corpus_lines()
+    lines = TRICKY + utf8_corpus_lines()
     for start in range(0, len(lines), 40):
         doc = Document("\n".join(lines[start : start + 40]) + "\n")
         expected = map_screened_lines(doc, matcher, lambda line, keys: ref_convert_line(line, matcher, keys))
@@ -218,7 +206,7 @@ def test_stage_equals_reference_on_documents(name: str) -> None:
 
 
 def test_protected_ranges_equal_reference_on_real_lines() -> None:
-    for line in TRICKY + _corpus_lines():
+    for line in TRICKY + utf8_corpus_lines():
         assert protect.protected_ranges(line) == ref_protected_ranges(line), line
 
 
