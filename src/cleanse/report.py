@@ -62,7 +62,7 @@ def _changes(doc: Document, lines: list[str]) -> list[dict[str, Any]]:
     for c in doc.changes:
         record = {"rule": c.rule, "line": c.line, "before": c.before, "after": c.after}
         index, found = row_of.get(c.line, -1), c.after
-        if index >= 0 and index < len(lines) and found.strip():
+        if 0 <= index < len(lines) and found.strip():
             start = lines[index].find(found, cursor.get((index, found), 0))
             cursor[(index, found)] = start + 1
             if start >= 0:
