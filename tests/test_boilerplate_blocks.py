@@ -146,10 +146,13 @@ def test_user_rule_for_a_platform_name(tmp_path: Path) -> None:
 
 
 def test_disabling_a_rule_by_id(tmp_path: Path) -> None:
-    doc = Cleaner(placeholders="off", rules=load_rules(disable=["ads.qq-group"])).clean(
-        "会员群：  免费QQ群：\n\n正文第一段，内容完整。\n"
-    )
+    text = "会员群：  免费QQ群：\n\n正文第一段，内容完整。\n"
+    # the scorer would take the line on its own evidence; off too, nothing else removes it
+    doc = Cleaner(placeholders="off", rules=load_rules(disable=["ads.qq-group", "model.boilerplate"])).clean(text)
     assert doc.text.startswith("会员群：")
+    # with the rule off and the scorer on, the scorer is what removes it, and says so
+    doc = Cleaner(placeholders="off", rules=load_rules(disable=["ads.qq-group"])).clean(text)
+    assert [r.rule for r in doc.removals if r.text.strip()] == ["model.boilerplate"]
 
 
 def test_devset_meets_the_bar_on_correctly_decoded_documents(devset_dir: Path, tmp_path: Path) -> None:

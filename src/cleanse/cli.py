@@ -121,6 +121,15 @@ def cleaning_options(fn: F) -> F:
             help="Most blank lines kept in a row between paragraphs.",
         ),
         click.option(
+            "--ad-threshold",
+            type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+            default=None,
+            expose_value=False,
+            callback=_stash_option,
+            help="Score at or above which the learned scorer (model.boilerplate) removes an edge "
+            "line [default: the rule's, 0.9 for the shipped model]. Higher removes less.",
+        ),
+        click.option(
             "--rule-timeout",
             type=click.FloatRange(min=0.001),
             default=Options.rule_timeout,

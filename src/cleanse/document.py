@@ -21,11 +21,17 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Removal:
-    """A removed line or span. ``line`` is the 1-based line in the decoded input."""
+    """A removed line or span. ``line`` is the 1-based line in the decoded input.
+
+    A line removed on a learned model's score (rule ``model.boilerplate``) also carries that
+    ``score`` and the ``features`` that raised it most, each with its contribution.
+    """
 
     rule: str
     line: int
     text: str
+    score: float | None = None
+    features: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +163,15 @@ def _fit_origins(text: str, origins: Sequence[int]) -> tuple[int, ...]:
     return tuple(origins[: len(split_lines(text))])
 
 
-def drop_lines(doc: Document, drops: Mapping[int, str]) -> Document:
+def drop_lines(
+    doc: Document,
+    drops: Mapping[int, str],
+    evidence: Mapping[int, tuple[float, tuple[tuple[str, float], ...]]] | None = None,
+) -> Document:
     """Remove the lines whose 0-based index is a key of ``drops``; the value is the rule id.
 
     Each dropped line becomes a Removal with its input line number, and ``origins`` follows.
+    ``evidence``: ``(score, features)`` of lines a model removed, kept on their Removal.
     """
     if not drops:
         return doc
@@ -173,7 +184,8 @@ def drop_lines(doc: Document, drops: Mapping[int, str]) -> Document:
     # The one case the text still cannot hold: only a blank line is left. It is gone, so say so.
     survivors = len(split_lines(text))
     gone = {**drops, **dict.fromkeys(keep[survivors:], BLANK_LINES_RULE)}
-    removals = [Removal(gone[i], origins[i], lines[i]) for i in sorted(gone)]
+    evidence = evidence or {}
+    removals = [Removal(gone[i], origins[i], lines[i], *evidence.get(i, (None, ()))) for i in sorted(gone)]
     kept = tuple(origins[i] for i in keep[:survivors])
     return doc.replace(text=text, origins=kept).add(removals=removals)
 

@@ -41,6 +41,7 @@ class Options:
     max_blank_lines: int = 1
     indent: str = "keep"
     tabs: str = "keep"
+    ad_threshold: float | None = None
 
     def __post_init__(self) -> None:
         if self.placeholders not in PLACEHOLDER_MODES:
@@ -59,6 +60,8 @@ class Options:
             raise OptionError("max_blank_lines must be 0 or more")
         if self.indent not in INDENT_POLICIES:
             raise OptionError(f"indent={self.indent!r}: choose one of {', '.join(INDENT_POLICIES)}")
+        if self.ad_threshold is not None and not 0 < self.ad_threshold < 1:
+            raise OptionError(f"ad_threshold={self.ad_threshold}: give a number between 0 and 1 (e.g. 0.9)")
         if self.tabs not in TAB_POLICIES:
             raise OptionError(f"tabs={self.tabs!r}: choose one of {', '.join(TAB_POLICIES)}")
 
@@ -111,7 +114,9 @@ def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
         build_whitespace(ws, final=False, max_blank=options.max_blank_lines),
     ]
     if not options.keep_boilerplate:
-        stages.append(build_boilerplate(ruleset.for_stage("boilerplate"), timeout=timeout))
+        stages.append(
+            build_boilerplate(ruleset.for_stage("boilerplate"), timeout=timeout, ad_threshold=options.ad_threshold)
+        )
     stages.append(build_punctuation(matcher("punctuation")))
     stages.append(
         build_whitespace(

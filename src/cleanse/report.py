@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .document import Document, Flag
+from .document import Document, Flag, Removal
 from .io import write_atomic
 
 STATUSES = ("ok", "skipped", "failed")
@@ -34,12 +34,20 @@ def document_entry(path: str, doc: Document) -> dict[str, Any]:
         "replacements": meta.get("replacements", 0),
         "bytes_in": meta.get("bytes_in"),
         "chars_out": len(doc.text),
-        "removed": [{"rule": r.rule, "line": r.line, "text": r.text} for r in doc.removals],
+        "removed": [_removal(r) for r in doc.removals],
         "changes": _changes(doc, lines) if doc.changes else [],
         "flags": [_flag(f, lines) for f in doc.flags],
         "warnings": list(meta.get("warnings", ())),
         "error": None,
     }
+
+
+def _removal(r: Removal) -> dict[str, Any]:
+    """A removed record; one removed on a model's score also has ``score`` and ``features``."""
+    if r.score is None:
+        return {"rule": r.rule, "line": r.line, "text": r.text}
+    features = [[name, weight] for name, weight in r.features]
+    return {"rule": r.rule, "line": r.line, "text": r.text, "score": r.score, "features": features}
 
 
 # Records are written out field by field (in their dataclass order, which is the report's key

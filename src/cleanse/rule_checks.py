@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 STAGES = ("whitespace", "boilerplate", "punctuation", "placeholders")
 ZONES = ("head", "tail", "edges", "anywhere")
-ACTIONS = ("drop-line", "drop-span", "replace", "flag", "keep")  # keep: spans a stage leaves alone
+# keep: what a stage leaves alone; score: a learned model scores lines (boilerplate only)
+ACTIONS = ("drop-line", "drop-span", "replace", "flag", "keep", "score")
 STRENGTHS = ("strong", "weak")
 DEFAULT_ACTION = {
     "whitespace": "replace",
@@ -45,14 +46,17 @@ RULE_KEYS: dict[str, type | tuple[type, ...]] = {
     "ignore_case": bool,
     "examples": dict,
     "translate": dict,
+    "model": str,
+    "threshold": float,
 }
 _EXAMPLE_KEYS = ("match", "keep", "fix")
 _TOML_TYPES: dict[Any, str] = {
     str: "a string in quotes",
     bool: "true or false",
     dict: "a table (examples.match = [...], examples.keep = [...])",
+    float: "a number with a decimal point (0.9)",
 }
-_REQUIRED = ("id", "stage", "why", "pattern", "examples")
+_REQUIRED = ("id", "stage", "why", "examples")
 
 
 @lru_cache(maxsize=4096)
@@ -159,6 +163,8 @@ def nesting_notes(rule: Rule, where: str) -> list[str]:
 def backtracking_warnings(rule: Rule, where: str) -> list[str]:
     """Warnings for a pattern measured slow on adversarial texts built from its examples (the run
     still goes on: each call has a time limit, and a rule past it is skipped for that document)."""
+    if not rule.pattern:
+        return []  # a score rule: its model decides
     for probe in _probes(rule):
         try:
             rule.compiled.search(probe, timeout=PROBE_TIMEOUT)
@@ -175,6 +181,8 @@ def validate_rule(raw: Any, where: str) -> list[str]:
         f"{where}: unknown key {key!r}" + suggest(key, RULE_KEYS) for key in raw if key not in RULE_KEYS
     ]
     problems += [f"{where}: missing required key {key!r}" for key in _REQUIRED if key not in raw]
+    if "pattern" not in raw and raw.get("action") != "score":
+        problems.append(f"{where}: missing required key 'pattern'")
     for key, typ in RULE_KEYS.items():
         if key in raw and not isinstance(raw[key], typ):
             want = _TOML_TYPES.get(typ, str(typ))
@@ -196,6 +204,31 @@ def validate_rule(raw: Any, where: str) -> list[str]:
         problems.append(f"{where}: action 'replace' needs a 'replace' template (or a 'translate' table)")
     problems += _check_pattern(raw, where)
     problems += _check_translate(raw, where)
+    problems += _check_score(raw, action, where)
+    return problems
+
+
+def _check_score(raw: dict[str, Any], action: str, where: str) -> list[str]:
+    """A ``score`` rule names a model file and acts at the edges of a boilerplate document only;
+    ``model`` and ``threshold`` mean nothing on any other rule."""
+    if action != "score":
+        extra = [key for key in ("model", "threshold") if key in raw]
+        return [f"{where}: {key!r} is only for action = \"score\" rules; remove it" for key in extra]
+    problems = []
+    if raw["stage"] != "boilerplate":
+        problems.append(f"{where}: action 'score' works in stage 'boilerplate' only")
+    if "model" not in raw:
+        problems.append(f"{where}: a 'score' rule needs 'model', the path of its model file (JSON)")
+    if "pattern" in raw:
+        problems.append(f"{where}: a 'score' rule has no 'pattern' (its model decides); remove it")
+    if raw.get("zone", "edges") == "anywhere":
+        problems.append(
+            f"{where}: a 'score' rule cannot act 'anywhere': a score alone never removes a line "
+            "inside the body; use zone = \"edges\", \"head\" or \"tail\""
+        )
+    threshold = raw.get("threshold")
+    if threshold is not None and not 0 < threshold < 1:
+        problems.append(f"{where}: threshold = {threshold} must be between 0 and 1 (e.g. 0.9)")
     return problems
 
 

@@ -62,6 +62,8 @@ class Rule:
     examples_keep: tuple[str, ...] = ()
     examples_fix: tuple[tuple[str, str], ...] = ()
     translate: tuple[str, str] | None = None
+    model: str | None = None
+    threshold: float | None = None
     source: str = ""
     line: int = 0
 
@@ -157,8 +159,8 @@ def _build_rule(raw: dict[str, Any], source: str, line: int) -> Rule:
         id=raw["id"],
         stage=raw["stage"],
         why=raw["why"].strip(),
-        pattern=raw["pattern"],
-        zone=raw.get("zone", "anywhere"),
+        pattern=raw.get("pattern", ""),
+        zone=raw.get("zone", "edges" if raw.get("action") == "score" else "anywhere"),
         action=raw.get("action", DEFAULT_ACTION[raw["stage"]]),
         replace=raw.get("replace"),
         kind=raw.get("kind"),
@@ -171,6 +173,8 @@ def _build_rule(raw: dict[str, Any], source: str, line: int) -> Rule:
         examples_keep=tuple(examples.get("keep", ())),
         examples_fix=tuple((a, b) for a, b in examples.get("fix", ())),
         translate=(raw["translate"]["from"], raw["translate"]["to"]) if "translate" in raw else None,
+        model=raw.get("model"),
+        threshold=raw.get("threshold"),
         source=source,
         line=line,
     )
@@ -227,11 +231,25 @@ def parse_rule_text(text: str, source: str) -> ParsedFile:
         if isinstance(rule_id, str):
             seen.setdefault(rule_id, line)
         parsed.problems.extend(problems)
+        if not problems and raw.get("action") == "score":
+            problems = _model_problems(_build_rule(raw, source, line), where)
+            parsed.problems.extend(problems)
         if not problems:
             parsed.rules.append(_build_rule(raw, source, line))
             parsed.warnings.extend(backtracking_warnings(parsed.rules[-1], where))
             parsed.notes.extend(nesting_notes(parsed.rules[-1], where))
     return parsed
+
+
+def _model_problems(rule: Rule, where: str) -> list[str]:
+    """A ``score`` rule's model file must load (it is read once per process, then cached)."""
+    from .stages.scorer import LinearModel, model_path
+
+    try:
+        LinearModel.load(model_path(rule.source, rule.model or ""))
+    except RuleFileError as exc:
+        return [f"{where}: {problem}" for problem in exc.problems]
+    return []
 
 
 def parse_rule_file(path: Path) -> ParsedFile:
@@ -320,6 +338,10 @@ def example_failures(rule: Rule, *, timeout: float = 2.0) -> list[str]:
     a keep example documents what the pattern itself leaves alone). ``examples.fix``: the
     rule's replacement applied to the input must give the expected output.
     """
+    if rule.action == "score":
+        from .stages.scorer import score_example_failures
+
+        return score_example_failures(rule)
     failures: list[str] = []
     pattern = rule.compiled
 

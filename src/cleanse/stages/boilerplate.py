@@ -39,12 +39,14 @@ from functools import lru_cache, partial
 from typing import Any
 
 from ..document import Document, Removal, drop_lines, join_lines
+from ..errors import RuleTimeout
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage
 from .blocks import content
+from .scorer import DocumentScorer, Evidence, LinearModel, rule_model, threshold_of
 from .screen import CACHE_CHARS, CACHE_LINES, KeyScreen, RuleTable
-from .zones import LONG_LINE, SEPARATOR, Hits, plan_line_drops, reads_as_body
+from .zones import LONG_LINE, SEPARATOR, Hits, is_separator, plan_line_drops, reads_as_body, strong_hit
 
 BLANK_RULE = "whitespace.blank-lines"
 
@@ -121,6 +123,37 @@ class BoilerplateMatchers:
         )
 
 
+@dataclass(frozen=True)
+class Scoring:
+    """The learned scorer as the stage uses it (see :mod:`.scorer`).
+
+    ``rule``: the ``score`` rule (id ``model.boilerplate`` by default); its hit on a line is
+    strong evidence in the zones it allows. ``keep_texts``: the visible text of every
+    boilerplate rule's ``examples.keep``: a line a rule says to leave alone is never scored.
+    """
+
+    rule: Rule
+    model: LinearModel
+    threshold: float
+    keep_texts: frozenset[str]
+
+    @classmethod
+    def build(cls, rules: tuple[Rule, ...], threshold: float | None) -> Scoring | None:
+        """From the enabled boilerplate rules; None when no ``score`` rule is on."""
+        rule = next((r for r in rules if r.action == "score"), None)
+        if rule is None:
+            return None
+        keep = frozenset(content(t) for r in rules for t in r.examples_keep)
+        return cls(rule, rule_model(rule), threshold_of(rule, threshold), keep)
+
+    def hit(self, scorer: DocumentScorer, i: int, text: str) -> bool:
+        """Does line ``i`` (visible text ``text``) score at or above the threshold?"""
+        if text in self.keep_texts:
+            return False
+        score = scorer.score(i)
+        return score is not None and score >= self.threshold
+
+
 # -- evidence ------------------------------------------------------------------------------------
 
 
@@ -147,8 +180,13 @@ def document_hits(judged: list[str], extra: list[Hits], matchers: BoilerplateMat
 
 
 def _judge(
-    judged: list[str], extra: list[Hits], matchers: BoilerplateMatchers, texts: list[str]
-) -> tuple[list[Hits], list[bool | None]]:
+    judged: list[str],
+    extra: list[Hits],
+    matchers: BoilerplateMatchers,
+    texts: list[str],
+    scoring: Scoring | None = None,
+    protected: frozenset[int] = frozenset(),
+) -> tuple[list[Hits], list[bool | None], DocumentScorer | None]:
     """Hits for every line, and :func:`reads_as_body` of the lines judged on the way.
 
     From each end inward, lines get every rule until the first line that reads as body;
@@ -156,27 +194,45 @@ def _judge(
     lines are most of a document, so this is where the stage saves most of its time. The
     body verdicts are returned so that planning does not judge those lines again.
     ``texts``: each line's :func:`~.blocks.content`.
+
+    Rules decide first; the scorer (``scoring``) is asked only about an edge line that no
+    strong rule or separator decided, and a line at or above the threshold gets the score
+    rule as a strong hit, so it no longer reads as body and its block is reasoned about as
+    with any strong rule. ``protected`` lines (a ``keep`` rule matched) get no hits at all.
     """
     n = len(judged)
     hits: list[Hits] = [()] * n
     body: list[bool | None] = [None] * n
+    scorer = DocumentScorer(scoring.model, judged) if scoring is not None else None
 
     def full(i: int) -> bool:
-        found = hits[i] = line_hits(judged[i], matchers, size=len(texts[i])) + extra[i]
+        found = () if i in protected else line_hits(judged[i], matchers, size=len(texts[i])) + extra[i]
+        if (
+            scoring is not None
+            and scorer is not None
+            and i not in protected
+            and strong_hit(found, "edges") is None
+            and not is_separator(found)
+            and scoring.hit(scorer, i, texts[i])
+        ):
+            found += (scoring.rule,)
+        hits[i] = found
         verdict = body[i] = reads_as_body(judged[i], found, texts[i])
         return verdict
 
     top = next((i for i in range(n) if full(i)), n)
     bottom = next((i for i in range(n - 1, top, -1) if full(i)), top)
     for i in range(top + 1, bottom):
-        hits[i] = line_hits(judged[i], matchers, body=True, size=len(texts[i])) + extra[i]
-    return hits, body
+        if i not in protected:
+            hits[i] = line_hits(judged[i], matchers, body=True, size=len(texts[i])) + extra[i]
+    return hits, body, scorer
 
 
 # -- applying the plan ---------------------------------------------------------------------------
 
 
 MAX_CUT_PASSES = 8
+MAX_SCORE_PASSES = 8
 
 
 def _cut_once(line: str, matcher: RuleMatcher) -> tuple[str, list[tuple[Rule, str]]]:
@@ -214,28 +270,71 @@ def _cut_all(text: str, lines: list[str], matchers: BoilerplateMatchers) -> list
     return [matchers.cut(line) for line in lines]
 
 
-def _remove_with(doc: Document, matchers: BoilerplateMatchers) -> Document:
+def _protected(lines: list[str], keep: RuleMatcher | None) -> frozenset[int]:
+    """Lines a boilerplate ``keep`` rule matches: the stage never removes or cuts them."""
+    if not keep:
+        return frozenset()
+
+    def kept(line: str) -> bool:
+        try:
+            return bool(keep.matching(line))
+        except RuleTimeout:
+            return True  # a keep rule too slow to answer: keeping the line loses nothing
+
+    return frozenset(i for i, line in enumerate(lines) if line.strip() and kept(line))
+
+
+def _remove_with(
+    doc: Document,
+    matchers: BoilerplateMatchers,
+    scoring: Scoring | None = None,
+    keep: RuleMatcher | None = None,
+) -> Document:
     """Cut inline asides, judge lines on what is left, then apply both.
 
     A line that nothing but an aside fills is judged as it is (so its block sees the ad) and
     goes whole, named by the span rule, unless a line rule or its block takes it first.
+    A line removed on its score carries the score and its top features (:data:`Evidence`).
     """
     lines = doc.lines
+    protected = _protected(lines, keep)
     cut = _cut_all(doc.text, lines, matchers)
+    for i in protected:
+        cut[i] = (lines[i], ())
     # judged on what is left after the cuts; a line that was all aside is judged whole, and
     # the span rules that filled it count as strong hits on it
     judged = [text if text.strip() else line for line, (text, _) in zip(lines, cut, strict=True)]
     extra = [tuple(r for r, _ in cuts) if cuts and not text.strip() else () for text, cuts in cut]
     texts = [content(line) for line in judged]
-    hits, body = _judge(judged, extra, matchers, texts)
-    return apply_plan(doc, cut, plan_line_drops(judged, hits, known_body=body, texts=texts))
+    hits, body, scorer = _judge(judged, extra, matchers, texts, scoring, protected)
+    drops = plan_line_drops(judged, hits, known_body=body, texts=texts)
+    for i in protected:
+        drops.pop(i, None)
+    evidence: dict[int, Evidence] = {}
+    if scoring is not None and scorer is not None:
+        drops = _keep_some_content(lines, drops, scoring.rule.id)
+        evidence = {i: scorer.evidence(i) for i, rule in drops.items() if rule == scoring.rule.id}
+    return apply_plan(doc, cut, drops, evidence)
 
 
-def apply_plan(doc: Document, cut: list[Cut], drops: dict[int, str]) -> Document:
+def _keep_some_content(lines: list[str], drops: dict[int, str], score_id: str) -> dict[int, str]:
+    """A score alone never empties a document: when every non-blank line would go and some
+    go on the score (or in a block it triggered), those stay. A one-line notice title
+    (关于订阅报刊的通知) is all its document has; rules may still remove it, a score may not."""
+    if not all(i in drops for i, line in enumerate(lines) if line.strip()):
+        return drops
+    by_score = {i for i, rule in drops.items() if rule == score_id or rule.endswith(":" + score_id)}
+    return {i: rule for i, rule in drops.items() if i not in by_score} if by_score else drops
+
+
+def apply_plan(
+    doc: Document, cut: list[Cut], drops: dict[int, str], evidence: dict[int, Evidence] | None = None
+) -> Document:
     """Apply each line's span cuts and the planned line drops (index -> rule id).
 
     A line the cuts leave blank goes whole, named by its first span rule, unless a drop
     names it already; a document of nothing but ads loses its blank padding too.
+    ``evidence``: score and features of lines removed on their score, for their Removal.
     """
     lines, origins = doc.lines, doc.line_origins()
     out, removals = list(lines), []
@@ -253,27 +352,54 @@ def apply_plan(doc: Document, cut: list[Cut], drops: dict[int, str]) -> Document
     if removals:
         text = join_lines(out, final_newline=doc.text.endswith("\n"))
         doc = doc.replace(text=text, origins=origins).add(removals=removals)
-    return drop_lines(doc, drops)
+    return drop_lines(doc, drops, evidence)
 
 
-def remove_boilerplate(doc: Document, *, matcher: RuleMatcher, groups: BoilerplateMatchers) -> Document:
-    """The stage body over ``groups`` (built from ``matcher``'s rules).
+def remove_boilerplate(
+    doc: Document,
+    *,
+    matcher: RuleMatcher,
+    groups: BoilerplateMatchers,
+    scoring: Scoring | None = None,
+    keep: RuleMatcher | None = None,
+) -> Document:
+    """The stage body over ``groups`` (built from ``matcher``'s rules), the scorer and the
+    ``keep`` rules.
 
     A rule that times out is reported and the stage re-run without it; only then are the
     groups rebuilt, so the common path compiles nothing per document.
     """
-    if not matcher:
+    if not matcher and scoring is None:
         return doc
 
     def body(d: Document, m: RuleMatcher) -> Document:
         current = groups if m is matcher else BoilerplateMatchers.build(m.rules, m.timeout)
-        return _remove_with(d, current)
+        out = _remove_with(d, current, scoring, keep)
+        # A score depends on a line's place: once the lines above it are gone, the next line
+        # is the first. Passes repeat until nothing more goes, so cleaning the output again
+        # removes nothing (rules alone need one pass: their hits do not move).
+        for _ in range(MAX_SCORE_PASSES if scoring is not None else 0):
+            if out is d:
+                break
+            d, out = out, _remove_with(out, current, scoring, keep)
+        return out
 
     return run_without_timeouts(body, doc, matcher)
 
 
-def build_boilerplate(rules: tuple[Rule, ...], *, timeout: float) -> Stage:
-    """The boilerplate stage over the enabled boilerplate rules."""
+def build_boilerplate(rules: tuple[Rule, ...], *, timeout: float, ad_threshold: float | None = None) -> Stage:
+    """The boilerplate stage over the enabled boilerplate rules (and their ``score`` rule).
+
+    ``ad_threshold``: the scorer's threshold instead of the rule's (``--ad-threshold``).
+    """
     master = RuleMatcher(tuple(r for r in rules if r.action in ("drop-line", "drop-span")), timeout)
     groups = BoilerplateMatchers.build(master.rules, timeout)
-    return Stage("boilerplate", partial(remove_boilerplate, matcher=master, groups=groups))
+    keep = RuleMatcher(tuple(r for r in rules if r.action == "keep"), timeout)
+    body = partial(
+        remove_boilerplate,
+        matcher=master,
+        groups=groups,
+        scoring=Scoring.build(rules, ad_threshold),
+        keep=keep if keep else None,
+    )
+    return Stage("boilerplate", body)

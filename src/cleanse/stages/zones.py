@@ -18,6 +18,7 @@ from .blocks import (
     body_evidence,
     content,
     content_evidence,
+    content_len,
     is_brand_like,
     is_label_value,
     is_title_like,
@@ -240,7 +241,7 @@ def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
                 changed = True
 
 
-def _ad_run(plan: _Plan, idx: list[int]) -> None:
+def _ad_run(plan: _Plan, idx: list[int], *, reach: bool = True) -> None:
     """Lines next to the body or to content (in document order): only the run of ads goes.
 
     The run spans from the first to the last line with evidence, so a platform name between
@@ -250,15 +251,19 @@ def _ad_run(plan: _Plan, idx: list[int]) -> None:
     it over anything but a ``label：value`` line (the article list under 往期精彩; a notice's
     联系人：张三 stays). Lines between the run and the body stay: a short title written
     against the seller's stamp cannot be told from a platform name.
+
+    ``reach=False`` (lines below the body in the body's own block, no blank line between):
+    they continue the text (an ad written into it, then the text goes on: ``mkfs.ext4(8)
+    创建新的 ext4 文件系统``), so the run does not reach past its last line with evidence.
     """
     found = [k for k, i in enumerate(idx) if plan.evidence(i) is not None]
     if not found:
         return
     lo, hi = found[0], found[-1]
     region = plan.region(idx[0])
-    if region == "tail" and not any(is_label_value(plan.lines[i]) for i in idx[hi + 1 :]):
+    if reach and region == "tail" and not any(is_label_value(plan.lines[i]) for i in idx[hi + 1 :]):
         hi = len(idx) - 1
-    if region == "head" and all(is_brand_like(plan.lines[i]) for i in idx[:lo]):
+    if reach and region == "head" and all(is_brand_like(plan.lines[i]) for i in idx[:lo]):
         lo = 0
     run = idx[lo : hi + 1]
     trigger = next((r for r in map(plan.strong, run) if r is not None), None)
@@ -299,6 +304,51 @@ def _separators(plan: _Plan) -> None:
                 changed = True
 
 
+def _own_details(
+    lines: Sequence[str], hits: Sequence[Hits], known: Sequence[bool | None] | None
+) -> tuple[Sequence[Hits], Sequence[bool | None] | None]:
+    """A notice's own contact lines are content: their hits are dropped.
+
+    In a block that holds a short ``label：value`` line without any evidence (班主任：李老师), a
+    ``label：value`` line with a concrete value whose only evidence is a ``contact`` rule or a
+    score (家长QQ群：123456789, 班主任微信：li2024) is one of the document's details, not a
+    seller's invitation. A seller's block of such lines stays too (a small miss); an empty
+    invitation (会员群：  免费QQ群：) and a seller's line in any other shape still go.
+    """
+    out: list[Hits] | None = None
+    for start, end in blocks(lines, lambda i: is_separator(hits[i])):
+        idx = range(start, end + 1)
+        if not any(
+            not hits[i] and is_label_value(lines[i]) and content_len(lines[i]) <= LONG_LINE for i in idx
+        ):
+            continue
+        for i in idx:
+            if (
+                hits[i]
+                and _is_detail(lines[i])
+                and all(r.category == "contact" or r.action == "score" for r in hits[i])
+            ):
+                out = list(hits) if out is None else out
+                out[i] = ()
+    if out is None:
+        return hits, known
+    fresh = (
+        [None] * len(lines)
+        if known is None
+        else [k if out[i] == hits[i] else None for i, k in enumerate(known)]
+    )
+    return out, fresh
+
+
+def _is_detail(line: str) -> bool:
+    """``label：value`` with a concrete value (letters or digits, not another empty label)."""
+    text = content(line)
+    if not is_label_value(text):
+        return False
+    value = text.split("：", 1)[-1] if "：" in text else text.split(":", 1)[-1]
+    return bool(value) and value[-1] not in ":：" and any(c.isascii() and c.isalnum() for c in value)
+
+
 def plan_line_drops(
     lines: Sequence[str],
     hits: Sequence[Hits],
@@ -315,6 +365,7 @@ def plan_line_drops(
     if not any(hits):
         return {}
     texts = [content(line) for line in lines] if texts is None else texts
+    hits, known_body = _own_details(lines, hits, known_body)
     first, last = _shape(lines, hits, known_body, texts)
     plan = _Plan(lines, hits, first, last, {}, [len(t) for t in texts])
     spans = blocks(lines, plan.separators.__getitem__)
@@ -325,7 +376,7 @@ def plan_line_drops(
         if start < first:
             _ad_run(plan, list(range(start, first)))
         if end > last:
-            _ad_run(plan, list(range(last + 1, end + 1)))
+            _ad_run(plan, list(range(last + 1, end + 1)), reach=False)
     for i, rule in enumerate(plan.strongs):
         if rule is not None and i not in plan.drops:
             plan.drops[i] = rule.id
