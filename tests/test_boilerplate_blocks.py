@@ -150,7 +150,8 @@ def test_disabling_a_rule_by_id(tmp_path: Path) -> None:
     # the scorer would take the line on its own evidence; off too, nothing else removes it
     doc = Cleaner(placeholders="off", rules=load_rules(disable=["ads.qq-group", "model.boilerplate"])).clean(text)
     assert doc.text.startswith("会员群：")
-    # with the rule off and the scorer on, the scorer is what removes it, and says so
+    # with the rule off and the scorer on, the scorer is what removes an invitation, and says so
+    text = "加入免费QQ群：123456，领取全套资料\n\n正文第一段，内容完整。\n"
     doc = Cleaner(placeholders="off", rules=load_rules(disable=["ads.qq-group"])).clean(text)
     assert [r.rule for r in doc.removals if r.text.strip()] == ["model.boilerplate"]
 

@@ -115,7 +115,8 @@ def test_generated_stamps_carry_no_ad_keyword_the_default_rules_know() -> None:
     from cleanse.matcher import RuleMatcher
     from cleanse.rules import load_rules
 
-    matcher = RuleMatcher(tuple(r for r in load_rules().for_stage("boilerplate") if r.strength == "strong"))
+    rules = load_rules().for_stage("boilerplate")
+    matcher = RuleMatcher(tuple(r for r in rules if r.strength == "strong" and r.action != "score"))
     docs = make_docs()
     stamps = {line for doc in docs for line in doc.stamp_lines}
     assert len(stamps) >= 12 and not [line for line in stamps if matcher.first(line)]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import tempfile
 from collections import Counter, defaultdict
@@ -43,12 +44,16 @@ from cleanse.stages.scorer import FORMAT, MODEL_ID
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_OUT = ROOT / "rules" / "boilerplate-scorer.json"
 CURVE_OUT = DATA / "threshold-curve.tsv"
-NEGATIVE_WEIGHT = 4.0
-C = 0.5
+NEGATIVE_WEIGHT = float(os.environ.get("CLEANSE_NEG_WEIGHT", 4.0))
+C = float(os.environ.get("CLEANSE_C", 4.0))
+AD_WEIGHT = float(os.environ.get("CLEANSE_AD_WEIGHT", 1.0))
 PRUNE = 0.01
 SEEDS = (0, 1, 2)
+# Share of training documents without ads: most real documents have none, and a model that
+# sees ads at every edge learns that the last line of any document is one.
+PLAIN_SHARE = float(os.environ.get("CLEANSE_PLAIN", 0.5))
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.95
 
 
 def training_rows(
@@ -59,14 +64,16 @@ def training_rows(
     y: list[int] = []
     w: list[float] = []
     for seed in SEEDS:
-        for doc in build_documents(corpus, sites, seed=seed):
+        for doc in build_documents(corpus, sites, seed=seed, plain_share=PLAIN_SHARE):
             texts = [line.text if line else "" for line in doc]
             for line, feats in zip(doc, document_features(texts), strict=True):
                 if line is None or feats is None:
                     continue
                 X.append(dict.fromkeys(feats, 1.0))
                 y.append(1 if line.is_ad else 0)
-                w.append(NEGATIVE_WEIGHT if line.label == "hard_negative" else 1.0)
+                w.append(
+                    NEGATIVE_WEIGHT if line.label == "hard_negative" else AD_WEIGHT if line.is_ad else 1.0
+                )
     return X, y, w
 
 
@@ -130,6 +137,8 @@ class Tally:
     lost: list[tuple[str, str]] = field(default_factory=list)  # (label, text) of lost real lines
 
     def add(self, line: Line, removed: bool) -> None:
+        if not any(c.isalnum() for c in line.text):
+            return  # a rule of dashes or stars is decoration, neither body nor ad
         keys = [line.label]
         if line.is_ad:
             keys += [f"cat:{line.category}", f"pos:{line.position}"]
@@ -169,7 +178,7 @@ def _cleaner(model_file: Path | None, threshold: float | None) -> Cleaner:
 def tally_documents(cleaner: Cleaner, docs: Sequence[Sequence[Line | None]], tally: Tally) -> None:
     for doc in docs:
         result = cleaner.clean(document_text(doc))
-        removed = {r.line for r in result.removals}
+        removed = {r.line for r in result.removals if not r.rule.startswith("whitespace.")}
         for n, line in enumerate(doc, 1):
             if line is not None:
                 tally.add(line, n in removed)

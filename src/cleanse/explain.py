@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 import regex
 
 from .document import Change, Document, Flag, Removal
-from .pipeline import Cleaner
+from .pipeline import Cleaner, replace_lone_surrogates
+from .stages.boilerplate import kept_line_notes
 
 _LINE_BREAK = regex.compile(r"\r\n?")
 MAX_DIFF = 20_000  # characters; longer lines are diffed as one replaced middle
@@ -40,6 +41,8 @@ class View:
     removals: tuple[Removal, ...]
     changes: tuple[Change, ...]
     flags: tuple[Flag, ...]
+    # input line -> why the learned scorer left it (boilerplate stage; see kept_line_notes)
+    kept: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,7 +68,7 @@ def normalized(doc: Document) -> Document:
     return doc.replace(text=_LINE_BREAK.sub("\n", doc.text))
 
 
-def _added(before: Document, after: Document, title: str) -> View:
+def _added(before: Document, after: Document, title: str, kept: dict[int, str] | None = None) -> View:
     return View(
         title,
         normalized(before),
@@ -73,12 +76,18 @@ def _added(before: Document, after: Document, title: str) -> View:
         after.removals[len(before.removals) :],
         after.changes[len(before.changes) :],
         after.flags[len(before.flags) :],
+        kept or {},
     )
 
 
 def full_view(cleaner: Cleaner, decoded: Document) -> View:
     """Every stage at once: the decoded input against the cleaned output."""
-    return _added(decoded, cleaner.clean(decoded), "all stages")
+    doc, kept = replace_lone_surrogates(decoded), {}
+    for stage in cleaner.stages:
+        doc = stage(doc)
+        if stage.name == "boilerplate":
+            kept = kept_line_notes(stage, doc)
+    return _added(decoded, doc, "all stages", kept)
 
 
 def stage_names(cleaner: Cleaner) -> list[str]:
@@ -95,7 +104,8 @@ def stage_views(cleaner: Cleaner, decoded: Document, name: str) -> list[View]:
         after = stage(doc)
         if stage.name == name:
             title = f"stage {name}" + (f" ({len(views) + 1} of {runs})" if runs > 1 else "")
-            views.append(_added(doc, after, title))
+            kept = kept_line_notes(stage, after) if name == "boilerplate" else None
+            views.append(_added(doc, after, title, kept))
         doc = after
     return views
 
@@ -209,6 +219,8 @@ def build_rows(view: View) -> tuple[list[Row], list[tuple[str, str]]]:
                 flags.pop(origin, []),
             )
         )
+        if index is not None and origin in view.kept:
+            rows[-1].notes.append(("kept", view.kept[origin]))
     leftover = [_removal_note(r) for rs in removals.values() for r in rs]
     leftover += _change_notes([c for cs in changes.values() for c in cs])
     leftover += [_flag_note(f) for fs in flags.values() for f in fs]
@@ -245,7 +257,11 @@ def _row(
 
 
 def _removal_note(removal: Removal) -> tuple[str, str]:
-    return ("removed", f"{removal.rule} removed {quote(removal.text)}")
+    note = f"{removal.rule} removed {quote(removal.text)}"
+    if removal.score is not None:
+        top = ", ".join(f"{name} {weight:+.2f}" for name, weight in removal.features)
+        note += f" (score {removal.score:.3f}" + (f": {top})" if top else ")")
+    return ("removed", note)
 
 
 def _change_notes(changes: list[Change]) -> list[tuple[str, str]]:

@@ -33,8 +33,9 @@ the id of the first strong rule that hit in the block, e.g. ``block:head:ads.qq-
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from typing import Any
 
@@ -43,7 +44,7 @@ from ..errors import RuleTimeout
 from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage
-from .blocks import content
+from .blocks import content, content_evidence
 from .scorer import DocumentScorer, Evidence, LinearModel, rule_model, threshold_of
 from .screen import CACHE_CHARS, CACHE_LINES, KeyScreen, RuleTable
 from .zones import LONG_LINE, SEPARATOR, Hits, is_separator, plan_line_drops, reads_as_body, strong_hit
@@ -123,6 +124,13 @@ class BoilerplateMatchers:
         )
 
 
+WEAK_SHARE = 0.5
+# A line that reads as body by its shape (a sentence, a long line) goes on its score only at
+# BODY_ODDS times the odds of the threshold (0.9 -> 0.989): a real closing paragraph
+# (以上就是我的方法，分享给大家。) sits exactly where footers do.
+BODY_ODDS = float(os.environ.get("CLEANSE_BODY_ODDS", 10))
+
+
 @dataclass(frozen=True)
 class Scoring:
     """The learned scorer as the stage uses it (see :mod:`.scorer`).
@@ -136,6 +144,13 @@ class Scoring:
     model: LinearModel
     threshold: float
     keep_texts: frozenset[str]
+    weak: Rule = field(init=False)
+    body_threshold: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weak", replace(self.rule, strength="weak"))
+        odds = self.threshold / (1 - self.threshold) * BODY_ODDS
+        object.__setattr__(self, "body_threshold", odds / (1 + odds))
 
     @classmethod
     def build(cls, rules: tuple[Rule, ...], threshold: float | None) -> Scoring | None:
@@ -146,12 +161,17 @@ class Scoring:
         keep = frozenset(content(t) for r in rules for t in r.examples_keep)
         return cls(rule, rule_model(rule), threshold_of(rule, threshold), keep)
 
-    def hit(self, scorer: DocumentScorer, i: int, text: str) -> bool:
-        """Does line ``i`` (visible text ``text``) score at or above the threshold?"""
+    def hit(self, scorer: DocumentScorer, i: int, text: str) -> Rule | None:
+        """The score rule as a strong hit (at or above the threshold), as a weak one (at or
+        above ``WEAK_SHARE`` of it: looks promotional), or None; ``text``: the visible text."""
         if text in self.keep_texts:
-            return False
+            return None
         score = scorer.score(i)
-        return score is not None and score >= self.threshold
+        if score is None or score < self.threshold * WEAK_SHARE:
+            return None
+        if score >= self.threshold and (score >= self.body_threshold or content_evidence(text) is None):
+            return self.rule
+        return self.weak
 
 
 # -- evidence ------------------------------------------------------------------------------------
@@ -196,9 +216,10 @@ def _judge(
     ``texts``: each line's :func:`~.blocks.content`.
 
     Rules decide first; the scorer (``scoring``) is asked only about an edge line that no
-    strong rule or separator decided, and a line at or above the threshold gets the score
-    rule as a strong hit, so it no longer reads as body and its block is reasoned about as
-    with any strong rule. ``protected`` lines (a ``keep`` rule matched) get no hits at all.
+    strong rule or separator decided: a line at or above the threshold gets the score rule as
+    a strong hit, so it no longer reads as body and its block is reasoned about as with any
+    strong rule; a line at or above half of it gets it as weak evidence (see
+    :meth:`Scoring.hit`). ``protected`` lines (a ``keep`` rule matched) get no hits at all.
     """
     n = len(judged)
     hits: list[Hits] = [()] * n
@@ -213,9 +234,9 @@ def _judge(
             and i not in protected
             and strong_hit(found, "edges") is None
             and not is_separator(found)
-            and scoring.hit(scorer, i, texts[i])
         ):
-            found += (scoring.rule,)
+            scored = scoring.hit(scorer, i, texts[i])
+            found += (scored,) if scored is not None else ()
         hits[i] = found
         verdict = body[i] = reads_as_body(judged[i], found, texts[i])
         return verdict
@@ -403,3 +424,40 @@ def build_boilerplate(rules: tuple[Rule, ...], *, timeout: float, ad_threshold: 
         keep=keep if keep else None,
     )
     return Stage("boilerplate", body)
+
+
+def kept_line_notes(stage: Stage, doc: Document) -> dict[int, str]:
+    """Why each line the scorer looked at stayed: input line number -> note (for ``explain``).
+
+    ``doc`` is the stage's output: the stage's last pass found nothing more to remove in it,
+    so judging it once more shows the verdicts that kept its lines. Lines a ``keep`` rule
+    protects say so; the body's inner lines are never scored and get no note.
+    """
+    keywords = getattr(stage.fn, "keywords", {})
+    scoring, groups, keep = keywords.get("scoring"), keywords.get("groups"), keywords.get("keep")
+    if scoring is None or groups is None:
+        return {}
+    lines, origins = doc.lines, doc.line_origins()
+    protected = _protected(lines, keep)
+    texts = [content(line) for line in lines]
+    _, _, scorer = _judge(lines, [()] * len(lines), groups, texts, scoring, protected)
+    notes = {origins[i]: "kept: a keep rule matches it" for i in protected}
+    for i, score in (scorer.scored() if scorer is not None else {}).items():
+        notes[origins[i]] = _kept_note(scoring, scorer, i, score, texts[i])  # type: ignore[arg-type]
+    return notes
+
+
+def _kept_note(scoring: Scoring, scorer: DocumentScorer, i: int, score: float, text: str) -> str:
+    shape = content_evidence(text)
+    below = score < scoring.threshold
+    top = ", ".join(f"{name} {weight:+.2f}" for name, weight in scorer.evidence(i, against=below)[1])
+    features = f" ({top})" if top else ""
+    if below:
+        body = f"; reads as body ({shape})" if shape else ""
+        return f"kept: {scoring.rule.id} score {score:.3f} < {scoring.threshold}{body}{features}"
+    if shape and score < scoring.body_threshold:
+        return (
+            f"kept: {scoring.rule.id} score {score:.3f} >= {scoring.threshold}, but it reads as body "
+            f"({shape}) and needs {scoring.body_threshold:.3f}{features}"
+        )
+    return f"kept: {scoring.rule.id} score {score:.3f}, but it is the document's own (content around it){features}"

@@ -30,6 +30,7 @@ import regex
 from .blocks import content, content_evidence
 
 NGRAM_MAX = 3
+CUE_SHORT = 40
 # Lines longer than this are never scored: boilerplate lines are short, and n-grams of a long
 # paragraph cost time for nothing.
 MAX_SCORED_CHARS = 200
@@ -188,10 +189,17 @@ def shape_features(line: str) -> list[str]:
 
 
 def text_features(line: str) -> list[str]:
-    """Every feature that depends on the line's text alone (n-grams, cues, shape)."""
+    """Every feature that depends on the line's text alone (n-grams, cues, shape).
+
+    Cue families are told apart by line length (``cue:`` up to ``CUE_SHORT`` visible
+    characters, ``cue-long:`` beyond): a paragraph names a website, an author and a download
+    in passing, and many families in a long line say little.
+    """
     cues = cue_families(line)
-    feats = ngrams(normalize(line)) + ["cue:" + name for name in cues] + shape_features(line)
-    feats.append("cues:" + ("0" if not cues else "1" if len(cues) == 1 else "2" if len(cues) == 2 else "3+"))
+    prefix = "cue:" if len(content(line)) <= CUE_SHORT else "cue-long:"
+    count = "0" if not cues else "1" if len(cues) == 1 else "2" if len(cues) == 2 else "3+"
+    feats = ngrams(normalize(line)) + [prefix + name for name in cues] + shape_features(line)
+    feats.append(prefix.replace("cue", "cues") + count)
     return feats
 
 

@@ -132,6 +132,7 @@ class DocumentScorer:
         self.lines = lines
         self._nonblank: list[int] | None = None
         self._summaries: list[tuple[bool, bool, bool] | None] = [None] * len(lines)
+        self._scores: dict[int, float | None] = {}
 
     def _context(self, i: int) -> list[str]:
         if self._nonblank is None:
@@ -145,19 +146,31 @@ class DocumentScorer:
 
     def score(self, i: int) -> float | None:
         """The probability that line ``i`` is boilerplate; None for a line never scored."""
+        if i in self._scores:
+            return self._scores[i]
         line = self.lines[i]
-        if not line.strip() or len(line) > MAX_SCORED_CHARS:
-            return None
-        weights = self.model.weights
-        total = self.model.bias + self.model.text_part(line)
-        total += sum(weights.get(f, 0.0) for f in self._context(i))
-        return sigmoid(total)
+        score = None
+        if line.strip() and len(line) <= MAX_SCORED_CHARS:
+            weights = self.model.weights
+            total = self.model.bias + self.model.text_part(line)
+            total += sum(weights.get(f, 0.0) for f in self._context(i))
+            score = sigmoid(total)
+        self._scores[i] = score
+        return score
 
-    def evidence(self, i: int) -> Evidence:
-        """The line's score and the features that raised it most (for the report)."""
+    def scored(self) -> dict[int, float]:
+        """Every line scored so far (index -> score), for explanations."""
+        return {i: score for i, score in self._scores.items() if score is not None}
+
+    def evidence(self, i: int, *, against: bool = False) -> Evidence:
+        """The line's score and the features that raised it most (for the report), or with
+        ``against`` those that lowered it most (why a line stayed)."""
         score = self.score(i)
         features = text_features(self.lines[i]) + self._context(i)
-        top = [(name, round(w, 3)) for name, w in self.model.contributions(features) if w > 0]
+        ranked = self.model.contributions(features)
+        if against:
+            ranked = ranked[::-1]
+        top = [(name, round(w, 3)) for name, w in ranked if (w < 0 if against else w > 0)]
         return round(score or 0.0, 4), tuple(top[:TOP_FEATURES])
 
 

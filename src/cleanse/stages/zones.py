@@ -208,8 +208,8 @@ def _weak_block_removable(plan: _Plan, idx: list[int]) -> bool:
 def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
     """Blocks wholly in the head or tail.
 
-    A block holding a strong hit is removed whole, except the block touching the body (see
-    :func:`_nearest_to_body`). Then a block with only weak evidence (a slogan, a site name)
+    A block holding a strong rule hit is removed whole, except the block touching the body (see
+    :func:`_nearest_to_body`); where only scores hit, the lines with evidence go (:func:`_ad_run`). Then a block with only weak evidence (a slogan, a site name)
     goes too when its neighbouring block in the same zone went: the seller's banner often
     sits in a block of its own next to the ad lines.
     """
@@ -217,8 +217,14 @@ def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
     nearest = _nearest_to_body(plan, blocks_)
     triggers: list[Rule | None] = []
     for k, idx in enumerate(blocks_):
-        trigger = next((r for r in plan.strongs[idx[0] : idx[-1] + 1] if r is not None), None)
-        if trigger is not None and k in nearest:
+        strongs = plan.strongs[idx[0] : idx[-1] + 1]
+        trigger = next((r for r in strongs if r is not None), None)
+        if trigger is not None and all(r is None or r.action == "score" for r in strongs):
+            # scores alone: the lines from the first to the last with evidence go (strong or
+            # weak), not the rest of the block: a block of high-scoring lines goes whole, a
+            # man page's NAME next to one scored line stays
+            _ad_run(plan, idx, reach=False)
+        elif trigger is not None and k in nearest:
             _ad_run(plan, idx)
         elif trigger is not None:
             _strong_block(plan, idx, trigger)
