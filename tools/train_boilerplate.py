@@ -47,7 +47,7 @@ CURVE_OUT = DATA / "threshold-curve.tsv"
 NEGATIVE_WEIGHT = float(os.environ.get("CLEANSE_NEG_WEIGHT", 4.0))
 C = float(os.environ.get("CLEANSE_C", 4.0))
 AD_WEIGHT = float(os.environ.get("CLEANSE_AD_WEIGHT", 1.0))
-PRUNE = 0.01
+PRUNE = 0.05
 SEEDS = (0, 1, 2)
 # Share of training documents without ads: most real documents have none, and a model that
 # sees ads at every edge learns that the last line of any document is one.
@@ -91,7 +91,7 @@ def train(corpus: Corpus, sites: set[str] | None = None, threshold: float = DEFA
     model.fit(matrix, y, sample_weight=w)
     names = vec.get_feature_names_out()
     weights = {
-        str(name): round(float(coef), 4)
+        str(name): round(float(coef), 3)
         for name, coef in zip(names, model.coef_[0], strict=True)
         if abs(coef) >= PRUNE
     }
@@ -225,9 +225,8 @@ def curve(tallies: dict[str, Tally]) -> str:
     lines = ["threshold\tad_recall\tbody_retention\thard_negative_retention"]
     for name in ("rules", *map(str, THRESHOLDS)):
         t = tallies[name]
-        lines.append(
-            f"{name}\t{t.rate('ad'):.4f}\t{t.rate('body', kept=True):.5f}\t{t.rate('hard_negative', kept=True):.4f}"
-        )
+        body, negatives = t.rate("body", kept=True), t.rate("hard_negative", kept=True)
+        lines.append(f"{name}\t{t.rate('ad'):.4f}\t{body:.5f}\t{negatives:.4f}")
     return "\n".join(lines) + "\n"
 
 

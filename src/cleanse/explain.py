@@ -245,6 +245,8 @@ def _row(
     if after is None:
         dropped = removals[-1] if removals else Removal("?", number, before)
         row = Row(number, "-", [dropped.rule], [("removed", before)] if before else [])
+        if dropped.score is not None:
+            row.notes.append(("score", _score_text(dropped)))
         row.notes += [_removal_note(r) for r in removals[:-1]]
         row.notes += _change_notes(changes) + [_flag_note(f) for f in flags]
         return row
@@ -259,9 +261,14 @@ def _row(
 def _removal_note(removal: Removal) -> tuple[str, str]:
     note = f"{removal.rule} removed {quote(removal.text)}"
     if removal.score is not None:
-        top = ", ".join(f"{name} {weight:+.2f}" for name, weight in removal.features)
-        note += f" (score {removal.score:.3f}" + (f": {top})" if top else ")")
+        note += f" ({_score_text(removal)})"
     return ("removed", note)
+
+
+def _score_text(removal: Removal) -> str:
+    """A learned model's score and the features that raised it most."""
+    top = ", ".join(f"{name} {weight:+.2f}" for name, weight in removal.features)
+    return f"score {removal.score:.3f}" + (f": {top}" if top else "")
 
 
 def _change_notes(changes: list[Change]) -> list[tuple[str, str]]:

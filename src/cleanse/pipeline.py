@@ -114,9 +114,8 @@ def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
         build_whitespace(ws, final=False, max_blank=options.max_blank_lines),
     ]
     if not options.keep_boilerplate:
-        stages.append(
-            build_boilerplate(ruleset.for_stage("boilerplate"), timeout=timeout, ad_threshold=options.ad_threshold)
-        )
+        rules = ruleset.for_stage("boilerplate")
+        stages.append(build_boilerplate(rules, timeout=timeout, ad_threshold=options.ad_threshold))
     stages.append(build_punctuation(matcher("punctuation")))
     stages.append(
         build_whitespace(

@@ -460,4 +460,4 @@ def _kept_note(scoring: Scoring, scorer: DocumentScorer, i: int, score: float, t
             f"kept: {scoring.rule.id} score {score:.3f} >= {scoring.threshold}, but it reads as body "
             f"({shape}) and needs {scoring.body_threshold:.3f}{features}"
         )
-    return f"kept: {scoring.rule.id} score {score:.3f}, but it is the document's own (content around it){features}"
+    return f"kept: {scoring.rule.id} score {score:.3f}, but content is around it{features}"

@@ -49,27 +49,60 @@ _EMOJI = regex.compile(r"\p{Extended_Pictographic}")
 _HAN = regex.compile(r"\p{Han}")
 _LABEL = regex.compile(r"^[\p{Han}A-Za-z]{1,8}\s*[:：]")
 
+
+def _words(text: str) -> str:
+    """A space-separated word list as one alternation."""
+    return "|".join(text.split())
+
+
+# The words of each cue family (patterns of the `regex` module), Simplified and Traditional.
 CUES: dict[str, str] = {
-    "follow": r"关注|關注|订阅|訂閱|追踪|追蹤|星标|星標|置顶|置頂|扫码|掃碼|扫一扫|掃一掃|长按|長按|二维码|二維碼|"
-    r"蓝字|藍字|粉丝|粉絲|按讚|点个赞|點個讚|一键三连|三連",
-    "channel": r"公众号|公眾號|微信|[Qq][Qq]|群|星球|微博|抖音|快手|[Bb]站|小红书|小紅書|视频号|視頻號|头条|頭條|"
-    r"知乎|小程序|[Aa][Pp][Pp]|客户端|客戶端|[Tt]elegram|LINE|臉書|脸书|粉专|粉專|[Yy]ou[Tt]ube|社群|社区|社區",
-    "action": r"点击|點擊|回复|回覆|私信|加入|添加|进群|進群|入群|领取|領取|获取|獲取|下载|下載|转发|轉發|分享|"
-    r"点赞|點讚|在看|收藏|评论|評論|留言|扫描|掃描|报名|報名|咨询|諮詢|戳|访问|訪問|登录|登錄|注册|註冊|备注|備註",
-    "rights": r"版权|版權|著作权|著作權|转载|轉載|侵权|侵權|授权|授權|原创|原創|所有|保留|声明|聲明|禁止|严禁|嚴禁|"
-    r"未经|未經|出处|出處|许可|許可|©|[Cc]opyright|[Rr]ights",
-    "commerce": r"店铺|店鋪|淘宝|淘寶|天猫|優惠|优惠|折扣|特价|特價|包邮|包郵|售后|售後|下单|下單|价格|價格|[￥¥]|"
-    r"会员|會員|[Vv][Ii][Pp]|付费|付費|课程|課程|训练营|訓練營|限时|限時|秒杀|秒殺|团购|團購|券|返现|客服|购买|購買",
-    "navigation": r"往期|推荐|推薦|相关阅读|相關閱讀|阅读原文|閱讀原文|上一篇|下一篇|上一章|下一章|返回|首页|首頁|"
-    r"目录|目錄|更多|精彩|热门|熱門|网站地图|網站地圖|导航|導航|回到顶部|回到頂部",
-    "credit": r"责任编辑|責任編輯|编辑|編輯|来源|來源|作者|原文|转自|轉自|整理|校对|校對|审核|審核|排版|图片|圖片|"
-    r"摄影|攝影|撰文|供稿|投稿|记者|記者|通讯员|通訊員|出品|策划|策劃|本文|本期",
-    "site": r"网|網|站|文库|文庫|文档|文檔|资料|資料|范文|範文|平台|论坛|論壇|小说|小說|书城|書城|博客|专栏|專欄|"
-    r"[Ww][Ww][Ww]|@",
-    "footer": r"ICP|备案|備案|公网安备|公網安備|许可证|許可證|联系我们|聯繫我們|聯絡我們|关于我们|關於我們|隐私|隱私|"
-    r"免责|免責|举报|舉報|不良信息|工作时间|工作時間|投诉|投訴|意见反馈|意見反饋",
-    "restrict": r"仅供|僅供|学习|學習|参考|參考|交流|外传|外傳|删除|刪除|24小时|24小時|商业用途|商業用途|请勿|請勿|"
-    r"不得|谢绝|謝絕",
+    "follow": _words(
+        "关注 關注 订阅 訂閱 追踪 追蹤 星标 星標 置顶 置頂 扫码 掃碼 扫一扫 掃一掃 长按 長按 "
+        "二维码 二維碼 蓝字 藍字 粉丝 粉絲 按讚 点个赞 點個讚 一键三连 三連"
+    ),
+    "channel": _words(
+        "公众号 公眾號 微信 [Qq][Qq] 群 星球 微博 抖音 快手 [Bb]站 小红书 小紅書 视频号 "
+        "視頻號 头条 頭條 知乎 小程序 [Aa][Pp][Pp] 客户端 客戶端 [Tt]elegram LINE 臉書 脸书 "
+        "粉专 粉專 [Yy]ou[Tt]ube 社群 社区 社區"
+    ),
+    "action": _words(
+        "点击 點擊 回复 回覆 私信 加入 添加 进群 進群 入群 领取 領取 获取 獲取 下载 下載 转发 "
+        "轉發 分享 点赞 點讚 在看 收藏 评论 評論 留言 扫描 掃描 报名 報名 咨询 諮詢 戳 访问 "
+        "訪問 登录 登錄 注册 註冊 备注 備註"
+    ),
+    "rights": _words(
+        "版权 版權 著作权 著作權 转载 轉載 侵权 侵權 授权 授權 原创 原創 所有 保留 声明 聲明 "
+        "禁止 严禁 嚴禁 未经 未經 出处 出處 许可 許可 © [Cc]opyright [Rr]ights"
+    ),
+    "commerce": _words(
+        "店铺 店鋪 淘宝 淘寶 天猫 優惠 优惠 折扣 特价 特價 包邮 包郵 售后 售後 下单 下單 价格 "
+        "價格 [￥¥] 会员 會員 [Vv][Ii][Pp] 付费 付費 课程 課程 训练营 訓練營 限时 限時 秒杀 "
+        "秒殺 团购 團購 券 返现 客服 购买 購買"
+    ),
+    "navigation": _words(
+        "往期 推荐 推薦 相关阅读 相關閱讀 阅读原文 閱讀原文 上一篇 下一篇 上一章 下一章 返回 "
+        "首页 首頁 目录 目錄 更多 精彩 热门 熱門 网站地图 網站地圖 导航 導航 回到顶部 "
+        "回到頂部"
+    ),
+    "credit": _words(
+        "责任编辑 責任編輯 编辑 編輯 来源 來源 作者 原文 转自 轉自 整理 校对 校對 审核 審核 "
+        "排版 图片 圖片 摄影 攝影 撰文 供稿 投稿 记者 記者 通讯员 通訊員 出品 策划 策劃 本文 "
+        "本期"
+    ),
+    "site": _words(
+        "网 網 站 文库 文庫 文档 文檔 资料 資料 范文 範文 平台 论坛 論壇 小说 小說 书城 書城 "
+        "博客 专栏 專欄 [Ww][Ww][Ww] @"
+    ),
+    "footer": _words(
+        "ICP 备案 備案 公网安备 公網安備 许可证 許可證 联系我们 聯繫我們 聯絡我們 关于我们 "
+        "關於我們 隐私 隱私 免责 免責 举报 舉報 不良信息 工作时间 工作時間 投诉 投訴 意见反馈 "
+        "意見反饋"
+    ),
+    "restrict": _words(
+        "仅供 僅供 学习 學習 参考 參考 交流 外传 外傳 删除 刪除 24小时 24小時 商业用途 "
+        "商業用途 请勿 請勿 不得 谢绝 謝絕"
+    ),
 }
 _CUE_RE = {name: regex.compile(pattern) for name, pattern in CUES.items()}
 # Families whose words ask the reader to do something or mark a page's chrome: a neighbour
@@ -154,8 +187,12 @@ def _ending(visible: str) -> str:
 
 
 def shape_features(line: str) -> list[str]:
-    """Length, ending, body-likeness, what the line holds (URL, ID, phone …) and its script mix."""
-    visible = content(line)
+    """Length, ending, body-likeness, what the line holds (URL, ID, phone …) and its script mix.
+
+    Judged on the folded text (see :func:`normalize`), so they do not move when the
+    punctuation stage turns ``!`` into ``！``.
+    """
+    visible = content(line).translate(_FOLD)
     n = len(visible)
     feats = [
         "len:" + _bucket(n, _LEN_BUCKETS, "100+"),
@@ -205,7 +242,7 @@ def text_features(line: str) -> list[str]:
 
 def neighbour_summary(line: str) -> tuple[bool, bool, bool]:
     """What a line tells its neighbours: (reads as body by shape, holds an ad cue, decoration)."""
-    visible = content(line)
+    visible = content(line).translate(_FOLD)
     cue = any(_CUE_RE[name].search(line) is not None for name in _AD_FAMILIES)
     return content_evidence(visible) is not None, cue, _DECO.search(visible) is not None
 

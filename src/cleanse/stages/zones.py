@@ -209,7 +209,8 @@ def _zone_blocks(plan: _Plan, spans: list[tuple[int, int]]) -> None:
     """Blocks wholly in the head or tail.
 
     A block holding a strong rule hit is removed whole, except the block touching the body (see
-    :func:`_nearest_to_body`); where only scores hit, the lines with evidence go (:func:`_ad_run`). Then a block with only weak evidence (a slogan, a site name)
+    :func:`_nearest_to_body`); where only scores hit, the lines with evidence go
+    (:func:`_ad_run`). Then a block with only weak evidence (a slogan, a site name)
     goes too when its neighbouring block in the same zone went: the seller's banner often
     sits in a block of its own next to the ad lines.
     """
