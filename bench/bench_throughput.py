@@ -37,14 +37,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 
 
-def run_measured(cmd: list[str]) -> tuple[float, int, int, float]:
+def run_measured(cmd: list[str], src: Path = SRC) -> tuple[float, int, int, float]:
     """Run ``cmd``; (seconds, exit code, peak RSS in MB, CPU seconds), descendants included.
 
     CPU seconds (user + system of the run and its workers) stay meaningful on a busy machine
     where wall time does not: the -j2 "CPU-bound speed-up" below is -j1 CPU / (-j2 CPU / 2).
     """
     path = os.environ.get("PYTHONPATH")
-    env = {**os.environ, "PYTHONPATH": str(SRC) + (os.pathsep + path if path else "")}
+    env = {**os.environ, "PYTHONPATH": str(src) + (os.pathsep + path if path else "")}
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -73,12 +73,15 @@ def floor(src: Path, dst: Path, codecs: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def cleanse_run(src: Path, dst: Path, jobs: int) -> tuple[float, int, int, float]:
-    """``cleanse run -jN`` as a user runs it: a fresh process, report included."""
+def cleanse_run(
+    src: Path, dst: Path, jobs: int, *extra: str, code: Path = SRC
+) -> tuple[float, int, int, float]:
+    """``cleanse run -jN`` as a user runs it: a fresh process, report included. ``code``: the
+    ``src`` folder to run (another checkout's, for a before/after comparison)."""
     shutil.rmtree(dst, ignore_errors=True)
-    cmd = [sys.executable, "-m", "cleanse", "run", "-q", f"-j{jobs}", str(src), str(dst)]
-    name = "report-large.jsonl" if dst.name == "out-large" else f"report-j{jobs}.jsonl"
-    return run_measured([*cmd, "--report", str(dst.parent / name)])
+    cmd = [sys.executable, "-m", "cleanse", "run", "-q", f"-j{jobs}", str(src), str(dst), *extra]
+    name = "report-large.jsonl" if dst.name == "out-large" else f"report-{dst.name}.jsonl"
+    return run_measured([*cmd, "--report", str(dst.parent / name)], code)
 
 
 def stage_costs(src: Path, rels: list[str]) -> dict[str, float]:
@@ -140,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--large", type=int, default=3, help="number of large files [3]")
     ap.add_argument("--large-mb", type=float, default=4.0, help="size of each large file in MB [4]")
     ap.add_argument("--repeat", type=int, default=1, help="best of N timings for each run [1]")
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another checkout's src/ to time -j1 against (before/after)",
+    )
     ap.add_argument("--dir", type=Path, default=Path("/dev/shm") if Path("/dev/shm").is_dir() else None)
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="cleanse-bench-", dir=args.dir))
@@ -160,7 +169,11 @@ def report(work: Path, args: argparse.Namespace) -> None:
         for i in range(args.small)
     }
     t_floor = timed(lambda: floor(small, work / "floor", codecs), args.repeat)
-    runs = {j: min(cleanse_run(small, work / f"out-j{j}", j) for _ in range(args.repeat)) for j in (1, 2)}
+    runs = {j: min(cleanse_run(small, work / f"j{j}", j) for _ in range(args.repeat)) for j in (1, 2)}
+    # the learned scorer's cost: the same -j1 run with model.boilerplate off, interleaved
+    no_scorer = min(
+        cleanse_run(small, work / "j1-rules", 1, "--disable", "model.boilerplate") for _ in range(args.repeat)
+    )
     costs = stage_costs(small, sorted(codecs))
     large_run = cleanse_run(large, work / "out-large", 1)
     large_texts = sorted(str(p) for p in large.iterdir())
@@ -168,6 +181,19 @@ def report(work: Path, args: argparse.Namespace) -> None:
     large_chars = sum(len(Path(p).read_text(encoding="utf-8")) for p in large_texts)
     jio = jionlp_rate(large_texts)
     print_table(args, small_bytes, large_bytes, t_floor, runs, costs, large_run, large_chars, jio)
+    print(
+        f"scorer cost: -j1 {runs[1][0]:.2f} s with model.boilerplate, {no_scorer[0]:.2f} s without "
+        f"= {runs[1][0] / no_scorer[0]:.2f}x wall, {runs[1][3] / no_scorer[3]:.2f}x CPU (target <= 1.25x)"
+    )
+    if args.baseline is not None:
+        before = min(
+            cleanse_run(small, work / "j1-before", 1, code=args.baseline.resolve())
+            for _ in range(args.repeat)
+        )
+        print(
+            f"before/after: -j1 {before[0]:.2f} s with {args.baseline}, {runs[1][0]:.2f} s now "
+            f"= {runs[1][0] / before[0]:.2f}x wall, {runs[1][3] / before[3]:.2f}x CPU (target <= 1.25x)"
+        )
     in_process = large_chars / sum(large_costs.values())
     print(
         f"large docs in-process (decode + stages only): {in_process / 1e6:.2f} M chars per CPU s",
@@ -176,13 +202,13 @@ def report(work: Path, args: argparse.Namespace) -> None:
     if not isinstance(jio, str):
         print(f" = {in_process / jio:.2f}x jionlp", end="")
     print("; " + ", ".join(f"{k} {v:.2f} s" for k, v in large_costs.items()))
-    for name in ("report-j1.jsonl", "out-large"):
+    for name in ("report-j1.jsonl", "report-j1-rules.jsonl", "out-large"):
         print(f"statuses ({name}): {statuses(work / name)}")
 
 
 def statuses(report_or_dir: Path) -> str:
     """Counts of report statuses: a run whose documents fail is measuring less work."""
-    path = report_or_dir if report_or_dir.suffix == ".jsonl" else report_or_dir.parent / "report-j1.jsonl"
+    path = report_or_dir
     if report_or_dir.name == "out-large":
         path = report_or_dir.parent / "report-large.jsonl"
     counts: dict[str, int] = {}
