@@ -376,6 +376,28 @@ def apply_plan(
     return drop_lines(doc, drops, evidence)
 
 
+def _may_score_more(doc: Document, scoring: Scoring) -> bool:
+    """Could another pass remove more? Only if a line at the new edges now scores as evidence.
+
+    From each end inward up to the first line that reads as body by its shape, every line is
+    scored in its new place; when none reaches weak evidence, a pass would plan exactly what
+    the rules planned already (their hits do not move), so it is skipped: most documents need
+    one pass.
+    """
+    lines = doc.lines
+    scorer = DocumentScorer(scoring.model, lines)
+    for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
+        for i in order:
+            text = content(lines[i])
+            if not text:
+                continue
+            if scoring.hit(scorer, i, text) is not None:
+                return True
+            if content_evidence(text) is not None:
+                break
+    return False
+
+
 def remove_boilerplate(
     doc: Document,
     *,
@@ -400,7 +422,7 @@ def remove_boilerplate(
         # is the first. Passes repeat until nothing more goes, so cleaning the output again
         # removes nothing (rules alone need one pass: their hits do not move).
         for _ in range(MAX_SCORE_PASSES if scoring is not None else 0):
-            if out is d:
+            if out is d or not _may_score_more(out, scoring):  # type: ignore[arg-type]
                 break
             d, out = out, _remove_with(out, current, scoring, keep)
         return out

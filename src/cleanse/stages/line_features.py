@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
 
 import regex
 
@@ -106,8 +107,9 @@ CUES: dict[str, str] = {
 }
 _CUE_RE = {name: regex.compile(pattern) for name, pattern in CUES.items()}
 # Families whose words ask the reader to do something or mark a page's chrome: a neighbour
-# holding one is evidence that the line sits in a promotional block.
+# holding one is evidence that the line sits in a promotional block (one joined search).
 _AD_FAMILIES = ("follow", "channel", "action", "rights", "commerce", "navigation", "footer", "restrict")
+_AD_CUE = regex.compile("|".join(CUES[name] for name in _AD_FAMILIES))
 
 _LEN_BUCKETS = (
     (4, "1-4"),
@@ -240,10 +242,14 @@ def text_features(line: str) -> list[str]:
     return feats
 
 
+@lru_cache(maxsize=16384)
 def neighbour_summary(line: str) -> tuple[bool, bool, bool]:
-    """What a line tells its neighbours: (reads as body by shape, holds an ad cue, decoration)."""
+    """What a line tells its neighbours: (reads as body by shape, holds an ad cue, decoration).
+
+    Cached: the lines around an ad line are often ad lines, and they repeat across files.
+    """
     visible = content(line).translate(_FOLD)
-    cue = any(_CUE_RE[name].search(line) is not None for name in _AD_FAMILIES)
+    cue = _AD_CUE.search(line) is not None
     return content_evidence(visible) is not None, cue, _DECO.search(visible) is not None
 
 
