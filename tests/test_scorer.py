@@ -54,10 +54,13 @@ def removed_lines(doc) -> dict[int, str]:  # type: ignore[no-untyped-def]
     return {r.line: r.rule for r in doc.removals if r.text.strip()}
 
 
-def write_model(tmp_path: Path, weights: dict[str, float], bias: float = -5.0, threshold: float = 0.9) -> Path:
+def write_model(
+    tmp_path: Path, weights: dict[str, float], bias: float = -5.0, threshold: float = 0.9
+) -> Path:
     model = tmp_path / "tiny.json"
     model.write_text(
-        json.dumps({"format": FORMAT, "bias": bias, "threshold": threshold, "weights": weights}), encoding="utf-8"
+        json.dumps({"format": FORMAT, "bias": bias, "threshold": threshold, "weights": weights}),
+        encoding="utf-8",
     )
     rule = tmp_path / "tiny.toml"
     rule.write_text(
@@ -79,7 +82,14 @@ examples.keep = ["正文"]
 
 
 def test_the_eight_unseen_lines_are_removed_and_the_body_stays() -> None:
-    text = "\n".join(UNSEEN_HEAD) + "\n\n如何在 Debian 上配置网络\n\n" + BODY + "\n" + "\n".join(UNSEEN_TAIL) + "\n"
+    text = (
+        "\n".join(UNSEEN_HEAD)
+        + "\n\n如何在 Debian 上配置网络\n\n"
+        + BODY
+        + "\n"
+        + "\n".join(UNSEEN_TAIL)
+        + "\n"
+    )
     doc = CLEANER.clean(text)
     gone = {r.text for r in doc.removals}
     assert set(UNSEEN_HEAD + UNSEEN_TAIL) <= gone
@@ -283,8 +293,11 @@ def test_score_rules_are_validated_with_file_and_reason(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
     parsed = parse_rule_text("[[rule]]\n" + base + 'model = "bad.json"\n', str(tmp_path / "r.toml"))
     assert any("not valid JSON" in p for p in parsed.problems)
-    only = parse_rule_text('[[rule]]\nid = "x"\nstage = "boilerplate"\npattern = "a"\nmodel = "m.json"\n'
-                           'why = "w"\nexamples.match = ["a"]\nexamples.keep = ["b"]\n', "r.toml")
+    only = parse_rule_text(
+        '[[rule]]\nid = "x"\nstage = "boilerplate"\npattern = "a"\nmodel = "m.json"\n'
+        'why = "w"\nexamples.match = ["a"]\nexamples.keep = ["b"]\n',
+        "r.toml",
+    )
     assert any("only for action" in p for p in only.problems)
     with pytest.raises(RuleFileError):
         LinearModel.load(tmp_path / "bad.json")
@@ -295,11 +308,16 @@ def test_rules_test_runs_the_score_rules_examples(tmp_path: Path) -> None:
     assert rule is not None and example_failures(rule) == []
     failing = tmp_path / "fail.toml"
     failing.write_text(
-        write_model(tmp_path, {"cue:follow": 20.0}).read_text(encoding="utf-8").replace('["正文"]', '["欢迎关注本站"]'),
+        write_model(tmp_path, {"cue:follow": 20.0})
+        .read_text(encoding="utf-8")
+        .replace('["正文"]', '["欢迎关注本站"]'),
         encoding="utf-8",
     )
     result = subprocess.run(
         [sys.executable, "-m", "cleanse", "rules", "test", str(failing)],
-        capture_output=True, text=True, env={"PYTHONPATH": str(ROOT / "src")}, check=False,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "src")},
+        check=False,
     )
     assert result.returncode == 1 and "should stay" in result.stdout
