@@ -169,10 +169,16 @@ def test_a_body_shaped_line_needs_more_than_the_threshold(tmp_path: Path) -> Non
     assert removed_lines(cleaner.clean(sentence)) == {}
 
 
-def test_inner_body_lines_are_never_scored(tmp_path: Path) -> None:
-    rules = load_rules([write_model(tmp_path, {"cue:follow": 20.0})])
+def test_between_paragraphs_only_short_cue_lines_that_do_not_read_as_body_go(tmp_path: Path) -> None:
+    rules = load_rules([write_model(tmp_path, {"cue:follow": 20.0, "cue-long:follow": 20.0})])
+    cleaner = Cleaner(rules, placeholders="off")
     text = BODY + "\n欢迎关注本站\n\n" + BODY
-    assert removed_lines(Cleaner(rules, placeholders="off").clean(text)) == {}
+    assert removed_lines(cleaner.clean(text)) == {5: MODEL_ID}
+    for inner in ("我们一直关注这个项目。", "欢迎关注本站" * 8):  # a sentence; a line over 40 characters
+        assert removed_lines(cleaner.clean(BODY + "\n" + inner + "\n\n" + BODY)) == {}
+    # no cue word, no score: inner lines are most of a document and are not scored at all
+    rules = load_rules([write_model(tmp_path, {"len:5-8": 20.0})])
+    assert removed_lines(Cleaner(rules, placeholders="off").clean(BODY + "\n第二部分小结\n\n" + BODY)) == {}
 
 
 def test_idempotent_on_documents_of_the_real_corpus() -> None:

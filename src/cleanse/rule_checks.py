@@ -223,8 +223,9 @@ def _check_score(raw: dict[str, Any], action: str, where: str) -> list[str]:
         problems.append(f"{where}: a 'score' rule has no 'pattern' (its model decides); remove it")
     if raw.get("zone", "edges") == "anywhere":
         problems.append(
-            f"{where}: a 'score' rule cannot act 'anywhere': a score alone never removes a line "
-            "inside the body; use zone = \"edges\", \"head\" or \"tail\""
+            f"{where}: a 'score' rule cannot act 'anywhere': its zone is where it judges the lines "
+            "at the document's edges (between paragraphs it takes only short lines that do not "
+            "read as body); use zone = \"edges\", \"head\" or \"tail\""
         )
     threshold = raw.get("threshold")
     if threshold is not None and not 0 < threshold < 1:

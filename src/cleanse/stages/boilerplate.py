@@ -33,7 +33,6 @@ the id of the first strong rule that hit in the block, e.g. ``block:head:ads.qq-
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
@@ -45,6 +44,7 @@ from ..matcher import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage
 from .blocks import content, content_evidence
+from .line_features import has_cue
 from .scorer import DocumentScorer, Evidence, LinearModel, rule_model, threshold_of
 from .screen import CACHE_CHARS, CACHE_LINES, KeyScreen, RuleTable
 from .zones import LONG_LINE, SEPARATOR, Hits, is_separator, plan_line_drops, reads_as_body, strong_hit
@@ -125,10 +125,11 @@ class BoilerplateMatchers:
 
 
 WEAK_SHARE = 0.5
+INLINE_MAX = 40  # visible characters of a line between paragraphs that a score may remove
 # A line that reads as body by its shape (a sentence, a long line) goes on its score only at
 # BODY_ODDS times the odds of the threshold (0.9 -> 0.989): a real closing paragraph
 # (以上就是我的方法，分享给大家。) sits exactly where footers do.
-BODY_ODDS = float(os.environ.get("CLEANSE_BODY_ODDS", 10))
+BODY_ODDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -145,10 +146,12 @@ class Scoring:
     threshold: float
     keep_texts: frozenset[str]
     weak: Rule = field(init=False)
+    between: Rule = field(init=False)
     body_threshold: float = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weak", replace(self.rule, strength="weak"))
+        object.__setattr__(self, "between", replace(self.rule, zone="anywhere"))
         odds = self.threshold / (1 - self.threshold) * BODY_ODDS
         object.__setattr__(self, "body_threshold", odds / (1 + odds))
 
@@ -172,6 +175,18 @@ class Scoring:
         if score >= self.threshold and (score >= self.body_threshold or content_evidence(text) is None):
             return self.rule
         return self.weak
+
+    def inline(self, scorer: DocumentScorer, i: int, text: str) -> bool:
+        """A line between body paragraphs (``图片来源：摄图网``, ``本书首发来自17K小说网``) goes on
+        its score only if it is short, does not read as body, holds an ad cue (a cheap screen:
+        inner lines are most of a document) and reaches the threshold at ``BODY_ODDS`` times
+        its odds, as a body-shaped line at the edges must."""
+        if len(text) > INLINE_MAX or text in self.keep_texts or content_evidence(text) is not None:
+            return False
+        if not has_cue(text):
+            return False
+        score = scorer.score(i)
+        return score is not None and score >= self.body_threshold
 
 
 # -- evidence ------------------------------------------------------------------------------------
@@ -245,7 +260,10 @@ def _judge(
     bottom = next((i for i in range(n - 1, top, -1) if full(i)), top)
     for i in range(top + 1, bottom):
         if i not in protected:
-            hits[i] = line_hits(judged[i], matchers, body=True, size=len(texts[i])) + extra[i]
+            found = line_hits(judged[i], matchers, body=True, size=len(texts[i])) + extra[i]
+            if not found and scoring is not None and scorer is not None:
+                found = (scoring.between,) if scoring.inline(scorer, i, texts[i]) else ()
+            hits[i] = found
     return hits, body, scorer
 
 
@@ -377,12 +395,13 @@ def apply_plan(
 
 
 def _may_score_more(doc: Document, scoring: Scoring) -> bool:
-    """Could another pass remove more? Only if a line at the new edges now scores as evidence.
+    """Could another pass remove more? Only if a line now scores as evidence where it sits.
 
     From each end inward up to the first line that reads as body by its shape, every line is
-    scored in its new place; when none reaches weak evidence, a pass would plan exactly what
-    the rules planned already (their hits do not move), so it is skipped: most documents need
-    one pass.
+    scored in its new place, and so is every short cue line between paragraphs (see
+    :meth:`Scoring.inline`); when none reaches evidence, a pass would plan exactly what the
+    rules planned already (their hits do not move), so it is skipped: most documents need one
+    pass.
     """
     lines = doc.lines
     scorer = DocumentScorer(scoring.model, lines)
@@ -395,7 +414,8 @@ def _may_score_more(doc: Document, scoring: Scoring) -> bool:
                 return True
             if content_evidence(text) is not None:
                 break
-    return False
+    # a line between paragraphs whose neighbour went may now score high enough too
+    return any(scoring.inline(scorer, i, content(line)) for i, line in enumerate(lines) if line.strip())
 
 
 def remove_boilerplate(

@@ -110,6 +110,7 @@ _CUE_RE = {name: regex.compile(pattern) for name, pattern in CUES.items()}
 # holding one is evidence that the line sits in a promotional block (one joined search).
 _AD_FAMILIES = ("follow", "channel", "action", "rights", "commerce", "navigation", "footer", "restrict")
 _AD_CUE = regex.compile("|".join(CUES[name] for name in _AD_FAMILIES))
+_ANY_CUE = regex.compile("|".join(CUES.values()))
 
 _LEN_BUCKETS = (
     (4, "1-4"),
@@ -240,6 +241,11 @@ def text_features(line: str) -> list[str]:
     feats = ngrams(normalize(line)) + [prefix + name for name in cues] + shape_features(line)
     feats.append(prefix.replace("cue", "cues") + count)
     return feats
+
+
+def has_cue(text: str) -> bool:
+    """Does the text hold a word of any cue family (see :data:`CUES`)?"""
+    return _ANY_CUE.search(text) is not None
 
 
 @lru_cache(maxsize=16384)
