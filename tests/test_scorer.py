@@ -20,7 +20,7 @@ from cleanse import Cleaner, load_rules
 from cleanse.cli import main
 from cleanse.errors import OptionError, RuleFileError
 from cleanse.rules import example_failures, parse_rule_text
-from cleanse.stages.line_features import document_features, normalize, text_features
+from cleanse.stages.line_features import document_features, feature_values, normalize, text_features
 from cleanse.stages.scorer import FORMAT, MODEL_ID, DocumentScorer, LinearModel, rule_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,7 +204,7 @@ def test_the_stage_scores_with_the_features_training_sees() -> None:
             if feats is None:
                 assert scorer.score(i) is None
                 continue
-            total = model.bias + sum(model.weights.get(f, 0.0) for f in feats)
+            total = model.bias + sum(model.weights.get(f, 0.0) * v for f, v in feature_values(feats).items())
             assert scorer.score(i) == pytest.approx(1 / (1 + math.exp(-total)), abs=1e-9)
 
 

@@ -22,6 +22,7 @@ ad lines repeat across documents); the last depends on the document (:func:`cont
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
@@ -31,6 +32,7 @@ import regex
 from .blocks import content, content_evidence
 
 NGRAM_MAX = 3
+NGRAM_REF = 60
 CUE_SHORT = 40
 # Lines longer than this are never scored: boilerplate lines are short, and n-grams of a long
 # paragraph cost time for nothing.
@@ -294,6 +296,24 @@ def context_features(
         if deco:
             feats.append(f"{side}:deco")
     return feats
+
+
+def feature_values(features: Sequence[str]) -> dict[str, float]:
+    """Each distinct feature with its value: 1.0, except n-grams of long lines.
+
+    A line's n-grams all add to its score, so a paragraph would collect the many weak
+    n-grams of ad lines by its length alone (我, 文, 读, 点 …). Past ``NGRAM_REF`` n-grams
+    (a line of about 20 characters) their value shrinks with the square root of their number,
+    as a length-normalized vector's would; short lines, where ads live, are untouched.
+    """
+    values = dict.fromkeys(features, 1.0)
+    grams = sum(1 for f in values if f.startswith("ng:"))
+    if grams > NGRAM_REF:
+        scale = math.sqrt(NGRAM_REF / grams)
+        for f in values:
+            if f.startswith("ng:"):
+                values[f] = scale
+    return values
 
 
 def document_features(lines: Sequence[str]) -> list[list[str] | None]:

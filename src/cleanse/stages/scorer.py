@@ -30,7 +30,13 @@ from typing import Any
 
 from ..errors import RuleFileError
 from ..rules import Rule
-from .line_features import MAX_SCORED_CHARS, context_features, neighbour_summary, text_features
+from .line_features import (
+    MAX_SCORED_CHARS,
+    context_features,
+    feature_values,
+    neighbour_summary,
+    text_features,
+)
 
 MODEL_ID = "model.boilerplate"
 FORMAT = "cleanse-linear-1"
@@ -60,8 +66,9 @@ class LinearModel:
         return _text_part(self, line)
 
     def contributions(self, features: Sequence[str]) -> list[tuple[str, float]]:
-        """Each known feature with its weight, largest first (for explanations)."""
-        found = [(f, self.weights[f]) for f in dict.fromkeys(features) if f in self.weights]
+        """Each known feature with its contribution (weight x value), largest first."""
+        values = feature_values(features)
+        found = [(f, self.weights[f] * v) for f, v in values.items() if f in self.weights]
         return sorted(found, key=lambda item: (-item[1], item[0]))
 
     def __hash__(self) -> int:
@@ -110,7 +117,7 @@ def _check(data: Any, path: str) -> list[str]:
 @lru_cache(maxsize=CACHE_LINES)
 def _text_part(model: LinearModel, line: str) -> float:
     weights = model.weights
-    return sum(weights.get(f, 0.0) for f in text_features(line))
+    return sum(weights.get(f, 0.0) * v for f, v in feature_values(text_features(line)).items())
 
 
 def sigmoid(x: float) -> float:
