@@ -257,6 +257,19 @@ def test_cli_ad_threshold(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "--ad-threshold" in bad.output
 
 
+def test_ad_threshold_in_a_config_file(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(UNSEEN_HEAD[2] + "\n\n" + BODY, encoding="utf-8")
+    (tmp_path / "cleanse.toml").write_text("ad-threshold = 0.9999999\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["run", str(tmp_path / "in"), str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "CSDN" in (tmp_path / "out" / "a.txt").read_text(encoding="utf-8")
+    (tmp_path / "cleanse.toml").write_text("ad-threshold = 2\n", encoding="utf-8")
+    result = runner.invoke(main, ["run", str(tmp_path / "in"), str(tmp_path / "out2"), "-q"])
+    assert result.exit_code == 2 and "cleanse.toml: ad-threshold" in result.output
+
+
 def test_keep_rules_and_keep_examples_override_the_scorer(tmp_path: Path) -> None:
     mine = tmp_path / "mine.toml"
     mine.write_text(

@@ -126,8 +126,8 @@ def cleaning_options(fn: F) -> F:
             default=None,
             expose_value=False,
             callback=_stash_option,
-            help="Score at or above which the learned scorer (model.boilerplate) removes an edge "
-            "line [default: the rule's, 0.9 for the shipped model]. Higher removes less.",
+            help="Score at or above which the learned scorer (model.boilerplate) removes a line "
+            "[default: the rule's; see `cleanse rules show model.boilerplate`]. Higher removes less.",
         ),
         click.option(
             "--rule-timeout",

@@ -17,7 +17,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from ..cli import echo_err
+from ..cli import _stash_option, echo_err
 from ..io import DEFAULT_GLOBS
 from ..report import write_report
 from ..runner import FORMATS, Job
@@ -89,7 +89,12 @@ def _option_keys(command: click.Command) -> dict[str, click.Option]:
     """Config key (long option name, snake_case) -> option."""
     keys = {}
     for param in command.params:
-        if isinstance(param, click.Option) and param.expose_value and param.name not in _NOT_CONFIGURABLE:
+        stashed = param.callback is _stash_option  # layout options, --ad-threshold (see cli.py)
+        if (
+            isinstance(param, click.Option)
+            and (param.expose_value or stashed)
+            and param.name not in _NOT_CONFIGURABLE
+        ):
             long = max(param.opts, key=len).lstrip("-").replace("-", "_")
             keys[long] = param
     return keys
@@ -131,7 +136,11 @@ def apply_config(ctx: click.Context) -> None:
     for key, value in config.values.items():
         param = keys[key]
         if ctx.get_parameter_source(param.name) in (ParameterSource.DEFAULT, None):
-            ctx.params[param.name] = _config_value(ctx, key, param, value, config.base)
+            cast = _config_value(ctx, key, param, value, config.base)
+            if param.expose_value:
+                ctx.params[param.name] = cast
+            else:  # an option the command reads from the stash (build_cleaner)
+                _stash_option(ctx, param, cast)
 
 
 def open_manifest(cleaner: Any, job: Job, resume: bool) -> Any:
