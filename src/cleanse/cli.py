@@ -246,13 +246,15 @@ def echo_err(message: str) -> None:
 
 
 def document_json(doc: Any) -> str:
-    """A Document as JSON: text, encoding, removed, changes, flags."""
+    """A Document as JSON: text, encoding, removed, changes, flags (records as in the report)."""
+    from .report import removal_record
+
     return json.dumps(
         {
             "source": doc.source,
             "encoding": doc.encoding,
             "text": doc.text,
-            "removed": [asdict(r) for r in doc.removals],
+            "removed": [removal_record(r) for r in doc.removals],
             "changes": [asdict(c) for c in doc.changes],
             "flags": [asdict(f) for f in doc.flags],
             "warnings": list(doc.meta.get("warnings", ())),

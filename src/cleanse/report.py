@@ -34,7 +34,7 @@ def document_entry(path: str, doc: Document) -> dict[str, Any]:
         "replacements": meta.get("replacements", 0),
         "bytes_in": meta.get("bytes_in"),
         "chars_out": len(doc.text),
-        "removed": [_removal(r) for r in doc.removals],
+        "removed": [removal_record(r) for r in doc.removals],
         "changes": _changes(doc, lines) if doc.changes else [],
         "flags": [_flag(f, lines) for f in doc.flags],
         "warnings": list(meta.get("warnings", ())),
@@ -42,7 +42,7 @@ def document_entry(path: str, doc: Document) -> dict[str, Any]:
     }
 
 
-def _removal(r: Removal) -> dict[str, Any]:
+def removal_record(r: Removal) -> dict[str, Any]:
     """A removed record; one removed on a model's score also has ``score`` and ``features``."""
     if r.score is None:
         return {"rule": r.rule, "line": r.line, "text": r.text}

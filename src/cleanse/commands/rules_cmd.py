@@ -57,7 +57,7 @@ def show_rule(rule_id: str, **options: Any) -> None:
         f"  stage: {rule.stage}   zone: {rule.zone}   action: {rule.action}"
         + ("   [off]" if rule.id in ruleset.disabled else ""),
         f"  why: {rule.why}",
-        f"  pattern: {rule.pattern}",
+        f"  model: {rule.model}{_model_facts(rule)}" if rule.model else f"  pattern: {rule.pattern}",
     ]
     if rule.replace is not None:
         lines.append(f"  replace: {rule.replace!r}")
@@ -65,6 +65,18 @@ def show_rule(rule_id: str, **options: Any) -> None:
     lines += [f"  keeps:   {t}" for t in rule.examples_keep]
     lines += [f"  fixes:   {a} -> {b}" for a, b in rule.examples_fix]
     click.echo("\n".join(lines))
+
+
+def _model_facts(rule: Any) -> str:
+    """A score rule's threshold and what its model was trained on."""
+    from ..stages.scorer import rule_model, threshold_of
+
+    model = rule_model(rule)
+    trained = model.meta.get("trained_on", {})
+    facts = f"  ({len(model.weights)} weights"
+    if trained:
+        facts += f"; trained on {trained.get('lines')} lines of {trained.get('sites')} sites"
+    return facts + f")\n  threshold: {threshold_of(rule)}"
 
 
 def _targets(paths: tuple[Path, ...]) -> list[Path]:
