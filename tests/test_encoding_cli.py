@@ -123,7 +123,8 @@ def test_mojibake_repair_is_reported(tmp_path: Path) -> None:
     broken = "资料来源于网络".encode("gbk").decode("latin-1")
     (src / "m.txt").write_text(f"第一行。\n{broken}\n", encoding="utf-8")
     rep, out = tmp_path / "r.jsonl", tmp_path / "out"
-    code, output = _run(str(src), str(out), "--report", str(rep))
+    # --keep-boilerplate: the repaired line is a source credit, which the scorer would remove
+    code, output = _run(str(src), str(out), "--report", str(rep), "--keep-boilerplate")
     assert code == 0, output
     changes = _report(rep)["m.txt"]["changes"]
     fixed = "资料来源于网络"

@@ -236,35 +236,41 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
 # -- how users steer it ---------------------------------------------------------------------------
 
 
-def test_disable_by_id_and_threshold_option() -> None:
+def test_disable_by_id_and_threshold_option(tmp_path: Path) -> None:
     text = UNSEEN_HEAD[2] + "\n\n" + BODY
     assert MODEL_ID in removed_lines(CLEANER.clean(text)).values()
     off = Cleaner(load_rules(disable=[MODEL_ID]), placeholders="off")
     assert MODEL_ID not in removed_lines(off.clean(text)).values()
-    strict = Cleaner(placeholders="off", ad_threshold=0.999999)
-    assert MODEL_ID not in removed_lines(strict.clean(text)).values()
+    # the tiny model scores a follow line sigmoid(-5 + 7.5) = 0.924: above its 0.9, below 0.95
+    rules = load_rules([write_model(tmp_path, {"cue:follow": 7.5})])
+    line = "欢迎关注本站\n\n" + BODY
+    assert removed_lines(Cleaner(rules, placeholders="off").clean(line)) == {1: MODEL_ID}
+    assert removed_lines(Cleaner(rules, placeholders="off", ad_threshold=0.95).clean(line)) == {}
     with pytest.raises(OptionError, match="between 0 and 1"):
         Cleaner(placeholders="off", ad_threshold=1.5)
 
 
 def test_cli_ad_threshold(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
-    path.write_text(UNSEEN_HEAD[2] + "\n\n" + BODY, encoding="utf-8")
+    path.write_text("欢迎关注本站\n\n" + BODY, encoding="utf-8")
+    rules = str(write_model(tmp_path, {"cue:follow": 7.5}))
     runner = CliRunner()
-    assert "CSDN" not in runner.invoke(main, ["clean", str(path)]).output
-    assert "CSDN" in runner.invoke(main, ["clean", str(path), "--ad-threshold", "0.999999"]).output
+    assert "欢迎关注本站" not in runner.invoke(main, ["clean", str(path), "--rules", rules]).output
+    kept = runner.invoke(main, ["clean", str(path), "--rules", rules, "--ad-threshold", "0.95"]).output
+    assert "欢迎关注本站" in kept
     bad = runner.invoke(main, ["clean", str(path), "--ad-threshold", "2"])
     assert bad.exit_code == 2 and "--ad-threshold" in bad.output
 
 
 def test_ad_threshold_in_a_config_file(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text(UNSEEN_HEAD[2] + "\n\n" + BODY, encoding="utf-8")
-    (tmp_path / "cleanse.toml").write_text("ad-threshold = 0.9999999\n", encoding="utf-8")
+    (tmp_path / "in" / "a.txt").write_text("欢迎关注本站\n\n" + BODY, encoding="utf-8")
+    rules = write_model(tmp_path, {"cue:follow": 7.5})
+    (tmp_path / "cleanse.toml").write_text(f'ad-threshold = 0.95\nrules = ["{rules.name}"]\n', encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(main, ["run", str(tmp_path / "in"), str(tmp_path / "out"), "-q"])
     assert result.exit_code == 0, result.output
-    assert "CSDN" in (tmp_path / "out" / "a.txt").read_text(encoding="utf-8")
+    assert "欢迎关注本站" in (tmp_path / "out" / "a.txt").read_text(encoding="utf-8")
     (tmp_path / "cleanse.toml").write_text("ad-threshold = 2\n", encoding="utf-8")
     result = runner.invoke(main, ["run", str(tmp_path / "in"), str(tmp_path / "out2"), "-q"])
     assert result.exit_code == 2 and "cleanse.toml: ad-threshold" in result.output

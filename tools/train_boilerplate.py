@@ -51,8 +51,8 @@ SEEDS = (0, 1, 2)
 # Share of training documents without ads: most real documents have none, and a model that
 # sees ads at every edge learns that the last line of any document is one.
 PLAIN_SHARE = 0.5
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
-DEFAULT_THRESHOLD = 0.93
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.96, 0.97, 0.98)
+DEFAULT_THRESHOLD = 0.95
 
 
 def training_rows(
@@ -237,8 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--curve", type=Path, default=CURVE_OUT, help="threshold curve to write (--eval)")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="for the table (--eval)")
     parser.add_argument("--show-lost", type=int, default=15, help="lost real lines to print (--eval)")
+    parser.add_argument("--data", type=Path, default=DATA, help="corpus folder [data/boilerplate]")
     args = parser.parse_args(argv)
-    corpus = load_corpus()
+    corpus = load_corpus(args.data)
     print(
         f"corpus: {len(corpus.ads)} ad lines, {len(corpus.negatives)} hard negatives, "
         f"{len(corpus.bodies)} body documents, {len(corpus.sites())} sites",

@@ -49,6 +49,11 @@ _HAN = regex.compile(r"\p{Han}")
 _CLAUSE = regex.compile(r"[，,；;。]")
 _LABEL_VALUE = regex.compile(r"^[\p{Han}A-Za-z]{1,8}\s*[:：]\s*\S")
 _LABEL_OR_DIGIT = regex.compile(r"[:：\d]")
+_CONTACT_LABEL = regex.compile(
+    r"^[\p{Han}A-Za-z]{0,6}(?:联系人|聯繫人|联络人|聯絡人|电话|電話|手机|手機|传真|傳真|地址|邮箱|郵箱|信箱|"
+    r"[Ee]-?mail|微信|QQ|qq|群|联系方式|聯繫方式|聯絡方式|负责人|負責人|班主任|老师|老師|咨询|諮詢|热线|熱線)"
+    r"[\p{Han}A-Za-z]{0,6}\s*[:：]\s*\S"
+)
 
 
 def content(line: str) -> str:
@@ -129,6 +134,11 @@ def is_title_like(line: str) -> bool:
 def is_label_value(line: str) -> bool:
     """``联系人：张三``, ``地址：…``: a label and its value, the shape of a document's own details."""
     return _LABEL_VALUE.match(line.strip()) is not None
+
+
+def is_contact_line(line: str) -> bool:
+    """``联系人：张三``, ``班主任微信：…``, ``家长QQ群：…``: a label naming a way to reach someone."""
+    return _CONTACT_LABEL.match(line.strip()) is not None
 
 
 def is_brand_like(line: str) -> bool:

@@ -127,9 +127,9 @@ class BoilerplateMatchers:
 WEAK_SHARE = 0.5
 INLINE_MAX = 40  # visible characters of a line between paragraphs that a score may remove
 # A line that reads as body by its shape (a sentence, a long line) goes on its score only at
-# BODY_ODDS times the odds of the threshold (0.9 -> 0.989): a real closing paragraph
+# BODY_ODDS times the odds of the threshold (0.9 -> 0.964): a real closing paragraph
 # (以上就是我的方法，分享给大家。) sits exactly where footers do.
-BODY_ODDS = 10.0
+BODY_ODDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -258,6 +258,10 @@ def _judge(
 
     top = next((i for i in range(n) if full(i)), n)
     bottom = next((i for i in range(n - 1, top, -1) if full(i)), top)
+    if top == n and scoring is not None and not any(content_evidence(t) for t in texts):
+        # no line reads as body by its shape (a table, a list): only rules decide here, a
+        # score has nothing to tell an ad from (项目  金额 next to a seller's line)
+        hits = [tuple(r for r in h if r.action != "score") for h in hits]
     for i in range(top + 1, bottom):
         if i not in protected:
             found = line_hits(judged[i], matchers, body=True, size=len(texts[i])) + extra[i]

@@ -33,10 +33,15 @@ from .blocks import content, content_evidence
 
 NGRAM_MAX = 3
 NGRAM_REF = 60
+BLOCK_MAX = 8
 CUE_SHORT = 40
 # Lines longer than this are never scored: boilerplate lines are short, and n-grams of a long
 # paragraph cost time for nothing.
 MAX_SCORED_CHARS = 200
+# Nor blank lines. (Leaving lines under 5 characters to block reasoning, since 版权 or 推荐 is
+# a page's link and a manual's heading alike, was measured: it lost more recall than the
+# retention it kept; 2026-12-04.)
+MIN_SCORED_CHARS = 1
 
 _URL = regex.compile(
     r"(?:https?://|www\.)[A-Za-z0-9._~:/?#@!$&'*+=%-]+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|cc|top|xyz|info|io|me|tw|hk)\b",
@@ -251,27 +256,35 @@ def has_cue(text: str) -> bool:
 
 
 @lru_cache(maxsize=16384)
-def neighbour_summary(line: str) -> tuple[bool, bool, bool]:
-    """What a line tells its neighbours: (reads as body by shape, holds an ad cue, decoration).
+def neighbour_summary(line: str) -> tuple[str, ...]:
+    """What a line tells its neighbours, as feature suffixes: ``body`` or ``short`` (by its
+    shape), ``long`` (over 40 characters), each ad cue family it holds (``follow`` …) and
+    ``deco``.
 
     Cached: the lines around an ad line are often ad lines, and they repeat across files.
     """
     visible = content(line).translate(_FOLD)
-    cue = _AD_CUE.search(line) is not None
-    return content_evidence(visible) is not None, cue, _DECO.search(visible) is not None
+    out = ["body" if content_evidence(visible) is not None else "short"]
+    if len(visible) > CUE_SHORT:
+        out.append("long")
+    if _AD_CUE.search(line) is not None:
+        out += [name for name in _AD_FAMILIES if _CUE_RE[name].search(line) is not None]
+    if _DECO.search(visible) is not None:
+        out.append("deco")
+    return tuple(out)
 
 
 def context_features(
     index: int,
     lines: Sequence[str],
     nonblank: Sequence[int],
-    summaries: Sequence[tuple[bool, bool, bool] | None],
+    summaries: Sequence[tuple[str, ...] | None],
 ) -> list[str]:
-    """Position among the non-blank lines and what the nearest non-blank lines look like.
+    """Position among the non-blank lines, the block around the line, and what the nearest
+    non-blank lines look like.
 
     ``nonblank``: indexes of the document's non-blank lines, in order; ``index`` is one of
-    them. ``summaries[i]``: :func:`neighbour_summary` of line ``i`` (computed on demand by
-    :func:`summaries_for`, None where not needed).
+    them. ``summaries[i]``: :func:`neighbour_summary` of line ``i`` where known already.
     """
     rank = bisect_left(nonblank, index)
     count = len(nonblank)
@@ -281,6 +294,22 @@ def context_features(
     ]
     if count <= 3:
         feats.append("pos:tiny-doc")
+    first = last = rank  # the block: the run of non-blank lines holding this one
+    while first > 0 and nonblank[first - 1] == nonblank[first] - 1:
+        first -= 1
+    while last < count - 1 and nonblank[last + 1] == nonblank[last] + 1:
+        last += 1
+    size = last - first + 1
+    feats.append("block:" + ("1" if size == 1 else "2-3" if size <= 3 else "4-8" if size <= 8 else "9+"))
+    if size > 1:
+        feats.append("block:first" if rank == first else "block:last" if rank == last else "block:inner")
+    if 1 < size <= BLOCK_MAX:  # the other lines of a short block: a footer's lines vouch for each other
+        seen: set[str] = set()
+        for k in range(first, last + 1):
+            if k != rank:
+                j = nonblank[k]
+                seen.update(summaries[j] or neighbour_summary(lines[j]))
+        feats += sorted("blk:" + x for x in seen)
     for side, step in (("prev", -1), ("next", 1)):
         k = rank + step
         if k < 0 or k >= count:
@@ -289,12 +318,8 @@ def context_features(
         j = nonblank[k]
         if abs(j - index) > 1:
             feats.append(f"{side}:gap")
-        body, cue, deco = summaries[j] or neighbour_summary(lines[j])
-        feats.append(f"{side}:body" if body else f"{side}:short")
-        if cue:
-            feats.append(f"{side}:cue")
-        if deco:
-            feats.append(f"{side}:deco")
+        summary = summaries[j] or neighbour_summary(lines[j])
+        feats += [f"{side}:{x}" for x in summary]
     return feats
 
 
@@ -316,6 +341,11 @@ def feature_values(features: Sequence[str]) -> dict[str, float]:
     return values
 
 
+def scorable(line: str) -> bool:
+    """Is the line scored at all (between ``MIN_SCORED_CHARS`` and ``MAX_SCORED_CHARS``)?"""
+    return len(line) <= MAX_SCORED_CHARS and len(content(line)) >= MIN_SCORED_CHARS
+
+
 def document_features(lines: Sequence[str]) -> list[list[str] | None]:
     """Features of every non-blank, scorable line of a document (None for the others).
 
@@ -323,11 +353,11 @@ def document_features(lines: Sequence[str]) -> list[list[str] | None]:
     (:class:`~.scorer.LineScorer`), only for the lines it needs.
     """
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    summaries: list[tuple[bool, bool, bool] | None] = [None] * len(lines)
+    summaries: list[tuple[str, ...] | None] = [None] * len(lines)
     for i in nonblank:
         summaries[i] = neighbour_summary(lines[i])
     out: list[list[str] | None] = [None] * len(lines)
     for i in nonblank:
-        if len(lines[i]) <= MAX_SCORED_CHARS:
+        if scorable(lines[i]):
             out[i] = text_features(lines[i]) + context_features(i, lines, nonblank, summaries)
     return out

@@ -31,10 +31,10 @@ from typing import Any
 from ..errors import RuleFileError
 from ..rules import Rule
 from .line_features import (
-    MAX_SCORED_CHARS,
     context_features,
     feature_values,
     neighbour_summary,
+    scorable,
     text_features,
 )
 
@@ -138,7 +138,7 @@ class DocumentScorer:
         self.model = model
         self.lines = lines
         self._nonblank: list[int] | None = None
-        self._summaries: list[tuple[bool, bool, bool] | None] = [None] * len(lines)
+        self._summaries: list[tuple[str, ...] | None] = [None] * len(lines)
         self._scores: dict[int, float | None] = {}
 
     def _context(self, i: int) -> list[str]:
@@ -157,7 +157,7 @@ class DocumentScorer:
             return self._scores[i]
         line = self.lines[i]
         score = None
-        if line.strip() and len(line) <= MAX_SCORED_CHARS:
+        if scorable(line):
             weights = self.model.weights
             total = self.model.bias + self.model.text_part(line)
             total += sum(weights.get(f, 0.0) for f in self._context(i))

@@ -18,8 +18,8 @@ from .blocks import (
     body_evidence,
     content,
     content_evidence,
-    content_len,
     is_brand_like,
+    is_contact_line,
     is_label_value,
     is_title_like,
     protect_title,
@@ -263,7 +263,9 @@ def _ad_run(plan: _Plan, idx: list[int], *, reach: bool = True) -> None:
     they continue the text (an ad written into it, then the text goes on: ``mkfs.ext4(8)
     创建新的 ext4 文件系统``), so the run does not reach past its last line with evidence.
     """
-    found = [k for k, i in enumerate(idx) if plan.evidence(i) is not None]
+    # a weak score (a line that only looks promotional to the model) goes when it lies inside
+    # the run, never as the run's end: a short title next to the body often scores so
+    found = [k for k, i in enumerate(idx) if _bounds_run(plan.evidence(i))]
     if not found:
         return
     lo, hi = found[0], found[-1]
@@ -279,6 +281,11 @@ def _ad_run(plan: _Plan, idx: list[int], *, reach: bool = True) -> None:
     if any(plan.sizes[i] > LONG_LINE and plan.strong(i) is None for i in run):
         run = [i for i in run if plan.strong(i) is not None]
     plan.drop(run, trigger)
+
+
+def _bounds_run(rule: Rule | None) -> bool:
+    """Evidence that can end a run of ad lines: any but a weak score."""
+    return rule is not None and not (rule.action == "score" and rule.strength == "weak")
 
 
 def _separators(plan: _Plan) -> None:
@@ -316,42 +323,37 @@ def _own_details(
 ) -> tuple[Sequence[Hits], Sequence[bool | None] | None]:
     """A notice's own contact lines are content: their hits are dropped.
 
-    In a block that holds a short ``label：value`` line without any evidence (班主任：李老师), a
-    ``label：value`` line with a concrete value whose only evidence is a ``contact`` rule or a
-    score (家长QQ群：123456789, 班主任微信：li2024) is one of the document's details, not a
-    seller's invitation. A seller's block of such lines stays too (a small miss); an empty
-    invitation (会员群：  免费QQ群：) and a seller's line in any other shape still go.
+    In a block that holds another contact line no rule calls an ad (班主任：李老师,
+    联系人：王老师, scored or not), the document's contact details are around it: a contact line whose only
+    evidence is a score, and one with a concrete value whose only evidence is a ``contact``
+    rule (家长QQ群：123456789, 班主任微信：li2024), stay. A seller's block of such lines stays
+    too (a small miss); an empty invitation (会员群：  免费QQ群：) and credit or rights lines
+    (本文来源：…, 版权声明：…) still go.
     """
     out: list[Hits] | None = None
     for start, end in blocks(lines, lambda i: is_separator(hits[i])):
         idx = range(start, end + 1)
-        if not any(
-            not hits[i] and is_label_value(lines[i]) and content_len(lines[i]) <= LONG_LINE for i in idx
-        ):
+        anchors = {i for i in idx if is_contact_line(lines[i]) and all(r.action == "score" for r in hits[i])}
+        if not anchors:
             continue
         for i in idx:
-            if (
-                hits[i]
-                and _is_detail(lines[i])
-                and all(r.category == "contact" or r.action == "score" for r in hits[i])
-            ):
+            if not hits[i] or not is_contact_line(lines[i]) or not anchors - {i}:
+                continue
+            scored = all(r.action == "score" for r in hits[i])
+            contact = all(r.category == "contact" or r.action == "score" for r in hits[i])
+            if scored or (contact and _is_detail(lines[i])):
                 out = list(hits) if out is None else out
                 out[i] = ()
     if out is None:
         return hits, known
-    fresh = (
-        [None] * len(lines)
-        if known is None
-        else [k if out[i] == hits[i] else None for i, k in enumerate(known)]
-    )
-    return out, fresh
+    if known is None:
+        return out, None
+    return out, [k if out[i] == hits[i] else None for i, k in enumerate(known)]
 
 
 def _is_detail(line: str) -> bool:
     """``label：value`` with a concrete value (letters or digits, not another empty label)."""
     text = content(line)
-    if not is_label_value(text):
-        return False
     value = text.split("：", 1)[-1] if "：" in text else text.split(":", 1)[-1]
     return bool(value) and value[-1] not in ":：" and any(c.isascii() and c.isalnum() for c in value)
 
