@@ -266,7 +266,9 @@ def test_ad_threshold_in_a_config_file(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("欢迎关注本站\n\n" + BODY, encoding="utf-8")
     rules = write_model(tmp_path, {"cue:follow": 7.5})
-    (tmp_path / "cleanse.toml").write_text(f'ad-threshold = 0.95\nrules = ["{rules.name}"]\n', encoding="utf-8")
+    (tmp_path / "cleanse.toml").write_text(
+        f'ad-threshold = 0.95\nrules = ["{rules.name}"]\n', encoding="utf-8"
+    )
     runner = CliRunner()
     result = runner.invoke(main, ["run", str(tmp_path / "in"), str(tmp_path / "out"), "-q"])
     assert result.exit_code == 0, result.output
@@ -346,3 +348,13 @@ def test_rules_test_runs_the_score_rules_examples(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 1 and "should stay" in result.stdout
+
+
+def test_a_retrained_model_changes_the_resume_configuration(tmp_path: Path) -> None:
+    from cleanse.pipeline import Options
+    from cleanse.resume import config_hash
+
+    rule_file = write_model(tmp_path, {"cue:follow": 7.5})
+    before = config_hash(load_rules([rule_file]), Options(), {})
+    write_model(tmp_path, {"cue:follow": 8.5})  # same rule file, new weights
+    assert config_hash(load_rules([rule_file]), Options(), {}) != before

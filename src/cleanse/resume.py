@@ -41,14 +41,27 @@ def digest(data: bytes) -> str:
 def config_hash(ruleset: Any, options: Any, settings: Mapping[str, Any]) -> str:
     """One hash of everything that decides an output: rules, Options, output settings, version.
 
-    Changing any rule re-cleans everything (the simple, honest version: no per-rule analysis).
+    Changing any rule re-cleans everything (the simple, honest version: no per-rule analysis),
+    and so does a retrained model file of a ``score`` rule (its bytes are hashed, not its path).
     """
     rules = [
         [(f.name, getattr(r, f.name)) for f in dataclasses.fields(r) if f.name not in _RULE_FIELDS_IGNORED]
         for r in ruleset.rules
     ]
-    blob = repr((FORMAT, __version__, rules, repr(options), sorted(settings.items())))
+    models = [_model_digest(r) for r in ruleset.rules if getattr(r, "model", None)]
+    blob = repr((FORMAT, __version__, rules, models, repr(options), sorted(settings.items())))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _model_digest(rule: Any) -> str:
+    """SHA-256 of a score rule's model file (unreadable: its path, and loading reports it)."""
+    from .stages.scorer import model_path
+
+    path = model_path(rule.source, rule.model)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return str(path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,8 +58,18 @@ class LinearModel:
 
     @classmethod
     def load(cls, path: Path) -> LinearModel:
-        """Read a model file; every problem is a :class:`RuleFileError` naming the file."""
-        return _load_cached(str(path))
+        """Read a model file; every problem is a :class:`RuleFileError` naming the file.
+
+        Cached per process by path, size and modification time: rebuilding a Cleaner reads a
+        model once, and reads it again after it was retrained.
+        """
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise RuleFileError(
+                [f"{path}: cannot read the model file: {exc}; check the rule's 'model' path"]
+            ) from None
+        return _load_cached(str(path), stat.st_size, stat.st_mtime_ns)
 
     def text_part(self, line: str) -> float:
         """The sum of the weights of the line's text features (cached per model and line)."""
@@ -79,7 +89,7 @@ class LinearModel:
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path: str) -> LinearModel:
+def _load_cached(path: str, size: int, mtime_ns: int) -> LinearModel:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
