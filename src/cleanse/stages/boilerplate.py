@@ -445,8 +445,10 @@ def remove_boilerplate(
         # A score depends on a line's place: once the lines above it are gone, the next line
         # is the first. Passes repeat until nothing more goes, so cleaning the output again
         # removes nothing (rules alone need one pass: their hits do not move).
-        for _ in range(MAX_SCORE_PASSES if scoring is not None else 0):
-            if out is d or not _may_score_more(out, scoring):  # type: ignore[arg-type]
+        if scoring is None:
+            return out
+        for _ in range(MAX_SCORE_PASSES):
+            if out is d or not _may_score_more(out, scoring):
                 break
             d, out = out, _remove_with(out, current, scoring, keep)
         return out
