@@ -53,7 +53,7 @@ def rule_options(fn: F) -> F:
     return fn
 
 
-def _stash_option(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+def stash_option(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """Keep a layout option in ``ctx.meta`` for :func:`build_cleaner` (commands need no parameter)."""
     if param.name is not None:
         ctx.meta.setdefault(_STASH, {})[param.name] = value
@@ -99,7 +99,7 @@ def cleaning_options(fn: F) -> F:
             default="keep",
             show_default=True,
             expose_value=False,
-            callback=_stash_option,
+            callback=stash_option,
             help="Leading indentation: keep it, strip it, or normalize it to two U+3000 (GB/T 9704).",
         ),
         click.option(
@@ -108,7 +108,7 @@ def cleaning_options(fn: F) -> F:
             default="keep",
             show_default=True,
             expose_value=False,
-            callback=_stash_option,
+            callback=stash_option,
             help="Tab characters: keep, turn each run into one space, or expand to 4-column stops.",
         ),
         click.option(
@@ -117,7 +117,7 @@ def cleaning_options(fn: F) -> F:
             default=Options.max_blank_lines,
             show_default=True,
             expose_value=False,
-            callback=_stash_option,
+            callback=stash_option,
             help="Most blank lines kept in a row between paragraphs.",
         ),
         click.option(
@@ -125,7 +125,7 @@ def cleaning_options(fn: F) -> F:
             type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
             default=None,
             expose_value=False,
-            callback=_stash_option,
+            callback=stash_option,
             help="Score at or above which the learned scorer (model.boilerplate) removes a line "
             "[default: the rule's; see `cleanse rules show model.boilerplate`]. Higher removes less.",
         ),
@@ -135,7 +135,7 @@ def cleaning_options(fn: F) -> F:
             default=Options.rule_timeout,
             show_default=True,
             expose_value=False,
-            callback=_stash_option,
+            callback=stash_option,
             help="Seconds one rule may take on one line; a slower rule is skipped for that document.",
         ),
     ]

@@ -209,8 +209,9 @@ def validate_rule(raw: Any, where: str) -> list[str]:
 
 
 def _check_score(raw: dict[str, Any], action: str, where: str) -> list[str]:
-    """A ``score`` rule names a model file and acts at the edges of a boilerplate document only;
-    ``model`` and ``threshold`` mean nothing on any other rule."""
+    """A ``score`` rule names a model file, works in the boilerplate stage and judges a
+    document's edges (plus short lines between paragraphs); ``model`` and ``threshold`` mean
+    nothing on any other rule."""
     if action != "score":
         extra = [key for key in ("model", "threshold") if key in raw]
         return [f"{where}: {key!r} is only for action = \"score\" rules; remove it" for key in extra]

@@ -17,7 +17,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from ..cli import _stash_option, echo_err
+from ..cli import echo_err, stash_option
 from ..io import DEFAULT_GLOBS
 from ..report import write_report
 from ..runner import FORMATS, Job
@@ -89,7 +89,7 @@ def _option_keys(command: click.Command) -> dict[str, click.Option]:
     """Config key (long option name, snake_case) -> option."""
     keys = {}
     for param in command.params:
-        stashed = param.callback is _stash_option  # layout options, --ad-threshold (see cli.py)
+        stashed = param.callback is stash_option  # layout options, --ad-threshold (see cli.py)
         if (
             isinstance(param, click.Option)
             and (param.expose_value or stashed)
@@ -140,7 +140,7 @@ def apply_config(ctx: click.Context) -> None:
             if param.expose_value:
                 ctx.params[param.name] = cast
             else:  # an option the command reads from the stash (build_cleaner)
-                _stash_option(ctx, param, cast)
+                stash_option(ctx, param, cast)
 
 
 def open_manifest(cleaner: Any, job: Job, resume: bool) -> Any:

@@ -490,8 +490,9 @@ def kept_line_notes(stage: Stage, doc: Document) -> dict[int, str]:
     texts = [content(line) for line in lines]
     _, _, scorer = _judge(lines, [()] * len(lines), groups, texts, scoring, protected)
     notes = {origins[i]: "kept: a keep rule matches it" for i in protected}
-    for i, score in (scorer.scored() if scorer is not None else {}).items():
-        notes[origins[i]] = _kept_note(scoring, scorer, i, score, texts[i])  # type: ignore[arg-type]
+    if scorer is not None:
+        for i, score in scorer.scored().items():
+            notes[origins[i]] = _kept_note(scoring, scorer, i, score, texts[i])
     return notes
 
 

@@ -13,8 +13,9 @@ knows about boilerplate (shallow features plus position and neighbours):
 - **shape** (``len:…``, ``end:…``, ``body:…``, ``has:…``, ``cjk:…``): length, how the line
   ends, whether it reads as body (:func:`~.blocks.content_evidence`), URLs, IDs, phones,
   decorations, brackets;
-- **position and neighbours** (``pos:…``, ``prev:…``, ``next:…``): distance from the first and
-  last non-blank line, and what the lines around it look like.
+- **position, block and neighbours** (``pos:…``, ``block:…``, ``blk:…``, ``prev:…``, ``next:…``):
+  distance from the first and last non-blank line, the run of lines it sits in, and what the
+  lines around it look like.
 
 The first three depend on the line's text alone (:func:`text_features`, cached by callers:
 ad lines repeat across documents); the last depends on the document (:func:`context_features`).
@@ -38,10 +39,6 @@ CUE_SHORT = 40
 # Lines longer than this are never scored: boilerplate lines are short, and n-grams of a long
 # paragraph cost time for nothing.
 MAX_SCORED_CHARS = 200
-# Nor blank lines. (Leaving lines under 5 characters to block reasoning, since 版权 or 推荐 is
-# a page's link and a manual's heading alike, was measured: it lost more recall than the
-# retention it kept; 2026-12-04.)
-MIN_SCORED_CHARS = 1
 
 _URL = regex.compile(
     r"(?:https?://|www\.)[A-Za-z0-9._~:/?#@!$&'*+=%-]+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|cc|top|xyz|info|io|me|tw|hk)\b",
@@ -274,17 +271,11 @@ def neighbour_summary(line: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def context_features(
-    index: int,
-    lines: Sequence[str],
-    nonblank: Sequence[int],
-    summaries: Sequence[tuple[str, ...] | None],
-) -> list[str]:
+def context_features(index: int, lines: Sequence[str], nonblank: Sequence[int]) -> list[str]:
     """Position among the non-blank lines, the block around the line, and what the nearest
-    non-blank lines look like.
+    non-blank lines look like (their :func:`neighbour_summary`, cached by line).
 
-    ``nonblank``: indexes of the document's non-blank lines, in order; ``index`` is one of
-    them. ``summaries[i]``: :func:`neighbour_summary` of line ``i`` where known already.
+    ``nonblank``: indexes of the document's non-blank lines, in order; ``index`` is one of them.
     """
     rank = bisect_left(nonblank, index)
     count = len(nonblank)
@@ -308,7 +299,7 @@ def context_features(
         for k in range(first, last + 1):
             if k != rank:
                 j = nonblank[k]
-                seen.update(summaries[j] or neighbour_summary(lines[j]))
+                seen.update(neighbour_summary(lines[j]))
         feats += sorted("blk:" + x for x in seen)
     for side, step in (("prev", -1), ("next", 1)):
         k = rank + step
@@ -318,8 +309,7 @@ def context_features(
         j = nonblank[k]
         if abs(j - index) > 1:
             feats.append(f"{side}:gap")
-        summary = summaries[j] or neighbour_summary(lines[j])
-        feats += [f"{side}:{x}" for x in summary]
+        feats += [f"{side}:{x}" for x in neighbour_summary(lines[j])]
     return feats
 
 
@@ -342,22 +332,19 @@ def feature_values(features: Sequence[str]) -> dict[str, float]:
 
 
 def scorable(line: str) -> bool:
-    """Is the line scored at all (between ``MIN_SCORED_CHARS`` and ``MAX_SCORED_CHARS``)?"""
-    return len(line) <= MAX_SCORED_CHARS and len(content(line)) >= MIN_SCORED_CHARS
+    """Is the line scored at all: not blank, at most ``MAX_SCORED_CHARS`` long?"""
+    return len(line) <= MAX_SCORED_CHARS and bool(line.strip())
 
 
 def document_features(lines: Sequence[str]) -> list[list[str] | None]:
     """Features of every non-blank, scorable line of a document (None for the others).
 
     Used by training and evaluation; the stage computes the same features line by line
-    (:class:`~.scorer.LineScorer`), only for the lines it needs.
+    (:class:`~.scorer.DocumentScorer`), only for the lines it needs.
     """
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    summaries: list[tuple[str, ...] | None] = [None] * len(lines)
-    for i in nonblank:
-        summaries[i] = neighbour_summary(lines[i])
     out: list[list[str] | None] = [None] * len(lines)
     for i in nonblank:
         if scorable(lines[i]):
-            out[i] = text_features(lines[i]) + context_features(i, lines, nonblank, summaries)
+            out[i] = text_features(lines[i]) + context_features(i, lines, nonblank)
     return out

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,7 +32,6 @@ from ..rules import Rule
 from .line_features import (
     context_features,
     feature_values,
-    neighbour_summary,
     scorable,
     text_features,
 )
@@ -140,26 +138,20 @@ def sigmoid(x: float) -> float:
 class DocumentScorer:
     """Scores lines of one document on demand (position and neighbours need the document).
 
-    Built per document by the stage; cheap until asked: the list of non-blank lines and the
-    neighbour summaries are worked out on first use.
+    Built per document by the stage; cheap until asked: the list of non-blank lines is worked
+    out on first use, and scores are kept per line.
     """
 
     def __init__(self, model: LinearModel, lines: Sequence[str]) -> None:
         self.model = model
         self.lines = lines
         self._nonblank: list[int] | None = None
-        self._summaries: list[tuple[str, ...] | None] = [None] * len(lines)
         self._scores: dict[int, float | None] = {}
 
     def _context(self, i: int) -> list[str]:
         if self._nonblank is None:
             self._nonblank = [k for k, line in enumerate(self.lines) if line.strip()]
-        nonblank = self._nonblank
-        # the summaries of the (at most two) neighbours, computed once per document
-        for k in _neighbours(nonblank, i):
-            if self._summaries[k] is None:
-                self._summaries[k] = neighbour_summary(self.lines[k])
-        return context_features(i, self.lines, nonblank, self._summaries)
+        return context_features(i, self.lines, self._nonblank)
 
     def score(self, i: int) -> float | None:
         """The probability that line ``i`` is boilerplate; None for a line never scored."""
@@ -189,12 +181,6 @@ class DocumentScorer:
             ranked = ranked[::-1]
         top = [(name, round(w, 3)) for name, w in ranked if (w < 0 if against else w > 0)]
         return round(score or 0.0, 4), tuple(top[:TOP_FEATURES])
-
-
-def _neighbours(nonblank: list[int], i: int) -> list[int]:
-    """The non-blank lines just before and after line ``i`` (``i`` is non-blank)."""
-    k = bisect_left(nonblank, i)
-    return [nonblank[j] for j in (k - 1, k + 1) if 0 <= j < len(nonblank)]
 
 
 def model_path(rule_source: str, model: str) -> Path:
