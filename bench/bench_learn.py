@@ -1,7 +1,8 @@
 """Peak memory and time of ``cleanse learn`` on many short generated documents.
 
-Generates N short documents (a unique title, one to three unique sentences; 10% carry one
-of three invented platforms' stamps), then runs ``cleanse learn`` on them as a subprocess
+Generates N short documents (a unique title, one to three unique sentences; 15% carry one
+of five invented platforms' stamps, two of them templates whose slots change per document),
+then runs ``cleanse learn`` on them as a subprocess
 and samples, every 0.1 s, the resident memory of its process tree: the parent's RSS, and the
 sum of PSS (proportional set size, so pages shared by the forked workers count once) over the
 parent and its workers. Every document has a unique title, so the number of distinct counted
@@ -27,7 +28,10 @@ STAMPS = (
     (("云帆资料库", "云帆 · 每日更新"), 0.05),
     (("晴川文苑",), 0.03),
     (("竹影范文  zhuying.net",), 0.02),
+    (("本材料已收录于知识星球「{name}」，严禁二次转载",), 0.03),
+    (("—— 本资料由{name}会员群首发，严禁倒卖 ——",), 0.02),
 )
+NAMES = ("机关文稿", "材料君", "公文写作库", "学习资料圈", "知文苑", "笔杆文库")
 _CJK = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
 
 
@@ -42,7 +46,9 @@ def short_doc(rng: random.Random) -> str:
     roll = rng.random()
     for stamp, share in STAMPS:
         if roll < share:
-            return "\n".join([*stamp, *lines, stamp[0]]) + "\n"
+            name = rng.choice(NAMES)
+            filled = [line.format(name=name) for line in stamp]
+            return "\n".join([*filled, *lines, filled[0]]) + "\n"
         roll -= share
     return "\n".join(lines) + "\n"
 
@@ -109,8 +115,15 @@ def measure(root: Path, jobs: int, max_lines: int | None) -> dict[str, float]:
     seconds = time.perf_counter() - start
     if proc.returncode:
         raise SystemExit(f"cleanse learn failed with exit code {proc.returncode}")
-    rules = (root / "learned.toml").read_text(encoding="utf-8").count("[[rule]]")
-    return {"rss": peak_rss / 1024, "pss": peak_pss / 1024, "seconds": seconds, "rules": rules}
+    text = (root / "learned.toml").read_text(encoding="utf-8")
+    rules, templates = text.count("[[rule]]"), text.count('"learned.template-')
+    return {
+        "rss": peak_rss / 1024,
+        "pss": peak_pss / 1024,
+        "seconds": seconds,
+        "rules": rules,
+        "templates": templates,
+    }
 
 
 def main() -> None:
@@ -118,17 +131,19 @@ def main() -> None:
     parser.add_argument("sizes", nargs="+", type=int, help="corpus sizes (documents)")
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--max-lines", type=int, default=None, help="table cap passed to cleanse learn")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/cleanse-bench-learn"))
+    parser.add_argument("--work", type=Path, default=Path("/tmp/cleanse-bench-learn-t"))
     args = parser.parse_args()
-    print("| documents | generate s | learn s | docs/s | peak RSS parent MiB | peak PSS tree MiB | rules |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| documents | generate s | learn s | docs/s | peak RSS parent MiB | peak PSS tree MiB | rules (templates) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---|")
     for size in args.sizes:
         root = args.work / f"n{size}"
         gen = generate(root, size)
         r = measure(root, args.jobs, args.max_lines)
         print(
             f"| {size:,} | {gen:.0f} | {r['seconds']:.0f} | {size / r['seconds']:,.0f} | "
-            f"{r['rss']:.0f} | {r['pss']:.0f} | {r['rules']:.0f} |",
+            f"{r['rss']:.0f} | {r['pss']:.0f} | {r['rules']:.0f} ({r['templates']:.0f}) |",
             flush=True,
         )
 

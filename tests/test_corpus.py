@@ -107,12 +107,12 @@ def test_spilled_counts_equal_in_memory_counts(mixed: Path, cleaner: Cleaner) ->
 
 def test_thresholds_min_docs_and_min_share(tmp_path: Path, cleaner: Cleaner) -> None:
     docs = make_docs(120, seed=3)
-    for doc in docs[:4]:  # a stamp on only 4 documents
+    for doc in docs[:2]:  # a stamp on only 2 documents: below the default of 3
         doc.lines.insert(0, "晨星资料馆")
     write_docs(tmp_path, docs)
     assert not _matches(_learn(tmp_path, cleaner).rules, "晨星资料馆")
-    assert _matches(_learn(tmp_path, cleaner, options=LearnOptions(min_docs=4)).rules, "晨星资料馆")
-    strict = LearnOptions(min_docs=4, min_share=0.05)
+    assert _matches(_learn(tmp_path, cleaner, options=LearnOptions(min_docs=2)).rules, "晨星资料馆")
+    strict = LearnOptions(min_docs=2, min_share=0.05)
     assert not _matches(_learn(tmp_path, cleaner, options=strict).rules, "晨星资料馆")
 
 
@@ -120,6 +120,7 @@ def test_speeches_keep_salutation_and_closing(tmp_path: Path, cleaner: Cleaner) 
     docs = [d for d in make_docs(200, seed=5) if d.lines[1:2] == ["同志们："]]
     for doc in docs[::2]:  # half of them without a title: 同志们： is the first line
         doc.lines.pop(0)
+        doc.stamped = {i - 1 for i in doc.stamped if i}
     write_docs(tmp_path, docs)
     learned = _learn(tmp_path, cleaner)
     assert len(docs) >= 30

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import regex
 
+from .corpus_templates import template_keys
 from .errors import CleanseError
 from .matcher import RuleMatcher
 
@@ -37,6 +38,9 @@ HEAD, TAIL, AD, TITLE = 1, 2, 4, 8
 """Per-document flags of a line: in the head zone, in the tail zone, in an ad block, and
 (head only) directly before the text starts, as a title would be."""
 PAIR_BIT = 1 << 63
+TEMPLATE_BIT = 1 << 62
+"""Set in the keys of template groups (:mod:`cleanse.corpus_templates`); their records also
+carry a sketch of the variants seen."""
 
 _SPACE = regex.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 _DIGIT = regex.compile(r"\d")
@@ -49,6 +53,15 @@ _HEADING = regex.compile(
 )
 _CN_NUM = "\\d〇零一二三四五六七八九十"
 _DATE = regex.compile(rf"^[（(]?\s*[{_CN_NUM}]{{2,4}}\s*年(?:\s*[{_CN_NUM}]{{1,3}}\s*[月日号])*\s*[)）]?$")
+_ISO_DATE = regex.compile(r"^\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}$")
+_ISSUED = regex.compile(r"^\p{Han}{2,16}(?:发布|印发|公布|制定|颁布)$")
+_DATED = regex.compile(
+    rf"^[（(]?\s*[{_CN_NUM}]{{2,4}}\s*年\s*[{_CN_NUM}]{{1,3}}\s*月\s*[{_CN_NUM}]{{1,3}}\s*日"
+)
+_MANUAL_HEADING = regex.compile(
+    r"^(?:(?=[A-Z ]*[A-Z]{4})[A-Z][A-Z ]{3,24}(?:\s*\p{Han}{1,8})?"
+    r"|\p{Han}{1,8}\s*[(（]?\s*(?=[A-Z ]*[A-Z]{4})[A-Z][A-Z ]{3,24}[)）]?)$"
+)
 
 
 def normalize_line(line: str) -> str:
@@ -67,6 +80,13 @@ def line_key(norm: str) -> int:
     return int.from_bytes(digest, "little") & ~PAIR_BIT
 
 
+def template_key(group: str) -> int:
+    """The key of a template group (a skeleton or affix string from
+    :func:`cleanse.corpus_templates.template_keys`)."""
+    digest = hashlib.blake2b(group.encode("utf-8"), digest_size=8, person=b"template").digest()
+    return (int.from_bytes(digest, "little") & ~PAIR_BIT) | TEMPLATE_BIT
+
+
 def pair_key(first: int, second: int) -> int:
     """The key of two lines that follow each other (for multi-line blocks)."""
     digest = hashlib.blake2b(struct.pack("<QQ", first, second), digest_size=8).digest()
@@ -82,8 +102,11 @@ def is_content_line(line: str) -> bool:
     """Lines that repeat because they are ordinary content, so are never learned.
 
     Sentences (同志们 … 谢谢大家。), salutations (同志们：), numbered headings (一、总体要求),
-    dates, and long lines. Precision before recall: a platform line that ends with ``。``
-    is missed rather than risk deleting a common sentence.
+    dates (``2023年5月12日``, ``2022-03-15``), issuing notes (``最高人民法院发布``), lines that
+    open with a full date (``2019年1月14日 最高人民法院审判委员会第1759次会议通过``:
+    a record of an event), manual section headings (``NAME``, ``SEE ALSO 参见``,
+    ``參見 (SEE ALSO)``), and long lines. Precision before recall: a platform line that ends
+    with ``。`` is missed rather than risk deleting a common sentence.
     """
     s = line.strip()
     return (
@@ -92,6 +115,10 @@ def is_content_line(line: str) -> bool:
         or _SALUTATION.match(s) is not None
         or _HEADING.match(s) is not None
         or _DATE.match(s) is not None
+        or _ISO_DATE.match(s) is not None
+        or _ISSUED.match(s) is not None
+        or _DATED.match(s) is not None
+        or _MANUAL_HEADING.match(s) is not None
     )
 
 
@@ -146,8 +173,14 @@ def _ad_flags(lines: Sequence[str], ads: Sequence[bool]) -> list[int]:
     return flags
 
 
-def document_keys(lines: Sequence[str], matcher: RuleMatcher) -> dict[int, int]:
-    """Every countable line (and edge pair) of one document -> its OR-ed flags."""
+def document_keys(
+    lines: Sequence[str], matcher: RuleMatcher, templates: dict[int, tuple[int, int]] | None = None
+) -> dict[int, int]:
+    """Every countable line (and edge pair) of one document -> its OR-ed flags.
+
+    With ``templates``, also fills it with every template group the document's countable
+    lines fall in -> (OR-ed flags, the smallest line key seen in that group here).
+    """
     ads = [bool(line.strip()) and _is_ad(matcher, line) for line in lines]
     zones = _zone_flags(lines, ads)
     marks = _ad_flags(lines, ads)
@@ -162,6 +195,11 @@ def document_keys(lines: Sequence[str], matcher: RuleMatcher) -> dict[int, int]:
             continue
         key, flag = line_key(norm), zones[i] | marks[i]
         found[key] = found.get(key, 0) | flag
+        if templates is not None:
+            for group in template_keys(line):
+                tkey = template_key(group)
+                had = templates.get(tkey)
+                templates[tkey] = (flag, key) if had is None else (had[0] | flag, min(had[1], key))
         edge = flag & (HEAD | TAIL)
         if prev is not None and edge and prev[1] & edge:
             pair = pair_key(prev[0], key)

@@ -35,7 +35,7 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import overload
 
-from .corpus import AD, HEAD, TAIL, TITLE, document_keys, split_text
+from .corpus import AD, HEAD, TAIL, TEMPLATE_BIT, TITLE, document_keys, split_text
 from .errors import CleanseError
 from .io import read_bytes, source_path
 from .matcher import RuleMatcher
@@ -46,9 +46,15 @@ TABLE_CAP = 500_000
 PARTITIONS = 64
 
 _SENTINEL = 0xFFFFFFFF
+_NO_LINE = (1 << 64) - 1
 _RECORD = struct.Struct("<Q9I")
 _FIELDS = 6  # docs, head, tail, ad, title, placed; then SOURCES smallest document indexes
 SOURCES = 3
+VARIANTS = 3
+"""A template group's record keeps, instead of SOURCES, the VARIANTS smallest line keys seen
+in it, each with the first document holding it: a min-hash sketch of its variants (the
+same variants whatever the order of counting)."""
+_TEMPLATE_RECORD = struct.Struct("<Q6I" + "QI" * VARIANTS)
 
 
 # -- the table ----------------------------------------------------------------------------------
@@ -70,10 +76,33 @@ def _new_record(flags: int, doc: int) -> Record:
     ]
 
 
+def _new_template_record(flags: int, line: int, doc: int) -> Record:
+    record = _new_record(flags, doc)[:_FIELDS]
+    return record + [line, doc] + [_NO_LINE, _SENTINEL] * (VARIANTS - 1)
+
+
+def is_template_record(record: Sequence[int]) -> bool:
+    return len(record) == _FIELDS + 2 * VARIANTS
+
+
+def _merge_sketch(into: Record, other: Record) -> None:
+    """Union of two variant sketches: per line key the first document, the smallest keys kept."""
+    firsts: dict[int, int] = {}
+    for rec in (into, other):
+        for line, doc in zip(rec[_FIELDS::2], rec[_FIELDS + 1 :: 2], strict=True):
+            if line != _NO_LINE:
+                firsts[line] = min(doc, firsts.get(line, doc))
+    kept = sorted(firsts.items())[:VARIANTS]
+    kept += [(_NO_LINE, _SENTINEL)] * (VARIANTS - len(kept))
+    into[_FIELDS:] = [v for pair in kept for v in pair]
+
+
 def _merge_record(into: Record, other: Record) -> None:
     for i in range(_FIELDS):
         into[i] += other[i]
-    if other[_FIELDS] < into[-1]:
+    if len(into) != _FIELDS + SOURCES:
+        _merge_sketch(into, other)
+    elif other[_FIELDS] < into[-1]:
         smallest = sorted({*into[_FIELDS:], *other[_FIELDS:]})[:SOURCES]
         into[_FIELDS:] = smallest + [_SENTINEL] * (SOURCES - len(smallest))
 
@@ -105,15 +134,21 @@ class CountTable:
             self.spill()
 
     def _path(self, part: int) -> Path:
+        """Partitions ``0..PARTITIONS-1`` hold line records, the next ``PARTITIONS`` template ones."""
         if self._tmp is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="cleanse-learn-", dir=self.spill_dir)
-        return Path(self._tmp.name) / f"part-{part:02d}.bin"
+        return Path(self._tmp.name) / f"part-{part:03d}.bin"
 
     def spill(self) -> None:
         """Write the table to its partition files (appending) and clear it."""
         parts: dict[int, bytearray] = {}
         for key, rec in self.table.items():
-            parts.setdefault(key % PARTITIONS, bytearray()).extend(_RECORD.pack(key, *rec))
+            if key & TEMPLATE_BIT and is_template_record(rec):
+                parts.setdefault(PARTITIONS + key % PARTITIONS, bytearray()).extend(
+                    _TEMPLATE_RECORD.pack(key, *rec)
+                )
+            else:
+                parts.setdefault(key % PARTITIONS, bytearray()).extend(_RECORD.pack(key, *rec))
         for part, records in sorted(parts.items()):
             with self._path(part).open("ab") as fh:
                 fh.write(records)
@@ -126,13 +161,14 @@ class CountTable:
             yield from ((k, r) for k, r in self.table.items() if r[0] >= min_docs)
             return
         self.spill()
-        for part in range(PARTITIONS):
+        for part in range(2 * PARTITIONS):
             path = self._path(part)
             if not path.exists():
                 continue
             merged: dict[int, Record] = {}
             data = path.read_bytes()
-            for key, *rec in _RECORD.iter_unpack(data):
+            layout = _RECORD if part < PARTITIONS else _TEMPLATE_RECORD
+            for key, *rec in layout.iter_unpack(data):
                 mine = merged.get(key)
                 if mine is None:
                     merged[key] = rec
@@ -227,12 +263,19 @@ def count_chunk(corpus: Corpus, start: int, rels: Sequence[str]) -> tuple[dict[i
         if lines is None:
             continue
         docs += 1
-        for key, flags in document_keys(lines, matcher).items():
+        templates: dict[int, tuple[int, int]] = {}
+        for key, flags in document_keys(lines, matcher, templates).items():
             rec = table.get(key)
             if rec is None:
                 table[key] = _new_record(flags, index)
             else:
                 _merge_record(rec, _new_record(flags, index))
+        for key, (flags, line) in templates.items():
+            rec = table.get(key)
+            if rec is None:
+                table[key] = _new_template_record(flags, line, index)
+            else:
+                _merge_record(rec, _new_template_record(flags, line, index))
     return table, docs
 
 

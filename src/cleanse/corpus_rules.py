@@ -10,6 +10,12 @@ the last one before the text starts is a title (``工作总结``), not a stamp, 
 Lines that follow each other in nearly every document where either appears are learned as
 one block: one rule, one decision for the reviewer. Every rule is an exact, escaped pattern
 anchored to the whole line, so a learned rule can never cut into a sentence.
+
+Template groups (:mod:`cleanse.corpus_templates`) pass the same thresholds; their variants
+are read back from the documents that hold them and aligned into one pattern with slots. A
+template must not match any line of the hard-negative list (``rules/hard-negatives.txt``,
+real content that uses ad words), and it replaces the exact lines it covers: one rule per
+template. Rules are written in order of how many documents they remove lines from.
 """
 
 from __future__ import annotations
@@ -19,20 +25,24 @@ import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import regex
 
 from .corpus import HEAD_LINES, PAIR_BIT, is_content_line, line_key, normalize_line, pair_key
-from .corpus_count import TABLE_CAP, Corpus, count_corpus
+from .corpus_count import _NO_LINE, _SENTINEL, TABLE_CAP, Corpus, count_corpus, is_template_record
+from .corpus_templates import Template, build_template
 from .errors import CleanseError
-from .rules import Rule, parse_rule_text
+from .rules import Rule, compile_pattern, default_rules_dir, parse_rule_text
+
+HARD_NEGATIVES = "hard-negatives.txt"
 
 
 @dataclass(frozen=True)
 class LearnOptions:
     """Thresholds of learning (defaults: the issue's; precision before recall)."""
 
-    min_docs: int = 5
+    min_docs: int = 3
     min_share: float = 0.01
     edge_share: float = 0.9
     title_share: float = 0.5
@@ -56,10 +66,18 @@ class Finding:
     text: str = ""
     position: int = 0
     keep: str = ""
+    variants: tuple[tuple[int, int], ...] = ()
+    template: Template | None = None
 
     @classmethod
     def of(cls, key: int, rec: Sequence[int]) -> Finding:
-        sources = tuple(s for s in rec[6:] if s != 0xFFFFFFFF)
+        if is_template_record(rec):
+            variants = tuple(
+                (line, doc) for line, doc in zip(rec[6::2], rec[7::2], strict=True) if line != _NO_LINE
+            )
+            sources = tuple(sorted({doc for _line, doc in variants}))
+            return cls(key, rec[0], rec[1], rec[2], rec[3], sources, variants=variants)
+        sources = tuple(s for s in rec[6:] if s != _SENTINEL)
         return cls(key, rec[0], rec[1], rec[2], rec[3], sources)
 
 
@@ -75,10 +93,12 @@ class Learned:
 
 def select(
     records: Iterable[tuple[int, Sequence[int]]], total: int, options: LearnOptions
-) -> tuple[dict[int, Finding], dict[int, int]]:
-    """The learned lines (by key) and the document counts of frequent edge pairs."""
+) -> tuple[dict[int, Finding], dict[int, int], list[Finding]]:
+    """The learned lines (by key), the document counts of frequent edge pairs, and the
+    template groups that pass the same thresholds with at least two variants."""
     findings: dict[int, Finding] = {}
     pairs: dict[int, int] = {}
+    groups: list[Finding] = []
     for key, rec in records:
         if key & PAIR_BIT:
             pairs[key] = rec[0]
@@ -88,8 +108,12 @@ def select(
             continue
         if head and title >= options.title_share * head:
             continue
-        findings[key] = Finding.of(key, rec)
-    return findings, pairs
+        finding = Finding.of(key, rec)
+        if not is_template_record(rec):
+            findings[key] = finding
+        elif len(finding.variants) >= 2:
+            groups.append(finding)
+    return findings, pairs, sorted(groups, key=lambda f: (-f.docs, f.key))
 
 
 def _first_keep(lines: Sequence[str], pattern: regex.Pattern[str]) -> str:
@@ -120,6 +144,79 @@ def read_examples(corpus: Corpus, findings: dict[int, Finding]) -> list[tuple[in
                 found.text, found.position = line.strip(), pos
                 found.keep = _first_keep(lines, regex.compile(line_pattern([found.text])))
     return sorted(adjacent)
+
+
+def hard_negatives(folder: Path | None = None) -> tuple[str, ...]:
+    """Lines that are content although they look like stamps (``hard-negatives.txt`` in the
+    rules folder; ``#`` starts a comment): no learned template may match one."""
+    path = (folder or default_rules_dir()) / HARD_NEGATIVES
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ()
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def read_templates(corpus: Corpus, groups: Sequence[Finding], negatives: Sequence[str]) -> list[Finding]:
+    """Each group's variants read back from their documents and aligned into a template.
+
+    Groups are taken in order of document count; a group is dropped when it does not make a
+    stamp-shaped template (:func:`cleanse.corpus_templates.build_template`), when its
+    pattern matches a hard-negative line or the group's own content, or when every variant
+    is covered by a template already kept (the same stamp found through another key).
+    """
+    wanted: dict[int, set[int]] = {}
+    for group in groups:
+        for line, doc in group.variants:
+            wanted.setdefault(doc, set()).add(line)
+    texts: dict[int, str] = {}
+    keeps: dict[int, str] = {}
+    documents: dict[int, list[str]] = {}
+    for doc in sorted(wanted):
+        lines = corpus.read_lines(doc) or []
+        documents[doc] = lines
+        for line in lines:
+            if line.strip():
+                key = line_key(normalize_line(line))
+                if key in wanted[doc]:
+                    texts.setdefault(key, line.strip())
+    kept: list[Finding] = []
+    patterns: list[regex.Pattern[str]] = []
+    for group in groups:
+        variants = [texts[line] for line, _doc in group.variants if line in texts]
+        template = build_template(variants)
+        if template is None:
+            continue
+        pattern = compile_pattern(template.pattern, True)
+        if any(pattern.search(line) for line in negatives):
+            continue
+        if all(any(p.search(v) for p in patterns) for v in template.variants):
+            continue
+        first = group.sources[0]
+        keep = keeps.get(first)
+        if keep is None:
+            keep = _first_keep(documents.get(first, []), pattern)
+        if keep and pattern.search(keep):
+            continue
+        group.template, group.text, group.keep = template, template.variants[0], keep
+        kept.append(group)
+        patterns.append(pattern)
+    return kept
+
+
+def drop_covered(
+    blocks: list[list[Finding]], templates: Sequence[Finding], negatives: Sequence[str]
+) -> list[list[Finding]]:
+    """Blocks holding a hard-negative line go (content, however often it repeats); single
+    learned lines that a template matches go (the template is their one rule)."""
+    content = {normalize_line(line) for line in negatives}
+    patterns = [compile_pattern(t.template.pattern, True) for t in templates if t.template]
+    return [
+        b
+        for b in blocks
+        if not any(normalize_line(f.text) in content for f in b)
+        and (len(b) > 1 or not any(p.search(b[0].text) for p in patterns))
+    ]
 
 
 def group_blocks(
@@ -199,8 +296,78 @@ def _toml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007F")
 
 
+def rule_id(block: Sequence[Finding]) -> str:
+    """The stable id of a learned rule: from its key, so the same corpus gives the same ids."""
+    if len(block) == 1 and block[0].template is not None:
+        return f"learned.template-{block[0].key & ((1 << 62) - 1):016x}"
+    return f"learned.{'block-' if len(block) > 1 else ''}{min(f.key for f in block):016x}"
+
+
+def show_table(learned: Learned, top: int = 20) -> str:
+    """The ``learn --show`` table: the rules that remove most, one row each, with where they
+    sit and (for templates) the slot values seen."""
+    rows = [("docs", "zone", "kind", "id", "line or template", "slots seen")]
+    for block in learned.blocks[:top]:
+        lead = max(block, key=lambda f: (f.docs, -f.key))
+        zone = block_zone(block, LearnOptions().edge_share)[0]
+        if lead.template is not None:
+            kind, text, slots = "template", lead.template.shape, lead.template.slot_examples()
+        else:
+            kind = "line" if len(block) == 1 else f"block of {len(block)}"
+            text, slots = " / ".join(f.text for f in block), ""
+        rows.append((f"{lead.docs:,}", zone, kind, rule_id(block), _clip(text, 48), _clip(slots, 60)))
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
+    more = len(learned.blocks) - top
+    tail = [f"... and {more} more rule(s) in the file"] if more > 0 else []
+    return "\n".join([lines[0], "  ".join("-" * w for w in widths), *lines[1:], *tail]) + "\n"
+
+
+def _width(text: str) -> int:
+    """Terminal columns: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _clip(text: str, width: int) -> str:
+    while _width(text) > width:
+        text = text[:-2] + "…"
+    return text
+
+
+def render_template(found: Finding, total: int, corpus: Corpus, options: LearnOptions) -> str:
+    """One ``[[rule]]`` table for a learned template: its slots, where and how often seen."""
+    template = found.template
+    assert template is not None
+    zone, where = _zone(found, options.edge_share)
+    why = (
+        f"Learned from the corpus: the template {template.shape} seen in {found.docs:,} of "
+        f"{total:,} documents, {where}; slots seen: {template.slot_examples()}; "
+        f"first seen in {', '.join(corpus.paths[s] for s in found.sources[:3])}. Review before keeping."
+    )
+    keep = found.keep or "这一行是正文内容，不应删除。"
+    out = [
+        "[[rule]]",
+        f'id = "{rule_id([found])}"',
+        'stage = "boilerplate"',
+        f"why = {_toml_str(why)}",
+        f"pattern = {_toml_str(template.pattern)}",
+        f'zone = "{zone}"',
+        'action = "drop-line"',
+    ]
+    if zone == "anywhere":
+        out.append("long_lines = true")
+    out.append("ignore_case = true")
+    out.append("examples.match = [" + ", ".join(_toml_str(v) for v in template.variants) + "]")
+    out.append(f"examples.keep = [{_toml_str(keep)}]")
+    return "\n".join(out)
+
+
 def render_rule(block: Sequence[Finding], total: int, corpus: Corpus, options: LearnOptions) -> str:
-    """One ``[[rule]]`` table for a learned line or block."""
+    """One ``[[rule]]`` table for a learned line, block or template."""
+    if len(block) == 1 and block[0].template is not None:
+        return render_template(block[0], total, corpus, options)
     lead = max(block, key=lambda f: (f.docs, -f.key))
     zone, where = block_zone(block, options.edge_share)
     sources = sorted({s for f in block for s in f.sources})[:3]
@@ -212,7 +379,7 @@ def render_rule(block: Sequence[Finding], total: int, corpus: Corpus, options: L
     keep = next((f.keep for f in block if f.keep), "") or "这一行是正文内容，不应删除。"
     out = [
         "[[rule]]",
-        f'id = "learned.{"block-" if len(block) > 1 else ""}{min(f.key for f in block):016x}"',
+        f'id = "{rule_id(block)}"',
         'stage = "boilerplate"',
         f"why = {_toml_str(why)}",
         f"pattern = {_toml_str(line_pattern([f.text for f in block]))}",
@@ -236,7 +403,7 @@ def render_file(
         f"# Learned by `cleanse learn` from {len(corpus.paths):,} files ({total:,} read): "
         f"{len(blocks)} rule(s).",
         f"# Settings: min_docs={options.min_docs}, min_share={options.min_share:g}, "
-        f"edge_share={options.edge_share:g}.",
+        f"edge_share={options.edge_share:g}. Ordered by how many documents each rule removes lines from.",
         "# Review every rule: delete any that removes content, add real lines to examples.keep,",
         "# then `cleanse rules test THIS_FILE` and `cleanse run --rules THIS_FILE`.",
         "",
@@ -259,11 +426,15 @@ def learn_corpus(
     options = options or LearnOptions()
     table, total = count_corpus(corpus, jobs=jobs, cap=cap, spill_dir=spill_dir)
     try:
-        findings, pairs = select(table.frequent(options.min_count(total)), total, options)
+        findings, pairs, groups = select(table.frequent(options.min_count(total)), total, options)
     finally:
         table.close()
     adjacent = read_examples(corpus, findings)
     blocks = group_blocks(findings, adjacent, pairs, options.block_share)
+    negatives = hard_negatives()
+    templates = read_templates(corpus, groups, negatives)
+    blocks = drop_covered(blocks, templates, negatives) + [[t] for t in templates]
+    blocks.sort(key=lambda b: (-max(f.docs for f in b), min(f.key for f in b)))
     text = render_file(blocks, total, corpus, options)
     parsed = parse_rule_text(text, source)
     if parsed.problems:  # a bug in this module, not in the user's data

@@ -10,7 +10,7 @@ import click
 
 from ..cli import build_cleaner, echo_err, handle_errors, rule_options, ruleset_from
 from ..corpus_count import TABLE_CAP, Corpus
-from ..corpus_rules import Learned, LearnOptions, learn_corpus
+from ..corpus_rules import Learned, LearnOptions, learn_corpus, show_table
 from ..io import DEFAULT_GLOBS, discover, write_atomic
 from ..pipeline import Cleaner
 from ..runner import default_jobs
@@ -81,6 +81,13 @@ def learned_line(learned: Learned, target: str) -> str:
     show_default=True,
     help="Distinct lines counted in memory before spilling to temporary files.",
 )
+@click.option(
+    "--show",
+    is_flag=True,
+    help="Print the rules that remove most (templates with their slot values) as a table "
+    "instead of the rule file; with -o the file is written too.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows of --show.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 @handle_errors
 def learn(
@@ -93,18 +100,22 @@ def learn(
     globs: tuple[str, ...],
     follow_symlinks: bool,
     max_lines: int,
+    show: bool,
+    top: int,
     quiet: bool,
     **rule_choice: Any,
 ) -> None:
     """Propose boilerplate rules from lines repeated across the files under INPUT.
 
-    A platform stamps the same lines on every document it sells; this finds them and writes
-    one rule per line (or block of lines) for you to review. The existing rules are used as
-    evidence (a line next to a known ad) and their matches are not proposed again.
+    A platform stamps the same lines, or the same template with changing names, numbers and
+    links, on every document it sells; this finds them and writes one rule per line, block
+    of lines or template for you to review, most removing first. The existing rules are used
+    as evidence (a line next to a known ad) and their matches are not proposed again.
 
     \b
     Example:
       cleanse learn corpus/ -o learned.toml
+      cleanse learn corpus/ --show           # the top rules as a table
       cleanse rules test learned.toml
       cleanse run corpus/ clean/ --rules learned.toml
     """
@@ -120,10 +131,12 @@ def learn(
         cap=max_lines,
         source=str(output or "learned.toml"),
     )
-    if output is None:
-        click.echo(learned.text, nl=False)
-    else:
+    if output is not None:
         write_atomic(output, learned.text.encode("utf-8"))
+    if show:
+        click.echo(show_table(learned, top), nl=False)
+    elif output is None:
+        click.echo(learned.text, nl=False)
     if not learned.documents:
         echo_err(f"warning: no readable files matching {' '.join(globs or DEFAULT_GLOBS)} under {input_path}")
     if not quiet:
