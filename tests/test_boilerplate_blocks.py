@@ -148,7 +148,9 @@ def test_user_rule_for_a_platform_name(tmp_path: Path) -> None:
 def test_disabling_a_rule_by_id(tmp_path: Path) -> None:
     text = "会员群：  免费QQ群：\n\n正文第一段，内容完整。\n"
     # the scorer would take the line on its own evidence; off too, nothing else removes it
-    doc = Cleaner(placeholders="off", rules=load_rules(disable=["ads.qq-group", "model.boilerplate"])).clean(text)
+    doc = Cleaner(placeholders="off", rules=load_rules(disable=["ads.qq-group", "model.boilerplate"])).clean(
+        text
+    )
     assert doc.text.startswith("会员群：")
     # with the rule off and the scorer on, the scorer is what removes an invitation, and says so
     text = "加入免费QQ群：123456，领取全套资料\n\n正文第一段，内容完整。\n"

@@ -170,8 +170,6 @@ def test_folder_of_100000_empty_files(tmp_path: Path, request: pytest.FixtureReq
     _many_empty_files(tmp_path, 100_000)
 
 
-
-
 @pytest.mark.parametrize("codec", ["rot13", "base64", "zlib", "hex"])
 def test_non_text_codec_is_refused_as_an_option(codec: str) -> None:
     from cleanse import OptionError, Options

@@ -76,8 +76,19 @@ def test_timed_out_rule_is_reported_and_skipped_for_that_document(
 def test_timed_out_rule_end_to_end_through_the_cli(tmp_path: Path) -> None:
     rules = _rules(tmp_path, "boilerplate", "drop-line", "")
     src, out, report = _inputs(tmp_path), tmp_path / "out", tmp_path / "report.jsonl"
-    args = ["run", str(src), str(out), "--rules", str(rules), "--report", str(report), "-j", "1",
-            "--rule-timeout", "0.05"]
+    args = [
+        "run",
+        str(src),
+        str(out),
+        "--rules",
+        str(rules),
+        "--report",
+        str(report),
+        "-j",
+        "1",
+        "--rule-timeout",
+        "0.05",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     entries = {e["path"]: e for e in map(json.loads, report.read_text(encoding="utf-8").splitlines())}

@@ -32,7 +32,17 @@ def test_required_keys_found(pattern: str, expected: set[str]) -> None:
 
 @pytest.mark.parametrize(
     "pattern",
-    ["\\p{Han}+", "[[:alpha:]]+", "(?:QQ)?群?", "a|[^bc]", "[\\x00-\\x7f]", "(?i)abc", "(?:foo){e<=1}", "\\s+$", "x*"],
+    [
+        "\\p{Han}+",
+        "[[:alpha:]]+",
+        "(?:QQ)?群?",
+        "a|[^bc]",
+        "[\\x00-\\x7f]",
+        "(?i)abc",
+        "(?:foo){e<=1}",
+        "\\s+$",
+        "x*",
+    ],
 )
 def test_unknown_or_optional_literals_give_none(pattern: str) -> None:
     assert required_keys(pattern, False) is None

@@ -197,7 +197,9 @@ def test_edge_cases(text: str) -> None:
 def test_one_megabyte_single_line(line: str) -> None:
     doc = CLEANER.clean(line)
     check_document(line, doc)
-    assert len(doc.text) >= len(line) * 0.8, "a long content line is not removed wholesale (doubled marks collapse)"
+    assert len(doc.text) >= len(line) * 0.8, (
+        "a long content line is not removed wholesale (doubled marks collapse)"
+    )
 
 
 def test_empty_bytes_give_an_empty_document() -> None:
@@ -221,8 +223,11 @@ def test_truncated_utf16_is_text_not_binary() -> None:
     assert doc.text.startswith("正文第一段。")
 
 
-@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parents[1] / "fixtures" / "fuzz-regressions").glob("crash-*")),
-                         ids=lambda p: p.name[:14])
+@pytest.mark.parametrize(
+    "path",
+    sorted((Path(__file__).resolve().parents[1] / "fixtures" / "fuzz-regressions").glob("crash-*")),
+    ids=lambda p: p.name[:14],
+)
 def test_fuzz_regressions_are_idempotent(path: Path) -> None:
     """Inputs the fuzzer found: a span cut that joined two pieces into a new ad, and runs of
     half-width ::: / ;;; that took one pass per character."""

@@ -175,7 +175,7 @@ TRICKY = [
     "等等...好吧。。。",
     "他说--好吧―― 那个―",
     "时间:16:32,地点:北京",
-    "printf(\"中文\"),然后",
+    'printf("中文"),然后',
     "`a,b`,中文",
     "1. 第一,二",
     "发[2020]12号,中文",
@@ -217,7 +217,17 @@ def test_bad_template_times_out_the_same_way() -> None:
     assert outcome(convert_line, "中文", bad) == ("timeout", str(RuleTimeout("u.bad", bad.timeout)))
 
 
-CHARS = [*list(",;:?!()\"'.-—―…。，、；：（）“”‘’・ａ１aZ9 /@%"), "中", "文", "好", "甲乙", "丙", "丁", "x", "2020"]
+CHARS = [
+    *list(",;:?!()\"'.-—―…。，、；：（）“”‘’・ａ１aZ9 /@%"),
+    "中",
+    "文",
+    "好",
+    "甲乙",
+    "丙",
+    "丁",
+    "x",
+    "2020",
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -246,7 +256,9 @@ class _SlowAsAWhole(Rule):
 
 def test_a_finditer_timeout_falls_back_to_one_timed_search_per_match() -> None:
     rules = tuple(
-        _SlowAsAWhole(r.id, r.stage, r.why, r.pattern, action=r.action, replace=r.replace, translate=r.translate)
+        _SlowAsAWhole(
+            r.id, r.stage, r.why, r.pattern, action=r.action, replace=r.replace, translate=r.translate
+        )
         for r in DEFAULT.rules
     )
     slow = RuleMatcher(rules)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,7 @@ import regex
 
 from .corpus import HEAD_LINES, PAIR_BIT, is_content_line, line_key, normalize_line, pair_key
 from .corpus_count import _NO_LINE, _SENTINEL, TABLE_CAP, Corpus, count_corpus, is_template_record
+from .corpus_evidence import ExampleCleaner
 from .corpus_templates import Template, build_template
 from .errors import CleanseError
 from .rules import Rule, compile_pattern, default_rules_dir, parse_rule_text
@@ -68,6 +69,7 @@ class Finding:
     keep: str = ""
     variants: tuple[tuple[int, int], ...] = ()
     template: Template | None = None
+    note: str = ""
 
     @classmethod
     def of(cls, key: int, rec: Sequence[int]) -> Finding:
@@ -89,6 +91,7 @@ class Learned:
     rules: tuple[Rule, ...]
     documents: int
     blocks: list[list[Finding]] = field(default_factory=list)
+    scored_away: int = 0
 
 
 def select(
@@ -219,6 +222,33 @@ def drop_covered(
     ]
 
 
+def _recognizer(block: Sequence[Finding]) -> Callable[[str], bool]:
+    """Whether a line is one of the block's lines (or matches its template)."""
+    template = block[0].template
+    if template is not None:
+        pattern = compile_pattern(template.pattern, True)
+        return lambda line: pattern.search(line) is not None
+    norms = {normalize_line(f.text) for f in block}
+    return lambda line: normalize_line(line) in norms
+
+
+def weigh_with_cleaner(corpus: Corpus, blocks: list[list[Finding]]) -> tuple[list[list[Finding]], int]:
+    """Blocks the scorer already removes in every example document go (a rule would add
+    nothing); the rest note when they sit next to removed ads. Returns the kept blocks and
+    how many went."""
+    examples = ExampleCleaner(corpus)
+    kept: list[list[Finding]] = []
+    for block in blocks:
+        sources = sorted({s for f in block for s in f.sources})[:3]
+        evidence = examples.evidence(sources, _recognizer(block))
+        if evidence.already_removed:
+            continue
+        for finding in block:
+            finding.note = evidence.note()
+        kept.append(block)
+    return kept, len(blocks) - len(kept)
+
+
 def group_blocks(
     findings: dict[int, Finding], adjacent: Sequence[tuple[int, int]], pairs: dict[int, int], share: float
 ) -> list[list[Finding]]:
@@ -341,9 +371,10 @@ def render_template(found: Finding, total: int, corpus: Corpus, options: LearnOp
     template = found.template
     assert template is not None
     zone, where = _zone(found, options.edge_share)
+    note = f"; {found.note}" if found.note else ""
     why = (
         f"Learned from the corpus: the template {template.shape} seen in {found.docs:,} of "
-        f"{total:,} documents, {where}; slots seen: {template.slot_examples()}; "
+        f"{total:,} documents, {where}{note}; slots seen: {template.slot_examples()}; "
         f"first seen in {', '.join(corpus.paths[s] for s in found.sources[:3])}. Review before keeping."
     )
     keep = found.keep or "这一行是正文内容，不应删除。"
@@ -372,8 +403,9 @@ def render_rule(block: Sequence[Finding], total: int, corpus: Corpus, options: L
     zone, where = block_zone(block, options.edge_share)
     sources = sorted({s for f in block for s in f.sources})[:3]
     what = "seen" if len(block) == 1 else f"a block of {len(block)} lines seen together"
+    note = f"; {lead.note}" if lead.note else ""
     why = (
-        f"Learned from the corpus: {what} in {lead.docs:,} of {total:,} documents, {where}; "
+        f"Learned from the corpus: {what} in {lead.docs:,} of {total:,} documents, {where}{note}; "
         f"first seen in {', '.join(corpus.paths[s] for s in sources)}. Review before keeping."
     )
     keep = next((f.keep for f in block if f.keep), "") or "这一行是正文内容，不应删除。"
@@ -396,9 +428,19 @@ def render_rule(block: Sequence[Finding], total: int, corpus: Corpus, options: L
 
 
 def render_file(
-    blocks: Sequence[Sequence[Finding]], total: int, corpus: Corpus, options: LearnOptions
+    blocks: Sequence[Sequence[Finding]],
+    total: int,
+    corpus: Corpus,
+    options: LearnOptions,
+    scored_away: int = 0,
 ) -> str:
     """The whole rule file: a header a reviewer reads first, then one rule per block."""
+    skipped = (
+        [f"# {scored_away} more repeated line(s) or template(s) left out: the scorer ({'model.boilerplate'}) "
+         "already removes them in every example document."]
+        if scored_away
+        else []
+    )  # fmt: skip
     header = [
         f"# Learned by `cleanse learn` from {len(corpus.paths):,} files ({total:,} read): "
         f"{len(blocks)} rule(s).",
@@ -406,6 +448,7 @@ def render_file(
         f"edge_share={options.edge_share:g}. Ordered by how many documents each rule removes lines from.",
         "# Review every rule: delete any that removes content, add real lines to examples.keep,",
         "# then `cleanse rules test THIS_FILE` and `cleanse run --rules THIS_FILE`.",
+        *skipped,
         "",
         'description = "Boilerplate learned from lines repeated across a corpus."',
     ]
@@ -434,9 +477,10 @@ def learn_corpus(
     negatives = hard_negatives()
     templates = read_templates(corpus, groups, negatives)
     blocks = drop_covered(blocks, templates, negatives) + [[t] for t in templates]
+    blocks, scored_away = weigh_with_cleaner(corpus, blocks)
     blocks.sort(key=lambda b: (-max(f.docs for f in b), min(f.key for f in b)))
-    text = render_file(blocks, total, corpus, options)
+    text = render_file(blocks, total, corpus, options, scored_away)
     parsed = parse_rule_text(text, source)
     if parsed.problems:  # a bug in this module, not in the user's data
         raise CleanseError("learned rules are invalid; please report it:\n" + "\n".join(parsed.problems))
-    return Learned(text, tuple(parsed.rules), total, blocks)
+    return Learned(text, tuple(parsed.rules), total, blocks, scored_away)

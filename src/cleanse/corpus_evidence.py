@@ -1,0 +1,102 @@
+"""What the cleaner already does around a learned candidate, in the documents it was seen in.
+
+Learning and the line scorer (``model.boilerplate``) meet here. Each candidate line or
+template has a few example documents (the first ones holding it); those documents are
+cleaned once, exactly as ``cleanse run`` would, and two facts are read from the result:
+
+- **already removed**: every occurrence of the candidate in its examples is removed by the
+  scorer. A rule for it would add nothing; it is left out of the learned file (the file's
+  header says how many were);
+- **next to removed ads**: in how many examples the candidate sits in the same block, within
+  :data:`cleanse.corpus.AD_REACH` lines, as a line the rules or the scorer remove. A neutral
+  line (a platform name, a slogan) repeated at the edges next to scored ad lines is the
+  strongest evidence of a stamp; the rule's ``why`` says so.
+
+Only example documents are cleaned (at most three per candidate), so this costs a few hundred
+documents whatever the corpus size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .corpus import AD_REACH
+from .corpus_count import Corpus
+from .document import Document
+from .errors import CleanseError
+from .io import read_bytes, source_path
+
+SCORER = "model.boilerplate"
+WHITESPACE = "whitespace."
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A candidate's facts over its example documents."""
+
+    examples: int
+    scored: int
+    beside_ads: int
+
+    @property
+    def already_removed(self) -> bool:
+        """Removed by the scorer in every example document (a rule would add nothing)."""
+        return self.examples > 0 and self.scored == self.examples
+
+    def note(self) -> str:
+        """For the rule's ``why``: empty when there is nothing to say."""
+        if not self.beside_ads:
+            return ""
+        return f"next to lines removed as ads in {self.beside_ads} of {self.examples} example documents"
+
+
+@dataclass
+class ExampleCleaner:
+    """Cleans example documents once each and answers questions about their lines."""
+
+    corpus: Corpus
+    _cleaned: dict[int, tuple[list[str], dict[int, str]]] = field(default_factory=dict)
+
+    def _clean(self, index: int) -> tuple[list[str], dict[int, str]]:
+        """The document's lines and, by 1-based line number, the rule that removed each."""
+        cached = self._cleaned.get(index)
+        if cached is not None:
+            return cached
+        rel = self.corpus.paths[index]
+        try:
+            doc: Document = self.corpus.cleaner.clean_bytes(
+                read_bytes(source_path(self.corpus.root, rel)), source=rel
+            )
+            lines = self.corpus.read_lines(index) or []
+            removed = {r.line: r.rule for r in doc.removals if not r.rule.startswith(WHITESPACE)}
+        except CleanseError:
+            lines, removed = [], {}
+        self._cleaned[index] = (lines, removed)
+        return lines, removed
+
+    def evidence(self, sources: Sequence[int], is_candidate: Callable[[str], bool]) -> Evidence:
+        """The facts for a candidate whose lines ``is_candidate`` recognises."""
+        examples = scored = beside = 0
+        for index in sources:
+            lines, removed = self._clean(index)
+            hits = [n for n, line in enumerate(lines, 1) if line.strip() and is_candidate(line)]
+            if not hits:
+                continue
+            examples += 1
+            scored += all(removed.get(n) == SCORER for n in hits)
+            beside += any(_beside_ad(lines, removed, n, is_candidate) for n in hits)
+        return Evidence(examples, scored, beside)
+
+
+def _beside_ad(
+    lines: Sequence[str], removed: dict[int, str], n: int, is_candidate: Callable[[str], bool]
+) -> bool:
+    """A removed line (not the candidate) within AD_REACH non-blank lines, no blank between."""
+    for step in (-1, 1):
+        seen, k = 0, n + step
+        while 1 <= k <= len(lines) and seen < AD_REACH and lines[k - 1].strip():
+            if k in removed and not is_candidate(lines[k - 1]):
+                return True
+            seen, k = seen + 1, k + step
+    return False
