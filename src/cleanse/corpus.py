@@ -62,6 +62,13 @@ _MANUAL_HEADING = regex.compile(
     r"^(?:(?=[A-Z ]*[A-Z]{4})[A-Z][A-Z ]{3,24}(?:\s*\p{Han}{1,8})?"
     r"|\p{Han}{1,8}\s*[(（]?\s*(?=[A-Z ]*[A-Z]{4})[A-Z][A-Z ]{3,24}[)）]?)$"
 )
+_CONTENT_SHAPES = regex.compile(
+    "|".join(
+        f"(?:{p.pattern})"
+        for p in (_SALUTATION, _HEADING, _DATE, _ISO_DATE, _ISSUED, _DATED, _MANUAL_HEADING)
+    )
+)
+"""The content shapes above as one pattern: one call per line (this runs on every line)."""
 
 
 def normalize_line(line: str) -> str:
@@ -109,17 +116,7 @@ def is_content_line(line: str) -> bool:
     with ``。`` is missed rather than risk deleting a common sentence.
     """
     s = line.strip()
-    return (
-        len(s) > MAX_LINE_CHARS
-        or is_sentence(s)
-        or _SALUTATION.match(s) is not None
-        or _HEADING.match(s) is not None
-        or _DATE.match(s) is not None
-        or _ISO_DATE.match(s) is not None
-        or _ISSUED.match(s) is not None
-        or _DATED.match(s) is not None
-        or _MANUAL_HEADING.match(s) is not None
-    )
+    return len(s) > MAX_LINE_CHARS or is_sentence(s) or _CONTENT_SHAPES.match(s) is not None
 
 
 def split_text(text: str) -> list[str]:
@@ -134,12 +131,12 @@ def _is_ad(matcher: RuleMatcher, line: str) -> bool:
         return False
 
 
-def _zone_flags(lines: Sequence[str], ads: Sequence[bool]) -> list[int]:
-    """HEAD/TAIL flags of each line: before the first / after the last sentence, within
+def _zone_flags(lines: Sequence[str], ads: Sequence[bool], content: Sequence[bool]) -> list[int]:
+    """HEAD/TAIL flags of each line: before the first / after the last content line, within
     the first / last :data:`HEAD_LINES` non-blank lines. Ad lines never end a zone."""
     flags = [0] * len(lines)
     filled = [i for i, line in enumerate(lines) if line.strip()]
-    text = [i for i in filled if not ads[i] and is_content_line(lines[i])]
+    text = [i for i in filled if not ads[i] and content[i]]
     first = text[0] if text else len(lines)
     last = text[-1] if text else -1
     for i in filled[:HEAD_LINES]:
@@ -182,15 +179,19 @@ def document_keys(
     lines fall in -> (OR-ed flags, the smallest line key seen in that group here).
     """
     ads = [bool(line.strip()) and _is_ad(matcher, line) for line in lines]
-    zones = _zone_flags(lines, ads)
+    content = [bool(line.strip()) and is_content_line(line) for line in lines]
+    zones = _zone_flags(lines, ads, content)
     marks = _ad_flags(lines, ads)
     found: dict[int, int] = {}
     prev: tuple[int, int] | None = None
     for i, line in enumerate(lines):
         if not line.strip():
             continue
+        if ads[i] or content[i]:
+            prev = None
+            continue
         norm = normalize_line(line)
-        if ads[i] or len(norm) < 2 or is_content_line(line):
+        if len(norm) < 2:
             prev = None
             continue
         key, flag = line_key(norm), zones[i] | marks[i]

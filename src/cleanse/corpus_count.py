@@ -107,14 +107,20 @@ def _merge_record(into: Record, other: Record) -> None:
         into[_FIELDS:] = smallest + [_SENTINEL] * (SOURCES - len(smallest))
 
 
-def merge_table(into: dict[int, Record], other: dict[int, Record]) -> None:
-    """Add one table's counts into another (commutative: the order of chunks is irrelevant)."""
+def merge_table(into: dict[int, Record], other: dict[int, Record]) -> int:
+    """Add one table's counts into another (commutative: the order of chunks is irrelevant).
+
+    Returns how many template records were new in ``into`` (they weigh more, see
+    :class:`CountTable`)."""
+    heavy = 0
     for key, record in other.items():
         mine = into.get(key)
         if mine is None:
             into[key] = record
+            heavy += len(record) > _FIELDS + SOURCES
         else:
             _merge_record(mine, record)
+    return heavy
 
 
 @dataclass
@@ -126,11 +132,17 @@ class CountTable:
     table: dict[int, Record] = field(default_factory=dict)
     spills: int = 0
     _tmp: tempfile.TemporaryDirectory[str] | None = None
+    _heavy: int = 0
 
     def add(self, chunk: dict[int, Record]) -> None:
-        """Merge one chunk's table, spilling when the cap is passed."""
-        merge_table(self.table, chunk)
-        if len(self.table) > self.cap:
+        """Merge one chunk's table, spilling when the cap is passed.
+
+        A template record (with its variant sketch) takes about 1.5 times the memory of a
+        line record, so it counts as 1.5 against the cap: the table's bytes stay where the
+        cap always put them.
+        """
+        self._heavy += merge_table(self.table, chunk)
+        if len(self.table) + self._heavy // 2 > self.cap:
             self.spill()
 
     def _path(self, part: int) -> Path:
@@ -153,6 +165,7 @@ class CountTable:
             with self._path(part).open("ab") as fh:
                 fh.write(records)
         self.table = {}
+        self._heavy = 0
         self.spills += 1
 
     def frequent(self, min_docs: int) -> Iterator[tuple[int, Record]]:

@@ -56,18 +56,22 @@ MIN_CONSTANT_SHARE = 0.4
 """... and at least this share of its lines' characters: the slots are never most of it."""
 
 _MARK = {NAME: "\ue001", NUM: "\ue002", URL: "\ue003", EMAIL: "\ue004", ID: "\ue005"}
-_OPEN = regex.escape("".join(BRACKETS))
-_TOKEN = regex.compile(
+_NAMES = "|".join(
+    f"{regex.escape(o)}[^{regex.escape(c)}]{{1,{NAME_MAX}}}{regex.escape(c)}" for o, c in BRACKETS.items()
+)
+_SLOT = regex.compile(
     r"(?P<url>(?:https?://|www\.)[\w.\-/?=&%#~+:]+"
-    r"|(?<![a-z0-9.@_-])(?:[a-z0-9][a-z0-9-]{0,62}\.)+(?:com|cn|net|org|edu|gov|info|top|xyz|cc|me|io|vip|club|site|online|tv|co|hk|tw)\b(?:/[\w./?=&%#~+-]*)?)"
+    r"|(?<![a-z0-9.@_-])(?:[a-z0-9][a-z0-9-]{0,62}\.)+"
+    r"(?:com|cn|net|org|edu|gov|info|top|xyz|cc|me|io|vip|club|site|online|tv|co|hk|tw)\b(?:/[\w./?=&%#~+-]*)?)"
     r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
     r"|(?P<id>(?<![a-z0-9_])(?=[a-z_-]*\d)(?=\d*[a-z])[a-z0-9_-]{5,30}(?![a-z0-9_]))"
     r"|(?P<num>\d+(?:[.,]\d+)*)"
-    rf"|(?P<open>[{_OPEN}])"
-    r"|(?P<space>\s+)"
-    r"|(?P<char>.)",
-    regex.IGNORECASE | regex.DOTALL,
+    rf"|(?P<name>{_NAMES})"
+    r"|(?P<space>\s+)",
+    regex.IGNORECASE,
 )
+"""Slots and whitespace; everything between them is constant, one token a character. At
+each position the kinds are tried in this order (a domain before a number, and so on)."""
 
 
 @dataclass(frozen=True)
@@ -87,41 +91,51 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _slot_norm(kind: str, raw: str) -> str:
+    return raw[0] + _MARK[NAME] + raw[-1] if kind == NAME else _MARK[kind]
+
+
 @lru_cache(maxsize=4096)
 def tokens(line: str) -> tuple[Token, ...]:
     """A line cut into constant characters, typed slots and whitespace (cached: the same
-    stamp line recurs across a corpus)."""
+    stamp lines are aligned again for every group they fall in)."""
     text = line.strip()
     out: list[Token] = []
     pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        assert m is not None  # (?P<char>.) matches anything
-        kind = m.lastgroup or "char"
-        end = m.end()
-        if kind == "open":
-            close = BRACKETS[m.group()]
-            stop = text.find(close, end, end + NAME_MAX + 1)
-            if stop > end:
-                inner = text[end:stop]
-                out.append(Token(NAME, m.group() + inner + close, m.group() + _MARK[NAME] + close))
-                pos = stop + 1
-                continue
-            kind = "char"
-        raw = m.group()
-        if kind == "space":
-            out.append(Token("space", raw, ""))
-        elif kind == "char":
-            out.append(Token("", raw, _fold(raw)))
-        else:
-            out.append(Token(kind, raw, _MARK[kind]))
-        pos = end
+    for m in _SLOT.finditer(text):
+        out += [Token("", c, _fold(c)) for c in text[pos : m.start()]]
+        kind = m.lastgroup or ""
+        out.append(
+            Token("space", m.group(), "")
+            if kind == "space"
+            else Token(kind, m.group(), _slot_norm(kind, m.group()))
+        )
+        pos = m.end()
+    out += [Token("", c, _fold(c)) for c in text[pos:]]
     return tuple(out)
 
 
 def skeleton(toks: Sequence[Token]) -> str:
     """The compared form: constants folded, slots as markers, whitespace gone."""
     return "".join(t.norm for t in toks)
+
+
+def line_skeleton(line: str) -> tuple[str, bool]:
+    """``skeleton(tokens(line))`` and whether the line has a typed slot, without building
+    tokens: this runs on every countable line of the corpus."""
+    text = line.strip()
+    parts: list[str] = []
+    pos = 0
+    slotted = False
+    for m in _SLOT.finditer(text):
+        parts.append(_fold(text[pos : m.start()]))
+        kind = m.lastgroup or ""
+        if kind != "space":
+            parts.append(_slot_norm(kind, m.group()))
+            slotted = True
+        pos = m.end()
+    parts.append(_fold(text[pos:]))
+    return "".join(parts), slotted
 
 
 def has_slot(toks: Sequence[Token]) -> bool:
@@ -131,9 +145,8 @@ def has_slot(toks: Sequence[Token]) -> bool:
 def template_keys(line: str) -> list[str]:
     """The group keys of a line, as strings to hash: its skeleton when it has a typed slot,
     and its affix and prefix keys when the skeleton is long enough to have a middle."""
-    toks = tokens(line)
-    skel = skeleton(toks)
-    keys = [f"s\x00{skel}"] if has_slot(toks) else []
+    skel, slotted = line_skeleton(line)
+    keys = [f"s\x00{skel}"] if slotted else []
     if len(skel) >= MIN_SKELETON:
         keys += [f"m\x00{skel[:AFFIX]}\x00{skel[-AFFIX:]}", f"p\x00{skel[:PREFIX]}"]
     return keys
