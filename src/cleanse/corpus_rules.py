@@ -91,7 +91,6 @@ class Learned:
     rules: tuple[Rule, ...]
     documents: int
     blocks: list[list[Finding]] = field(default_factory=list)
-    scored_away: int = 0
 
 
 def select(
@@ -232,21 +231,15 @@ def _recognizer(block: Sequence[Finding]) -> Callable[[str], bool]:
     return lambda line: normalize_line(line) in norms
 
 
-def weigh_with_cleaner(corpus: Corpus, blocks: list[list[Finding]]) -> tuple[list[list[Finding]], int]:
-    """Blocks the scorer already removes in every example document go (a rule would add
-    nothing); the rest note when they sit next to removed ads. Returns the kept blocks and
-    how many went."""
+def weigh_with_cleaner(corpus: Corpus, blocks: list[list[Finding]]) -> None:
+    """Note on each block what the cleaner does around it in its example documents: next to
+    removed ads (the strongest evidence of a stamp), removed by the scorer too."""
     examples = ExampleCleaner(corpus)
-    kept: list[list[Finding]] = []
     for block in blocks:
         sources = sorted({s for f in block for s in f.sources})[:3]
-        evidence = examples.evidence(sources, _recognizer(block))
-        if evidence.already_removed:
-            continue
+        note = examples.evidence(sources, _recognizer(block)).note()
         for finding in block:
-            finding.note = evidence.note()
-        kept.append(block)
-    return kept, len(blocks) - len(kept)
+            finding.note = note
 
 
 def group_blocks(
@@ -428,19 +421,9 @@ def render_rule(block: Sequence[Finding], total: int, corpus: Corpus, options: L
 
 
 def render_file(
-    blocks: Sequence[Sequence[Finding]],
-    total: int,
-    corpus: Corpus,
-    options: LearnOptions,
-    scored_away: int = 0,
+    blocks: Sequence[Sequence[Finding]], total: int, corpus: Corpus, options: LearnOptions
 ) -> str:
     """The whole rule file: a header a reviewer reads first, then one rule per block."""
-    skipped = (
-        [f"# {scored_away} more repeated line(s) or template(s) left out: the scorer ({'model.boilerplate'}) "
-         "already removes them in every example document."]
-        if scored_away
-        else []
-    )  # fmt: skip
     header = [
         f"# Learned by `cleanse learn` from {len(corpus.paths):,} files ({total:,} read): "
         f"{len(blocks)} rule(s).",
@@ -448,7 +431,6 @@ def render_file(
         f"edge_share={options.edge_share:g}. Ordered by how many documents each rule removes lines from.",
         "# Review every rule: delete any that removes content, add real lines to examples.keep,",
         "# then `cleanse rules test THIS_FILE` and `cleanse run --rules THIS_FILE`.",
-        *skipped,
         "",
         'description = "Boilerplate learned from lines repeated across a corpus."',
     ]
@@ -477,10 +459,10 @@ def learn_corpus(
     negatives = hard_negatives()
     templates = read_templates(corpus, groups, negatives)
     blocks = drop_covered(blocks, templates, negatives) + [[t] for t in templates]
-    blocks, scored_away = weigh_with_cleaner(corpus, blocks)
+    weigh_with_cleaner(corpus, blocks)
     blocks.sort(key=lambda b: (-max(f.docs for f in b), min(f.key for f in b)))
-    text = render_file(blocks, total, corpus, options, scored_away)
+    text = render_file(blocks, total, corpus, options)
     parsed = parse_rule_text(text, source)
     if parsed.problems:  # a bug in this module, not in the user's data
         raise CleanseError("learned rules are invalid; please report it:\n" + "\n".join(parsed.problems))
-    return Learned(text, tuple(parsed.rules), total, blocks, scored_away)
+    return Learned(text, tuple(parsed.rules), total, blocks)

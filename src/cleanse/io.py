@@ -100,7 +100,7 @@ def discover(
 
 
 def _entry_kind(entry: os.DirEntry[str], follow_symlinks: bool) -> str | None:
-    """"dir", "file" or None (skip): links unless followed (they may leave INPUT or loop), links
+    """ "dir", "file" or None (skip): links unless followed (they may leave INPUT or loop), links
     that loop onto themselves, and FIFOs, sockets or devices (reading one would block)."""
     try:
         if entry.is_symlink() and not follow_symlinks:

@@ -186,9 +186,7 @@ def validate_rule(raw: Any, where: str) -> list[str]:
     for key, typ in RULE_KEYS.items():
         if key in raw and not isinstance(raw[key], typ):
             want = _TOML_TYPES.get(typ, str(typ))
-            problems.append(
-                f"{where}: {key!r} must be {want}, not {toml_type(raw[key])}; write it as {want}"
-            )
+            problems.append(f"{where}: {key!r} must be {want}, not {toml_type(raw[key])}; write it as {want}")
     if isinstance(raw.get("examples"), dict):
         problems += check_examples(raw["examples"], where)[0]
     if problems:
@@ -214,7 +212,7 @@ def _check_score(raw: dict[str, Any], action: str, where: str) -> list[str]:
     nothing on any other rule."""
     if action != "score":
         extra = [key for key in ("model", "threshold") if key in raw]
-        return [f"{where}: {key!r} is only for action = \"score\" rules; remove it" for key in extra]
+        return [f'{where}: {key!r} is only for action = "score" rules; remove it' for key in extra]
     problems = []
     if raw["stage"] != "boilerplate":
         problems.append(f"{where}: action 'score' works in stage 'boilerplate' only")
@@ -226,7 +224,7 @@ def _check_score(raw: dict[str, Any], action: str, where: str) -> list[str]:
         problems.append(
             f"{where}: a 'score' rule cannot act 'anywhere': its zone is where it judges the lines "
             "at the document's edges (between paragraphs it takes only short lines that do not "
-            "read as body); use zone = \"edges\", \"head\" or \"tail\""
+            'read as body); use zone = "edges", "head" or "tail"'
         )
     threshold = raw.get("threshold")
     if threshold is not None and not 0 < threshold < 1:

@@ -40,7 +40,6 @@ __all__ = ["ACTIONS", "STAGES", "STRENGTHS", "ZONES", "Rule", "RuleSet", "compil
 _FILE_KEYS = ("rule", "disable", "description")
 
 
-
 @dataclass(frozen=True)
 class Rule:
     """One validated rule. Pure data: it pickles small and compiles lazily, once per process."""

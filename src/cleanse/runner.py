@@ -52,7 +52,6 @@ class Job:
     flagged_root: Path | None = None  # --skip-flagged: documents with placeholders go here
     max_bytes: int = DEFAULT_MAX_BYTES
 
-
     def __post_init__(self) -> None:
         if self.single_file is None:
             object.__setattr__(self, "single_file", self.input_root.is_file())

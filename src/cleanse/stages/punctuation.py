@@ -45,7 +45,9 @@ def max_passes(line: str) -> int:
     """How many passes ``line`` may get (see above)."""
     return max(MIN_PASSES, min(len(line) + 1, PASS_BUDGET // max(1, len(line))))
 
+
 Record = tuple[str, str, str]
+
 
 def _is_apostrophe(line: str, i: int) -> bool:
     """``'`` or ``’`` between two ASCII letters or digits (don't, Ian's) is not a quote."""
