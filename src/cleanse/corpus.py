@@ -31,6 +31,10 @@ HEAD_LINES = 10
 """The head zone is at most the first this many non-blank lines; the tail the last as many."""
 MAX_LINE_CHARS = 80
 """Longer lines are content (precision first), never learned, so never counted."""
+MIN_LINE_CHARS = 4
+"""Shorter lines (after normalization) are never counted: a word alone on a line is a section
+heading far more often than a stamp (名称, 概述, 目录, 附件 repeat at the head of every page of
+a manual); site names are longer."""
 AD_REACH = 3
 """How many non-blank lines away from a known ad a line still counts as in its block."""
 
@@ -191,7 +195,7 @@ def document_keys(
             prev = None
             continue
         norm = normalize_line(line)
-        if len(norm) < 2:
+        if len(norm) < MIN_LINE_CHARS:
             prev = None
             continue
         key, flag = line_key(norm), zones[i] | marks[i]
