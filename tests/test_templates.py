@@ -104,6 +104,26 @@ def test_issue_stamps_make_one_slotted_template(seen: list[str], unseen: str) ->
     assert template.slots  # and it says what varied
 
 
+def test_free_slot_may_hold_spaces_and_latin() -> None:
+    template = build_template(["本文由 Doc Share 团队整理发布于本站", "本文由 文库 小编 团队整理发布于本站"])
+    assert template is not None
+    assert all(compile_pattern(template.pattern, True).search(v) for v in template.variants)
+
+
+def test_readme_walkthrough_rule_is_what_learn_writes(tmp_path: Path) -> None:
+    """The templated rule README.md and docs/learn.md show is learned, as shown, from the
+    400-file folder of seed 1."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = next(line.strip() for line in readme.splitlines() if line.strip().startswith("pattern = '^"))
+    write_corpus(tmp_path / "new-site", make_corpus(400, seed=1))
+    text = _learned_rules(tmp_path / "new-site", "-q")[0]
+    assert shown in text.splitlines()
+    learn_md = (ROOT / "docs" / "learn.md").read_text(encoding="utf-8")
+    assert "    " + shown in learn_md.splitlines()
+    why = next(line for line in text.splitlines() if line.startswith("why = ") and "专注公文写作" in line)
+    assert why in learn_md
+
+
 def test_free_slot_between_fixed_parts() -> None:
     template = build_template(
         ["—— 本资料由学习资料圈会员群首发，严禁倒卖 ——", "—— 本资料由知文苑会员群首发，严禁倒卖 ——"]

@@ -211,7 +211,7 @@ def _slot_pattern(kind: str, values: Sequence[str]) -> str:
     hi = min(FREE_MAX, max(4, 2 * longest))
     if all(regex.fullmatch(r"\p{Han}+", v) for v in values):
         return rf"\p{{Han}}{{1,{hi}}}"
-    return rf"[^\s。！？；!?;]{{1,{hi}}}"
+    return rf"[^。！？；!?;\n]{{1,{hi}}}"
 
 
 def _readable(kind: str, raw: str) -> str:
@@ -309,5 +309,8 @@ def build_template(lines: Sequence[str]) -> Template | None:
     if free:
         slots.append((FREE, tuple(dict.fromkeys(free))))
     if not slots:  # the variants differ only in spacing or width: an exact line, not a template
+        return None
+    compiled = regex.compile(pattern, regex.IGNORECASE)
+    if not all(compiled.search(v) for v in variants):  # never write a rule failing its own examples
         return None
     return Template(pattern, shape, tuple(slots), tuple(variants), constant)
