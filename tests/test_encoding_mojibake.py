@@ -116,3 +116,13 @@ def test_installed_man_pages_in_other_languages_are_never_touched() -> None:
             chars += len(line)
             assert repair_line(line) == (line, []), f"{page}: {line!r}"
     assert chars > 0
+
+
+def test_soft_hyphen_inside_latin1_mojibake_is_repaired_in_one_pass() -> None:
+    """Found by hypothesis: the whitespace stage drops U+00AD after the repair, so a run it broke
+    was repaired only on a second cleaning (clean(clean(x)) != clean(x))."""
+    from cleanse.pipeline import Cleaner
+
+    cleaner = Cleaner()
+    once = cleaner.clean("¡¡\xad°¡").text
+    assert cleaner.clean(once).text == once

@@ -84,10 +84,18 @@ def _utf8_from_gbk(run: str) -> str | None:
 
 
 def _gbk_from_latin1(run: str) -> str | None:
+    """The GBK text a Latin-1 run stands for; a soft hyphen (U+00AD, byte 0xAD) that breaks
+    the reading is dropped, since the whitespace stage removes it afterwards anyway: repairing
+    only then would make a second cleaning change the text (not idempotent)."""
     try:
         fixed = run.encode("latin-1").decode("gbk")
     except UnicodeError:
-        return None
+        if "\xad" not in run:
+            return None
+        try:
+            fixed = run.replace("\xad", "").encode("latin-1").decode("gbk")
+        except UnicodeError:
+            return None
     # stricter: European text can hold a run like "åååå" (E5E5 E5E5 = 邋邋, level 2)
     return fixed if _chinese_enough(fixed, gb2312_level1()) else None
 

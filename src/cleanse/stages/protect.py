@@ -48,6 +48,11 @@ _URL = regex.compile(r"(?:(?:https?|ftp|file)://|www\.)", regex.IGNORECASE)
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NUMBER = regex.compile(r"[-+]?\d+(?:[.,:/-]\d+)*%?")
 _ENTITY = regex.compile(r"&#?\w+;")
+_ENTITY_TAIL = regex.compile(r"&#?\w+;$")
+# ;-) :-( ^_^ — a mark with a nose, or a bare one before a space, the end or a mark.
+_EMOTICON = regex.compile(
+    r"(?<![A-Za-z0-9])(?:[:;=]['\-^o][)(\]\[DPpOo|/\\*]|[:;][)(DP](?=\s|$|[,.!?，。！？])|\^_*\^|[>-]_[<-])"
+)
 _PATH = regex.compile(r"(?:~|\.{1,2})?/|[A-Za-z]:\\|\w/\w")
 
 # 发[2020]12号: a bracketed year inside a document number is 公文 notation, not code.
@@ -69,6 +74,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     after_word = start > 0 and not text[start - 1].isspace()
     trail = ".,:;?!'\"" if url else _TRAIL
     while start < end and not _ENTITY.fullmatch(text, start, end):
+        if text[end - 1] == ";" and _ENTITY_TAIL.search(text, start, end):
+            break  # &lt;&quot; — a chain of entities keeps every ;
         if text[end - 1] in trail:
             end -= 1
         elif text[start] in _LEAD and after_word:
@@ -162,12 +169,16 @@ def ascii_runs(line: str) -> list[Span]:
 
 
 def _other_bounds(line: str) -> list[tuple[int, int]]:
-    """Latin phrases, backtick code, calls with string arguments and a leading ordinal.
+    """Latin phrases, backtick code, calls with string arguments, emoticons and a leading
+    ordinal.
 
-    A Latin phrase needs a space or tab between its words, backtick code a backtick and a
-    call a ``(``: lines without one skip that search (most Chinese lines have no space).
+    A Latin phrase needs a space or tab between its words, backtick code a backtick, a
+    call a ``(`` and an emoticon a ``:``, ``;`` or ``^``: lines without one skip that search
+    (most Chinese lines have no space).
     """
     bounds = []
+    if ":" in line or ";" in line or "^" in line or "=" in line or "_" in line:
+        bounds += [m.span() for m in _EMOTICON.finditer(line)]
     if " " in line or "\t" in line:
         bounds += [m.span() for m in _LATIN_WORDS.finditer(line)]
     if "`" in line:
@@ -188,6 +199,7 @@ def protected_spans(line: str) -> list[Span]:
     spans += [Span(m.start(), m.end(), "latin-words") for m in _LATIN_WORDS.finditer(line)]
     spans += [Span(m.start(), m.end(), "code") for m in _BACKTICK.finditer(line)]
     spans += [Span(m.start(), m.end(), "code") for m in _CALL.finditer(line)]
+    spans += [Span(m.start(), m.end(), "emoticon") for m in _EMOTICON.finditer(line)]
     m = _ORDINAL.match(line)
     if m:
         spans.append(Span(m.start(), m.end(), "ordinal"))
