@@ -53,6 +53,8 @@ JAPANESE_KOREAN = frozenset(
 
 
 KOREAN = frozenset({"iso2022_kr", "euc_kr", "cp949", "johab"})
+UNSUPPORTED = frozenset({"euc-tw", "x-euc-tw", "iso-2022-cn", "cns11643"})
+"""Detector answers Python has no codec for: the file is skipped with that reason."""
 
 
 def implausible_count(text: str) -> int:
@@ -228,6 +230,24 @@ def korean_like(gb: Candidate) -> bool:
 
 
 _HANZI = re.compile("[\u4e00-\u9fff]+")
+
+
+def hangul_text(text: str) -> bool:
+    """Korean prose: ≥ 90% of the non-ASCII characters are Hangul (Chinese GB2312 bytes read
+    as cp949 give Hangul only for rows B0–C8 and hanja elsewhere: far less)."""
+    return script_count(text, "ko") >= 6 and script_share(text, "ko") >= 0.9
+
+
+def korean_bytes(data: bytes) -> bool:
+    """The bytes decode strictly as cp949 (EUC-KR and its extensions) into Korean prose."""
+    try:
+        text = data[:EVIDENCE_BYTES].decode("cp949")
+    except UnicodeDecodeError:
+        try:  # the window may cut a character in two
+            text = data[: EVIDENCE_BYTES - 1].decode("cp949")
+        except UnicodeDecodeError:
+            return False
+    return hangul_text(text)
 
 
 _KANA = re.compile("[\u3040-\u30ff]+")
