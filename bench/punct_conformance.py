@@ -1,6 +1,6 @@
 """Agreement of cleanse's punctuation normalization with autocorrect's and zhlint's own test cases.
 
-    python bench/punct_conformance.py [--cases /work/ext-corpora/punct-cases.jsonl] [--project NAME] [--summary]
+    python bench/punct_conformance.py [--cases fixtures/conformance/punct-cases.jsonl] [--project NAME] [--summary]
 
 Each line of the cases file is one (input, expected output) pair taken from the test suite of
 autocorrect (huacnlee/autocorrect) or zhlint (zhlint-project/zhlint), kept only where it is about
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from cleanse import Cleaner  # noqa: E402
 
-DEFAULT_CASES = Path("/work/ext-corpora/punct-cases.jsonl")
+DEFAULT_CASES = ROOT / "fixtures" / "conformance" / "punct-cases.jsonl"
 
 # Full-width punctuation (GB/T 15834 marks as written in horizontal Chinese text): spaces next to
 # these are dropped before comparing, since neither side's spacing around them is under test.

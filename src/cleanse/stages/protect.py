@@ -49,6 +49,9 @@ _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NUMBER = regex.compile(r"[-+]?\d+(?:[.,:/-]\d+)*%?")
 _ENTITY = regex.compile(r"&#?\w+;")
 _ENTITY_TAIL = regex.compile(r"&#?\w+;$")
+# [text](target) — a Markdown link target is an address, Chinese or not: (<…>) or one level
+# of parentheses inside (wiki/握手_(技术)).
+_MD_TARGET = regex.compile(r"\]\((?:<[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"\n]*\")?\)")
 # ;-) :-( ^_^ — a mark with a nose, or a bare one before a space, the end or a mark.
 _EMOTICON = regex.compile(
     r"(?<![A-Za-z0-9])(?:[:;=]['\-^o][)(\]\[DPpOo|/\\*]|[:;][)(DP](?=\s|$|[,.!?，。！？])|\^_*\^|[>-]_[<-])"
@@ -169,8 +172,8 @@ def ascii_runs(line: str) -> list[Span]:
 
 
 def _other_bounds(line: str) -> list[tuple[int, int]]:
-    """Latin phrases, backtick code, calls with string arguments, emoticons and a leading
-    ordinal.
+    """Latin phrases, backtick code, calls with string arguments, Markdown link targets,
+    emoticons and a leading ordinal.
 
     A Latin phrase needs a space or tab between its words, backtick code a backtick, a
     call a ``(`` and an emoticon a ``:``, ``;`` or ``^``: lines without one skip that search
@@ -185,6 +188,8 @@ def _other_bounds(line: str) -> list[tuple[int, int]]:
         bounds += [m.span() for m in _BACKTICK.finditer(line)]
     if "(" in line:
         bounds += [m.span() for m in _CALL.finditer(line)]
+        if "](" in line:
+            bounds += [(m.start() + 1, m.end()) for m in _MD_TARGET.finditer(line)]
     m = _ORDINAL.match(line)
     if m:
         bounds.append(m.span())
@@ -200,6 +205,7 @@ def protected_spans(line: str) -> list[Span]:
     spans += [Span(m.start(), m.end(), "code") for m in _BACKTICK.finditer(line)]
     spans += [Span(m.start(), m.end(), "code") for m in _CALL.finditer(line)]
     spans += [Span(m.start(), m.end(), "emoticon") for m in _EMOTICON.finditer(line)]
+    spans += [Span(m.start() + 1, m.end(), "link-target") for m in _MD_TARGET.finditer(line)]
     m = _ORDINAL.match(line)
     if m:
         spans.append(Span(m.start(), m.end(), "ordinal"))
