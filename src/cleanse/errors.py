@@ -35,12 +35,23 @@ class RuleTimeout(CleanseError):
         )
 
 
+SKIP_REASONS = frozenset({"binary", "unsupported-encoding"})
+"""Decode reasons that skip a file (not text, or text in an encoding Python cannot read)
+rather than fail it: nothing is wrong with the run."""
+
+
 class DecodeError(CleanseError):
-    """Bytes that cannot be turned into text (binary data, a forced codec that fails)."""
+    """Bytes that cannot be turned into text (binary data, an encoding Python has no codec
+    for, a forced codec that fails)."""
 
     def __init__(self, message: str, *, reason: str = "undecodable") -> None:
         self.reason = reason
         super().__init__(message)
+
+    @property
+    def skips(self) -> bool:
+        """True when the file is skipped (status ``skipped``), not failed."""
+        return self.reason in SKIP_REASONS
 
 
 class OptionError(CleanseError):

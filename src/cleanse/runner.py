@@ -94,7 +94,7 @@ def clean_data(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, A
     try:
         doc = cleaner.clean_bytes(data, source=rel)
     except DecodeError as exc:
-        status = "skipped" if exc.reason == "binary" else "failed"
+        status = "skipped" if exc.skips else "failed"
         return problem_entry(rel, status, f"{job.source(rel)}: {exc}", reason=exc.reason, bytes_in=len(data))
     entry = document_entry(rel, doc)
     if not data:
