@@ -1,23 +1,28 @@
 """bytes -> text: a layered detector that is right on Chinese files where detectors alone are not.
 
 No detector alone decodes Chinese files reliably (research/encoding.md: chardet 88% on a hard
-set and None for BOM-less UTF-16; charset-normalizer reads short GBK as Korean). The layers,
-cheapest and surest first:
+set and nothing for pure-CJK UTF-16 without a BOM; charset-normalizer reads short GBK as
+Korean). The layers, cheapest and surest first:
 
 1. ``bom``          a byte-order mark, confirmed by a strict decode;
    ``binary``       (a known binary signature: PNG, zip, PDF, ... -> DecodeError)
-2. ``utf-16-nul``   NULs on one byte lane and plausible text (before UTF-8: NUL is valid UTF-8);
+2. ``utf-32-nul``   NUL top bytes in every 4-byte unit; ``utf-16-nul``: NULs on one byte
+                    lane and plausible text (both before UTF-8: NUL is valid UTF-8);
    ``binary``       any other NUL -> DecodeError
-3. ``utf-8``        strict, or ``utf-8-tolerant`` when only the last character is cut off or
+3. ``iso-2022``, ``hz``  7-bit CJK encodings (escape sequences, ``~{ ~}``) that UTF-8 would
+                    pass through; ISO-2022-CN -> DecodeError ``unsupported-encoding``;
+   ``utf-8``        strict, or ``utf-8-tolerant`` when only the last character is cut off or
                     invalid sequences are ≤ 10% of the valid non-ASCII characters;
 4. ``utf-16-cjk``   BOM-less UTF-16 of CJK text (too few NULs for step 2: only newlines);
 5. ``binary``       > 1% control bytes -> DecodeError;
 6. ``gb-big5``      a strict gb18030 or cp950 reading whose characters are what Chinese text
                     uses while the other family's are not — settles most legacy files
-                    without the detector;
-7. ``detector``     chardet (imported lazily, first 200 KB), then ``arbitration`` between
-                    gb18030 and cp950/big5hkscs by repertoire coverage, then any other
-                    answer that decodes strictly;
+                    without the detector (not bytes that read as Korean or Japanese prose);
+7. ``detector``     chardet (imported lazily, first 200 KB; every era it knows when the
+                    web-era answer is weak), then ``arbitration`` between gb18030 and
+                    cp950/big5hkscs by repertoire coverage, then any other answer that
+                    decodes strictly; an answer Python has no codec for (EUC-TW) ->
+                    DecodeError ``unsupported-encoding``;
 8. ``last-resort``  gb18030 with replacement characters, counted and flagged.
 
 Legacy Chinese is always decoded with a superset codec (gb18030, cp950, big5hkscs), never
