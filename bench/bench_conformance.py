@@ -14,6 +14,14 @@ line endings are normalized (\\r\\n and \\r -> \\n) and a leading U+FEFF is drop
 expected text (no Python codec) a detector is right only when it names the expected encoding
 and still returns text.
 
+Each cell shows two counts, ``text / decision``. *text*: the exact text, as above. *decision*:
+the text, or the same bytes read with a vendor superset of the expected codec whose mapping
+table differs in a few characters (Big5 read as cp950 — ``～`` for A1E3 where Python's big5
+gives ``∼``; GB2312 as GB18030 — ``—`` for A1AA where gb2312 gives ``―``; Shift_JIS as cp932;
+EUC-KR as cp949; TIS-620 as cp874), or, for an encoding Python has no codec for, a skip that
+says so (cleanse's ``unsupported-encoding``). A silent failure is a wrong decision at
+confidence >= 0.5.
+
 - cleanse             ``cleanse.stages.encoding.decode(data)``; a DecodeError is "skipped"
                       (its ``.reason`` is listed); a wrong text with confidence >= 0.5 (no
                       warning in cleanse's report) is a silent failure
@@ -50,6 +58,17 @@ CHINESE_CODECS = frozenset(
     {"gb2312", "gbk", "gb18030", "hz", "big5", "cp950", "big5hkscs", "euc-tw", "euc_tw", "iso2022_cn"}
 )
 DETECTORS = ("cleanse", "chardet", "charset-normalizer")
+VENDOR_SUPERSETS = {
+    "big5": {"cp950", "big5hkscs"},
+    "gb2312": {"gbk", "gb18030"},
+    "gbk": {"gb18030"},
+    "shift_jis": {"cp932"},
+    "euc_kr": {"cp949"},
+    "tis-620": {"cp874"},
+}
+"""Codecs that read the same bytes as the expected one, but for a few characters their
+mapping tables assign differently: the right decision, a different table."""
+EXACT, DECIDED, WRONG = 2, 1, 0
 
 
 @dataclass(frozen=True)
@@ -81,6 +100,7 @@ class Tally:
 
     files: int = 0
     right: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DETECTORS, 0))
+    decided: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DETECTORS, 0))
     silent: int = 0
     skipped: int = 0
 
@@ -150,12 +170,18 @@ def codec_key(name: str | None) -> str | None:
         return name.lower().replace("_", "-")
 
 
-def is_right(sample: Sample, answer: Answer) -> bool:
+def judge(sample: Sample, answer: Answer) -> int:
+    """EXACT (the expected text), DECIDED (a vendor table's variant of it, or an unsupported
+    encoding reported as such) or WRONG."""
     if answer.text is None:
-        return False
+        unsupported = sample.expected_text is None and answer.skipped == "unsupported-encoding"
+        return DECIDED if unsupported else WRONG
     if sample.expected_text is None:
-        return codec_key(answer.encoding) == codec_key(sample.expected)
-    return normalized(answer.text) == normalized(sample.expected_text)
+        return EXACT if codec_key(answer.encoding) == codec_key(sample.expected) else WRONG
+    if normalized(answer.text) == normalized(sample.expected_text):
+        return EXACT
+    superset = codec_key(answer.encoding) in VENDOR_SUPERSETS.get(codec_key(sample.expected) or "", ())
+    return DECIDED if superset else WRONG
 
 
 def is_chinese(sample: Sample) -> bool:
@@ -164,9 +190,9 @@ def is_chinese(sample: Sample) -> bool:
 
 def evaluate(
     samples: list[Sample], detectors: dict[str, Callable[[bytes], Answer]]
-) -> tuple[list[dict[str, bool]], list[Answer], dict[str, float]]:
-    """Per file: which detectors are right; cleanse's answers; seconds spent per detector."""
-    verdicts: list[dict[str, bool]] = []
+) -> tuple[list[dict[str, int]], list[Answer], dict[str, float]]:
+    """Per file: each detector's verdict (:func:`judge`); cleanse's answers; seconds per detector."""
+    verdicts: list[dict[str, int]] = []
     cleanse_answers: list[Answer] = []
     seconds = dict.fromkeys(detectors, 0.0)
     for sample in samples:
@@ -175,22 +201,23 @@ def evaluate(
             start = time.perf_counter()
             answer = detector(sample.data)
             seconds[name] += time.perf_counter() - start
-            verdict[name] = is_right(sample, answer)
+            verdict[name] = judge(sample, answer)
             if name == "cleanse":
                 cleanse_answers.append(answer)
         verdicts.append(verdict)
     return verdicts, cleanse_answers, seconds
 
 
-def tally(rows: Iterable[tuple[Sample, dict[str, bool], Answer]]) -> Tally:
+def tally(rows: Iterable[tuple[Sample, dict[str, int], Answer]]) -> Tally:
     t = Tally()
     for _sample, verdict, answer in rows:
         t.files += 1
-        for name, right in verdict.items():
-            t.right[name] += right
+        for name, value in verdict.items():
+            t.right[name] += value == EXACT
+            t.decided[name] += value >= DECIDED
         if answer.skipped:
             t.skipped += 1
-        elif not verdict["cleanse"] and (answer.confidence or 0.0) >= UNCERTAIN:
+        elif verdict["cleanse"] == WRONG and (answer.confidence or 0.0) >= UNCERTAIN:
             t.silent += 1
     return t
 
@@ -201,17 +228,25 @@ def cell(count: int, files: int, shown: bool, percent: bool) -> str:
     return f"{count} ({100 * count / files:.0f}%)" if percent and files else str(count)
 
 
+def pair(exact: int, decided: int, files: int, shown: bool, percent: bool) -> str:
+    if not shown:
+        return "–"
+    if exact == decided:
+        return cell(exact, files, shown, percent)
+    return f"{cell(exact, files, shown, percent)} / {cell(decided, files, shown, percent)}"
+
+
 def table(title: str, rows: list[tuple[str, Tally]], shown: tuple[str, ...], percent_from: int) -> None:
     """One Markdown table; rows from index ``percent_from`` on get percentages."""
     print(f"\n### {title}\n")
-    heads = ["encoding", "files", "cleanse right", "chardet right", "charset-normalizer right"]
+    heads = ["encoding", "files", "cleanse (text / decision)", "chardet", "charset-normalizer"]
     heads += ["cleanse silent failures", "cleanse skipped"]
     print("| " + " | ".join(heads) + " |")
     print("|" + "|".join(["---"] + ["---:"] * (len(heads) - 1)) + "|")
     for i, (label, t) in enumerate(rows):
         pct = i >= percent_from
         cols = [label, str(t.files)]
-        cols += [cell(t.right[d], t.files, d in shown, pct) for d in DETECTORS]
+        cols += [pair(t.right[d], t.decided[d], t.files, d in shown, pct) for d in DETECTORS]
         cols += [cell(t.silent, t.files, True, pct), cell(t.skipped, t.files, True, pct)]
         print("| " + " | ".join(cols) + " |")
 
@@ -231,16 +266,18 @@ def difference(expected: str | None, got: str) -> str:
     return f"{count} of {len(expected)} chars differ, first at {at}: {pair}"
 
 
-def failure_lines(results: list[tuple[Sample, dict[str, bool], Answer]], limit: int) -> list[str]:
+def failure_lines(results: list[tuple[Sample, dict[str, int], Answer]], limit: int) -> list[str]:
     lines = []
     for sample, verdict, answer in results:
-        if verdict["cleanse"]:
+        if verdict["cleanse"] == EXACT:
             continue
         if answer.skipped:
             got = f"skipped ({answer.skipped}: {answer.decided_by})"
             lines.append(f"- {sample.path} | expected {sample.expected} | {got}")
             continue
         silent = "SILENT " if (answer.confidence or 0.0) >= UNCERTAIN else ""
+        if verdict["cleanse"] == DECIDED:
+            silent = "vendor table "
         head = (answer.text or "")[:40]
         lines.append(
             f"- {sample.path} | expected {sample.expected} | {silent}{answer.encoding} "
@@ -266,15 +303,15 @@ def main() -> None:
     shown = tuple(detectors)
     for verdict in verdicts:
         for name in DETECTORS:
-            verdict.setdefault(name, False)
+            verdict.setdefault(name, WRONG)
 
     versions = _versions(shown)
     mb = sum(len(s.data) for s in samples) / 1e6
     print(f"{len(samples)} files, {mb:.1f} MB, from {args.manifest}; {versions}")
     print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
 
-    by_codec: dict[str, list[tuple[Sample, dict[str, bool], Answer]]] = defaultdict(list)
-    by_suite: dict[str, list[tuple[Sample, dict[str, bool], Answer]]] = defaultdict(list)
+    by_codec: dict[str, list[tuple[Sample, dict[str, int], Answer]]] = defaultdict(list)
+    by_suite: dict[str, list[tuple[Sample, dict[str, int], Answer]]] = defaultdict(list)
     for result in results:
         lacks = "†" if result[0].expected_text is None else ""
         by_codec[result[0].expected + lacks].append(result)
@@ -283,7 +320,7 @@ def main() -> None:
     rows.append(("**total**", tally(results)))
     rows.append(("**Chinese total**", tally(r for r in results if is_chinese(r[0]))))
     table(
-        "By expected encoding († no Python codec: right = names it and returns text)",
+        "By expected encoding († no Python codec: text = names it and returns text)",
         rows,
         shown,
         len(rows) - 2,
@@ -292,7 +329,7 @@ def main() -> None:
     table("By suite", suites, shown, 0)
 
     lines = failure_lines(results, args.failures)
-    failed = sum(not v["cleanse"] for v in verdicts)
+    failed = sum(v["cleanse"] != EXACT for v in verdicts)
     print(f"\n### cleanse failures ({failed}; {len(lines)} listed)\n")
     print("\n".join(lines))
 

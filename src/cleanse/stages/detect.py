@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .repertoire import big5_home, count_matching, gb2312_home, hangul_rows, misses
+from .repertoire import big5_home, count_matching, gb2312_home, gb2312_level2_hanzi, hangul_rows, misses
 
 # Signatures of common binary containers (images, archives, office files, executables):
 # a file starting with one is not text whatever its later bytes look like.
@@ -230,6 +230,26 @@ def korean_like(gb: Candidate) -> bool:
 
 
 _HANZI = re.compile("[\u4e00-\u9fff]+")
+
+
+_EUC_TW_PLANE = re.compile(rb"\x8e[\xa1-\xb0][\xa1-\xfe][\xa1-\xfe]")
+
+
+def euc_tw_like(gb: Candidate) -> bool:
+    """EUC-TW bytes that read as valid GB: its CNS 11643 plane 1 shares GB2312's byte ranges,
+    so the reading is strict but unnatural — level-2 hanzi far above the ~5% real text has
+    (the order of plane 1 is not GB2312's frequency order), and either a 4-byte
+    ``8E A1–B0 xx xx`` sequence (planes 2–16) or 、 for every comma (EUC-TW's ， is A1A2,
+    GB2312's 、), never a GB full-width ，."""
+    if not gb.strict:
+        return False
+    core = gb.core[:QUICK_CHARS * 4]
+    hanzi = count_matching(_HANZI, core)
+    if hanzi < 20 or count_matching(gb2312_level2_hanzi(), core) < 0.2 * hanzi:
+        return False
+    plane = _EUC_TW_PLANE.search(gb.data[:EVIDENCE_BYTES]) is not None
+    commas = "、" in core and "，" not in core
+    return plane or commas
 
 
 def hangul_text(text: str) -> bool:

@@ -252,41 +252,50 @@ def _cheap_legacy(data: bytes, gb: Candidate, big5: Candidate) -> Decoded | None
     winner = _clear_winner(gb, big5)
     if winner is None:
         return None
-    if (detect.korean_like(gb) or detect.korean_bytes(data)) if winner is gb else detect.euc_jp_like(data):
-        return None  # Korean or Japanese bytes that happen to read as Chinese: ask the detector
+    if winner is gb:
+        if detect.korean_like(gb) or detect.korean_bytes(data) or detect.euc_tw_like(gb):
+            return None  # Korean or EUC-TW bytes that happen to read as GB: ask the detector
+    elif detect.euc_jp_like(data):
+        return None  # Japanese bytes that happen to read as Big5
     confidence = 0.97 if winner.coverage >= 0.97 else 0.92
     return Decoded(winner.text, winner.codec, confidence, "gb-big5")
 
 
+# Windows code pages that decode every byte of an ISO charset the same way, except that they
+# give 0x80–0x9F printable characters (curly quotes, dashes) where ISO has C1 controls: the
+# only renamings that cannot change a character the ISO reading gets right. (chardet's own
+# prefer_superset also renames ISO-8859-5 to cp1251 and ISO-8859-2 to cp1250, which read
+# dozens of letters differently: silent garbage.)
+_SAFE_SUPERSETS = {"latin_1": "cp1252", "iso8859_9": "cp1254", "iso8859_11": "cp874", "tis_620": "cp874"}
+_C1 = bytes(range(0x80, 0xA0))
+
+
 def _chardet(data: bytes) -> tuple[str | None, float]:
     """chardet's answer (a canonical codec name, or the name it gave when Python has no such
-    codec, e.g. ``euc-tw``; None when it has none) for the first 200 KB.
-
-    Web-era encodings first (twice as fast, the same answers on Chinese files); when that
-    answer is weak, every era it knows (Johab, Mac and DOS code pages …): never consider
-    fewer codecs than chardet would.
-    """
+    codec, e.g. ``euc-tw``; None when it has none) for the first 200 KB, over every encoding
+    era it knows (Johab, DOS and Mac code pages too): never fewer codecs than chardet."""
     import chardet  # lazily: it costs ~12 ms to import and ~65 ms to load its models
 
     sample = data[:DETECTOR_BYTES]
     try:  # chardet >= 7
         from chardet.enums import EncodingEra
 
-        found = chardet.detect(sample, encoding_era=EncodingEra.MODERN_WEB, prefer_superset=True)
-        if float(found.get("confidence") or 0.0) < UNCERTAIN:
-            every = EncodingEra(sum(era.value for era in EncodingEra))
-            wider = chardet.detect(sample, encoding_era=every, prefer_superset=True)
-            if float(wider.get("confidence") or 0.0) > float(found.get("confidence") or 0.0):
-                found = wider
-    except (ImportError, TypeError):  # chardet 5 and 6 have neither option
+        every = EncodingEra(sum(era.value for era in EncodingEra))
+        found = chardet.detect(sample, encoding_era=every)
+    except (ImportError, TypeError):  # chardet 5 and 6 have no eras
         found = chardet.detect(sample)
     name = found.get("encoding")
     if not name:
         return None, 0.0
+    sure = float(found.get("confidence") or 0.0)
     try:
-        return codecs.lookup(name).name, float(found.get("confidence") or 0.0)
+        codec = codecs.lookup(name).name
     except LookupError:
-        return str(name).lower(), float(found.get("confidence") or 0.0)
+        return str(name).lower(), sure
+    wider = _SAFE_SUPERSETS.get(codec)
+    if wider and len(data.translate(None, _C1)) < len(data):
+        return wider, sure
+    return codec, sure
 
 
 def _family(codec: str | None) -> str | None:
@@ -348,6 +357,19 @@ def _unsupported(answer: str) -> DecodeError:
     )
 
 
+def _single_byte_text(answer: str | None, sure: float, gb: Candidate, big5: Candidate) -> bool:
+    """A non-CJK answer and sparse CJK readings: a few non-ASCII characters in mostly-ASCII
+    text (Slovene, Polish …), where a GB or Big5 reading pairs each accented letter with the
+    next ASCII byte and still looks "covered". Under 5% non-ASCII is never Chinese prose;
+    under 20% needs the detector to be sure."""
+    if not answer or _family(answer) or answer in detect.JAPANESE_KOREAN:
+        return False
+    if answer in {"utf-8", "ascii"} or answer in detect.UNSUPPORTED:
+        return False
+    dense = max(c.nonascii / max(1, len(c.text)) for c in (gb, big5))
+    return dense < 0.05 or (dense < 0.2 and sure >= UNCERTAIN)
+
+
 def _with_detector(data: bytes, gb: Candidate, big5: Candidate) -> Decoded:
     """Steps 6–8: the detector, GB-vs-Big5 arbitration, other strict answers, last resort.
 
@@ -359,10 +381,16 @@ def _with_detector(data: bytes, gb: Candidate, big5: Candidate) -> Decoded:
         if not (_clear_winner(gb, big5) and sure < UNCERTAIN):
             raise _unsupported(answer)
         answer = None
+    if detect.euc_tw_like(gb) and (_family(answer) in {"gb", None} or sure < UNCERTAIN):
+        raise _unsupported("euc-tw")
     if answer in detect.JAPANESE_KOREAN:
         found = _japanese_korean(data, answer, sure, gb)
         if found:
             return found
+    if _single_byte_text(answer, sure, gb, big5):
+        found = _strict(data, answer or "", min(0.8, 0.8 * sure + 0.1), "detector")
+        if found:
+            return found  # Latin text with a few accents: its high bytes are not CJK pairs
     arbitrated = _arbitrate(gb, big5, _family(answer))
     if arbitrated:
         return arbitrated

@@ -85,6 +85,13 @@ def misses(repertoire: str) -> re.Pattern[str]:
 
 
 @functools.cache
+def gb2312_level2_hanzi() -> re.Pattern[str]:
+    """GB2312's 3,008 level-2 hanzi (rows D8–F7): rare in everyday text, which level 1 covers
+    almost wholly; common in another CJK encoding's bytes read as GB (EUC-TW)."""
+    return char_class(decode_pairs("gb18030", range(0xD8, 0xF8), list(range(0xA1, 0xFF))), negate=False)
+
+
+@functools.cache
 def hangul_rows() -> re.Pattern[str]:
     """The GB2312 hanzi of rows B0–C8, where EUC-KR puts its Hangul syllables."""
     return char_class(decode_pairs("gb18030", range(0xB0, 0xC9), list(range(0xA1, 0xFF))), negate=False)
