@@ -44,7 +44,7 @@ def _targets() -> dict[str, object]:
         try:
             doc = cleaner.clean_bytes(data)
         except DecodeError as exc:
-            if exc.reason != "binary":
+            if not exc.skips:
                 raise
             return
         doc.text.encode("utf-8")

@@ -120,7 +120,7 @@ def test_clean_bytes_raises_only_decode_error_for_binary(data: bytes) -> None:
     try:
         doc = CLEANER.clean_bytes(data)
     except DecodeError as exc:
-        assert exc.reason == "binary"
+        assert exc.skips  # binary, or an encoding Python has no codec for
         from cleanse.stages.detect import MAGIC
 
         assert data.startswith(MAGIC) or re.search(rb"[\x00-\x08\x0e-\x1f\x7f]", data), (

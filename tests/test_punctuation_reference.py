@@ -63,6 +63,8 @@ def ref_protected_ranges(line: str) -> list[tuple[int, int]]:
     bounds += [m.span() for m in protect._LATIN_WORDS.finditer(line)]
     bounds += [m.span() for m in protect._BACKTICK.finditer(line)]
     bounds += [m.span() for m in protect._CALL.finditer(line)]
+    bounds += [m.span() for m in protect._EMOTICON.finditer(line)]
+    bounds += [(m.start() + 1, m.end()) for m in protect._MD_TARGET.finditer(line)]
     m = protect._ORDINAL.match(line)
     if m:
         bounds.append(m.span())

@@ -32,7 +32,7 @@ BRAND_MAX = 8
 _SPACE = regex.compile(r"\s+")
 _CLOSERS = "”’」』）)】]\"'》"
 _SENTENCE_END = "。！？!?…；;"
-_FULL_STOP = "。！？"
+_FULL_STOP = "。！？."  # "." only reaches here after a Han character (see ends_like_sentence)
 _SALUTATION = regex.compile(
     r"^(?:尊敬的|亲爱的|親愛的|各位)?[\p{Han}、]{0,16}"
     r"(?:同志们|同志們|同学们|同學們|朋友们|朋友們|们|們|同志|先生|女士|领导|領導|来宾|來賓|代表|单位|單位|"
@@ -72,9 +72,19 @@ def cjk_share(text: str) -> float:
 
 
 def ends_like_sentence(text: str) -> bool:
-    """True when the text ends with sentence punctuation, closing quotes and brackets aside."""
+    """True when the text ends with sentence punctuation, closing quotes and brackets aside.
+
+    A half-width ``.`` right after a Han character counts too: the punctuation stage turns it
+    into ``。`` (punct.period), and a line must read the same before and after cleaning, or a
+    second cleaning would judge the document differently (not idempotent).
+    """
     stripped = text.rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in _SENTENCE_END
+    if not stripped:
+        return False
+    last = stripped[-1]
+    if last == ".":
+        return len(stripped) >= 2 and stripped[-2] != "." and _HAN.match(stripped[-2]) is not None
+    return last in _SENTENCE_END
 
 
 def is_salutation(text: str) -> bool:
