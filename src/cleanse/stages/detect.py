@@ -243,13 +243,13 @@ def euc_tw_like(gb: Candidate) -> bool:
     GB2312's 、), never a GB full-width ，."""
     if not gb.strict:
         return False
-    core = gb.core[:QUICK_CHARS * 4]
+    core = gb.core[: QUICK_CHARS * 4]
+    window = gb.data[:EVIDENCE_BYTES]
+    plane = b"\x8e" in window and _EUC_TW_PLANE.search(window) is not None
+    if not plane and ("，" in core or "、" not in core):
+        return False  # the cheap tests first: real GB text has its ， (this runs on every GB file)
     hanzi = count_matching(_HANZI, core)
-    if hanzi < 20 or count_matching(gb2312_level2_hanzi(), core) < 0.2 * hanzi:
-        return False
-    plane = _EUC_TW_PLANE.search(gb.data[:EVIDENCE_BYTES]) is not None
-    commas = "、" in core and "，" not in core
-    return plane or commas
+    return hanzi >= 20 and count_matching(gb2312_level2_hanzi(), core) >= 0.2 * hanzi
 
 
 def hangul_text(text: str) -> bool:

@@ -442,7 +442,8 @@ def decode(data: bytes, *, forced: str | None = None) -> Decoded:
     except UnicodeDecodeError:
         pass
     else:  # the common case, kept inline: it must cost little more than the decode itself
-        if (b"\x1b" in data or b"~{" in data) and data.isascii():
+        # isascii() stops at the first non-ASCII byte, so Chinese files pay nothing here
+        if data.isascii() and (b"\x1b" in data or b"~{" in data):
             found = _seven_bit(data)
             if found:
                 return found
