@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleanse import Cleaner, DecodeError, Document, Options
@@ -151,6 +151,11 @@ def test_other_options_keep_every_promise(text: str) -> None:
 
 @SETTINGS
 @given(texts)
+# found by hypothesis: the marks changed the scorer's view of a neighbour (fixed: the scorer
+# reads lines with their marks undone)
+@example(
+    text="\u3000\u3000这是一段足够长的正文内容，用来判断正文从哪里开始，它必须原样保留下来。\n新X组通〔2020〕X号\n1\n:群"
+)
 def test_mark_mode_keeps_the_same_promises(text: str) -> None:
     doc = MARKING.clean(text)
     doc.text.encode("utf-8")

@@ -115,7 +115,10 @@ def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
     ]
     if not options.keep_boilerplate:
         rules = ruleset.for_stage("boilerplate")
-        stages.append(build_boilerplate(rules, timeout=timeout, ad_threshold=options.ad_threshold))
+        marks = options.mark_template if options.placeholders == "mark" else None
+        stages.append(
+            build_boilerplate(rules, timeout=timeout, ad_threshold=options.ad_threshold, mark_template=marks)
+        )
     stages.append(build_punctuation(matcher("punctuation")))
     stages.append(
         build_whitespace(

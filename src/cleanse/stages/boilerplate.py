@@ -33,7 +33,7 @@ the id of the first strong rule that hit in the block, e.g. ``block:head:ads.qq-
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from typing import Any
@@ -45,6 +45,7 @@ from ..rules import Rule
 from . import Stage
 from .blocks import content, content_evidence
 from .line_features import has_cue
+from .placeholders import mark_regex
 from .scorer import DocumentScorer, Evidence, LinearModel, rule_model, threshold_of
 from .screen import CACHE_CHARS, CACHE_LINES, KeyScreen, RuleTable
 from .zones import LONG_LINE, SEPARATOR, Hits, is_separator, plan_line_drops, reads_as_body, strong_hit
@@ -145,6 +146,7 @@ class Scoring:
     model: LinearModel
     threshold: float
     keep_texts: frozenset[str]
+    mark_template: str | None = None
     weak: Rule = field(init=False)
     between: Rule = field(init=False)
     body_threshold: float = field(init=False)
@@ -156,13 +158,29 @@ class Scoring:
         object.__setattr__(self, "body_threshold", odds / (1 + odds))
 
     @classmethod
-    def build(cls, rules: tuple[Rule, ...], threshold: float | None) -> Scoring | None:
-        """From the enabled boilerplate rules; None when no ``score`` rule is on."""
+    def build(
+        cls, rules: tuple[Rule, ...], threshold: float | None, mark_template: str | None = None
+    ) -> Scoring | None:
+        """From the enabled boilerplate rules; None when no ``score`` rule is on.
+
+        ``mark_template``: in ``--placeholders mark`` mode, the template of the marks; the
+        scorer reads lines with their marks undone (see :meth:`scorer`).
+        """
         rule = next((r for r in rules if r.action == "score"), None)
         if rule is None:
             return None
         keep = frozenset(content(t) for r in rules for t in r.examples_keep)
-        return cls(rule, rule_model(rule), threshold_of(rule, threshold), keep)
+        return cls(rule, rule_model(rule), threshold_of(rule, threshold), keep, mark_template)
+
+    def scorer(self, lines: Sequence[str]) -> DocumentScorer:
+        """A scorer for one document's lines, as the first cleaning saw them: placeholder marks
+        (``⟨X|count⟩``) undone, so that cleaning marked text scores its lines — and decides —
+        as the first cleaning did (idempotent)."""
+        template = self.mark_template
+        if template:
+            pattern, opener = mark_regex(template), template.split("{", 1)[0][:1]
+            lines = [pattern.sub(lambda m: m.group("text"), ln) if opener in ln else ln for ln in lines]
+        return DocumentScorer(self.model, lines)
 
     def hit(self, scorer: DocumentScorer, i: int, text: str) -> Rule | None:
         """The score rule as a strong hit (at or above the threshold), as a weak one (at or
@@ -239,7 +257,7 @@ def _judge(
     n = len(judged)
     hits: list[Hits] = [()] * n
     body: list[bool | None] = [None] * n
-    scorer = DocumentScorer(scoring.model, judged) if scoring is not None else None
+    scorer = scoring.scorer(judged) if scoring is not None else None
 
     def full(i: int) -> bool:
         found = () if i in protected else line_hits(judged[i], matchers, size=len(texts[i])) + extra[i]
@@ -408,7 +426,7 @@ def _may_score_more(doc: Document, scoring: Scoring) -> bool:
     pass.
     """
     lines = doc.lines
-    scorer = DocumentScorer(scoring.model, lines)
+    scorer = scoring.scorer(lines)
     for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
         for i in order:
             text = content(lines[i])
@@ -456,10 +474,17 @@ def remove_boilerplate(
     return run_without_timeouts(body, doc, matcher)
 
 
-def build_boilerplate(rules: tuple[Rule, ...], *, timeout: float, ad_threshold: float | None = None) -> Stage:
+def build_boilerplate(
+    rules: tuple[Rule, ...],
+    *,
+    timeout: float,
+    ad_threshold: float | None = None,
+    mark_template: str | None = None,
+) -> Stage:
     """The boilerplate stage over the enabled boilerplate rules (and their ``score`` rule).
 
-    ``ad_threshold``: the scorer's threshold instead of the rule's (``--ad-threshold``).
+    ``ad_threshold``: the scorer's threshold instead of the rule's (``--ad-threshold``);
+    ``mark_template``: the placeholder marks' template in mark mode (see :meth:`Scoring.scorer`).
     """
     master = RuleMatcher(tuple(r for r in rules if r.action in ("drop-line", "drop-span")), timeout)
     groups = BoilerplateMatchers.build(master.rules, timeout)
@@ -468,7 +493,7 @@ def build_boilerplate(rules: tuple[Rule, ...], *, timeout: float, ad_threshold: 
         remove_boilerplate,
         matcher=master,
         groups=groups,
-        scoring=Scoring.build(rules, ad_threshold),
+        scoring=Scoring.build(rules, ad_threshold, mark_template),
         keep=keep if keep else None,
     )
     return Stage("boilerplate", body)
