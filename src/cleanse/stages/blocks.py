@@ -32,7 +32,6 @@ BRAND_MAX = 8
 _SPACE = regex.compile(r"\s+")
 _CLOSERS = "”’」』）)】]\"'》"
 _SENTENCE_END = "。！？!?…；;"
-_FULL_STOP = "。！？."  # "." only reaches here after a Han character (see ends_like_sentence)
 _SALUTATION = regex.compile(
     r"^(?:尊敬的|亲爱的|親愛的|各位)?[\p{Han}、]{0,16}"
     r"(?:同志们|同志們|同学们|同學們|朋友们|朋友們|们|們|同志|先生|女士|领导|領導|来宾|來賓|代表|单位|單位|"
@@ -46,6 +45,7 @@ _DATE_LINE = regex.compile(
 _COLONS = ":："
 _DATE_ENDS = "月日"
 _HAN = regex.compile(r"\p{Han}")
+_CJK_BEFORE = regex.compile(r"[\p{Han}\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65…—·]")
 _CLAUSE = regex.compile(r"[，,；;。]")
 _LABEL_VALUE = regex.compile(r"^[\p{Han}A-Za-z]{1,8}\s*[:：]\s*\S")
 _LABEL_OR_DIGIT = regex.compile(r"[:：\d]")
@@ -87,6 +87,15 @@ def ends_like_sentence(text: str) -> bool:
     return last in _SENTENCE_END
 
 
+def _full_stop(stripped: str) -> bool:
+    """A sentence-final 。！？ — or the ``. ! ?`` the punctuation stage will write as one,
+    after a Chinese character or mark (so ``：!`` reads as ``：！`` already)."""
+    last = stripped[-1]
+    if last in "。！？":
+        return True
+    return last in ".!?" and len(stripped) >= 2 and _CJK_BEFORE.match(stripped[-2]) is not None
+
+
 def is_salutation(text: str) -> bool:
     """``同志们：``, ``尊敬的各位领导、各位来宾：``: the opening of a speech or letter."""
     return _SALUTATION.match(text) is not None
@@ -123,7 +132,7 @@ def content_evidence(text: str) -> str | None:
     if n >= BODY_LONG:
         return "long"
     if ends_like_sentence(text):
-        full_stop = text.rstrip(_CLOSERS)[-1] in _FULL_STOP
+        full_stop = _full_stop(text.rstrip(_CLOSERS))
         if n >= SENTENCE_MIN or (n >= 2 and full_stop):
             return "sentence"
     if n >= CLAUSE_MIN and _CLAUSE.search(text[:-1]) is not None and cjk_share(text) >= 0.3:
