@@ -8,6 +8,24 @@ The corpora are the sample files of chardet (tests/), uchardet (test/), charset_
 Python codec name (``"python_codec": false`` when Python lacks it, e.g. EUC-TW) and, for
 CPython's pairs, the UTF-8 reference text.
 
+Build the corpus with bench/conformance_corpus.py (its docstring tells the sources, how each
+expected encoding is derived and the licences: chardet's feeds carry no licence grant, so the
+corpus is built locally and never committed), each PATH a working tree or a bare git directory
+of chardet/chardet, GerHobbelt/uchardet and jawah/charset_normalizer, and for CPython the folder
+Lib/test/cjkencodings (a Python installation's test/cjkencodings will do):
+
+    python bench/conformance_corpus.py --out DIR --chardet PATH --uchardet PATH \\
+        --charset-normalizer PATH --cpython-cjk PATH
+    python bench/bench_conformance.py --manifest DIR/manifest.jsonl
+
+The default manifest was built from the snapshots its folder's SOURCES.json names; to rebuild it:
+
+    python bench/conformance_corpus.py --out /work/ext-corpora \\
+        --chardet /work/.mirror/chardet+chardet/repo \\
+        --uchardet /work/.mirror/GerHobbelt+uchardet/repo \\
+        --charset-normalizer /work/.mirror/jawah+charset_normalizer/repo \\
+        --cpython-cjk /root/.pyenv/versions/3.13.0/lib/python3.13/test/cjkencodings
+
 Each file's expected text is its bytes decoded strictly with the expected codec (CPython: the
 ``-utf8`` reference file). A detector is right when its text equals the expected text after
 line endings are normalized (\\r\\n and \\r -> \\n) and a leading U+FEFF is dropped. Without an

@@ -193,7 +193,8 @@ class Source:
     def provenance(self) -> dict[str, object]:
         """Path, kind and commit of the snapshot, for SOURCES.json.
 
-        The commit is "unknown" for a directory whose files no git repository tracks.
+        The commit is "unknown" for a directory that no git repository's HEAD holds files of;
+        ``dirty`` says whether a working tree differs from that commit.
         """
         kind = "git directory" if self.git_dir else "working tree"
         where = [f"--git-dir={self.root}"] if self.git_dir else ["-C", str(self.root)]
@@ -201,7 +202,7 @@ class Source:
         try:
             head = git([*where, "log", "-1", "--format=%H %cs"]).decode().split()
             # a folder inside some other repository (pyenv's, for a Python installation) is not its snapshot
-            tracked = self.git_dir or bool(git([*where, "ls-files", "--", "."]).strip())
+            tracked = self.git_dir or bool(git([*where, "ls-tree", "--name-only", "HEAD", "--", "."]).strip())
         except (subprocess.CalledProcessError, FileNotFoundError):
             tracked = False
         if not tracked:
@@ -393,7 +394,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description=__doc__.splitlines()[0],
         epilog="Each PATH: a working tree (plain directory) or a bare git directory (read at HEAD).",
     )
-    parser.add_argument("--out", type=Path, required=True, help="folder for the files and manifest.jsonl")
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="folder for the files and manifest.jsonl"
+    )
     parser.add_argument("--chardet", type=Path, metavar="PATH", help="chardet/chardet (tests/)")
     parser.add_argument("--uchardet", type=Path, metavar="PATH", help="GerHobbelt/uchardet (test/)")
     parser.add_argument(
@@ -406,8 +409,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="Lib/test/cjkencodings (or a Python installation's test/cjkencodings, or a CPython repository)",
     )
     args = parser.parse_args(argv)
-    if not any(source_paths(args).values()):
+    given = [path for path in source_paths(args).values() if path is not None]
+    if not given:
         parser.error("give at least one of --chardet, --uchardet, --charset-normalizer, --cpython-cjk")
+    for path in given:
+        if not path.is_dir():
+            parser.error(f"{path} is not a directory")
     return args
 
 
