@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,47 @@ def test_drop_and_map_lines_keep_origins() -> None:
     assert doc.line_origins() == (3, 4)
     assert [(r.rule, r.line, r.text) for r in doc.removals] == [("r.one", 2, "b"), ("r.two", 1, "a")]
     assert [(c.rule, c.line) for c in doc.changes] == [("r.up", 3)]
+
+
+# -- what a newcomer passes first (issue: newcomer papercuts) ------------------------------------
+
+
+def test_cleaner_clean_takes_bytes_like_clean() -> None:
+    data = "你好,世界".encode("gbk")
+    doc = Cleaner().clean(data)
+    assert doc.text.strip() == "你好，世界" and doc.encoding == "gb18030"
+
+
+def test_cleaner_clean_rejects_missing_values_with_a_way_out() -> None:
+    for value in (None, float("nan"), 3):
+        with pytest.raises(CleanseError, match="clean_text"):
+            Cleaner().clean(value)  # type: ignore[arg-type]
+
+
+def test_clean_text_passes_missing_cells_through() -> None:
+    import math
+
+    cleaner = Cleaner()
+    assert cleaner.clean_text(None) is None
+    assert math.isnan(cleaner.clean_text(float("nan")))
+    assert cleaner.clean_text("你好,世界") == cleaner.clean("你好,世界").text
+    assert cleaner.clean_text("你好".encode("gbk")).strip() == "你好"
+
+
+def test_pandas_column_with_a_missing_cell() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"text": ["你好,世界", None, float("nan")]})
+    cleaned = frame["text"].map(Cleaner().clean_text)
+    assert cleaned.iloc[0].startswith("你好，世界") and cleaned.iloc[1:].isna().all()
+    assert list(cleaned.index) == list(frame.index)
+
+
+def test_cleaner_takes_a_single_rule_path(tmp_path: Path) -> None:
+    rule_file = tmp_path / "my-site.toml"
+    rule_file.write_text(
+        '[[rule]]\nid = "my.stamp"\nstage = "boilerplate"\nwhy = "a stamp"\npattern = \'^晨星资料馆$\'\n'
+        'action = "drop-line"\nexamples.match = ["晨星资料馆"]\nexamples.keep = ["正文"]\n',
+        encoding="utf-8",
+    )
+    for given in (str(rule_file), rule_file):
+        assert "my.stamp" in {r.id for r in Cleaner(given).ruleset.rules}

@@ -19,3 +19,14 @@ def test_readme_starts_with_install_and_test_commands() -> None:
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert _commands()[1] in ci
+
+
+def test_the_first_command_leaves_nothing_untracked_in_the_clone() -> None:
+    """The README's first command writes out/ and report.jsonl at the repository root."""
+    import subprocess
+
+    first = _commands()[0]
+    assert "out/" in first and "report.jsonl" in first
+    for path in ("out/a.txt", "report.jsonl"):
+        found = subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT, check=False)
+        assert found.returncode == 0, f"{path} is not ignored"

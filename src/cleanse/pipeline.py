@@ -15,7 +15,7 @@ from typing import Any
 import regex
 
 from .document import Change, Document
-from .errors import OptionError
+from .errors import CleanseError, OptionError
 from .matcher import RuleMatcher
 from .rules import RuleSet, load_rules
 from .stages import Stage
@@ -134,6 +134,11 @@ def build_stages(ruleset: RuleSet, options: Options) -> tuple[Stage, ...]:
     return tuple(stages)
 
 
+def _is_missing(value: object) -> bool:
+    """None, or a float NaN (how pandas marks a missing cell)."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
 class Cleaner:
     """Cleans documents with one RuleSet and one set of Options.
 
@@ -150,16 +155,32 @@ class Cleaner:
         if options is not None and kwargs:
             raise OptionError("pass either an Options object or keyword options, not both")
         self.options = options or Options.from_kwargs(**kwargs)
+        if isinstance(rules, str | Path):  # one file or folder, not an iterable of characters
+            rules = [rules]
         self.ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules or ())
         self.stages = build_stages(self.ruleset, self.options)
 
     def __reduce__(self) -> tuple[type, tuple[RuleSet, Options]]:
         return (Cleaner, (self.ruleset, self.options))
 
-    def clean(self, doc: Document | str, *, source: str = "") -> Document:
-        """Run every text stage over a Document (or a str)."""
+    def clean(self, doc: Document | str | bytes, *, source: str = "") -> Document:
+        """Run every text stage over a Document, a str, or raw bytes (decoded first, as
+        :meth:`clean_bytes` does).
+
+        Anything else (None, a pandas NaN) is a :class:`CleanseError` saying what to pass;
+        :meth:`clean_text` passes missing values through instead.
+        """
+        if isinstance(doc, bytes | bytearray | memoryview):
+            return self.clean_bytes(bytes(doc), source=source)
         if isinstance(doc, str):
             doc = Document(text=doc, source=source)
+        elif not isinstance(doc, Document):
+            raise CleanseError(
+                f"Cleaner.clean() takes a str, bytes or Document, not {type(doc).__name__}"
+                f"{' (a missing value)' if _is_missing(doc) else ''}; "
+                "use Cleaner.clean_text() to pass missing values through (pandas: "
+                "df['text'].map(cleaner.clean_text))"
+            )
         doc = replace_lone_surrogates(doc)
         for stage in self.stages:
             doc = stage(doc)
@@ -184,6 +205,14 @@ class Cleaner:
     def clean_bytes(self, data: bytes, *, source: str = "") -> Document:
         """Decode, then clean. Raises DecodeError (``reason='binary'``) for binary data."""
         return flag_replacements(self.clean(self.decode(data, source=source)))
+
+    def clean_text(self, value: Any) -> Any:
+        """The cleaned text of a str (or bytes), for ``map``-style use on data frames and
+        datasets: None and NaN (missing cells) come back unchanged, anything else that is
+        not text is a :class:`CleanseError`."""
+        if value is None or _is_missing(value):
+            return value
+        return self.clean(value).text
 
 
 _DEFAULT: dict[tuple[Any, ...], Cleaner] = {}
