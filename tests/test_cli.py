@@ -231,3 +231,14 @@ def test_rules_check_fails_on_invalid_file(tmp_path: Path) -> None:
     bad.write_text("[[rule]]\nid = 'x'\nstage = 'nope'\n", encoding="utf-8")
     result = invoke("rules", "check", bad)
     assert result.exit_code == 2 and "missing required key 'why'" in result.output
+
+
+def test_output_that_is_a_file_is_a_usage_error_before_anything_runs(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("正文内容。\n", encoding="utf-8")
+    target = tmp_path / "afile"
+    target.write_text("keep me", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "in"), str(target)])
+    assert result.exit_code == 2
+    assert "is a file" in result.output and "Traceback" not in result.output
+    assert target.read_text(encoding="utf-8") == "keep me"

@@ -32,6 +32,11 @@ def check_run_paths(input_dir: Path, output_dir: Path) -> None:
     if not input_dir.exists():
         raise InputError(f"{input_dir}: no such file or folder; check the INPUT path")
     src, dst = input_dir.resolve(), output_dir.resolve()
+    if input_dir.is_dir() and output_dir.exists() and not output_dir.is_dir():
+        raise OptionError(
+            f"OUTPUT {output_dir} is a file, but INPUT {input_dir} is a folder: cleaned files are "
+            "written into an OUTPUT folder; name a folder (it is created if missing)"
+        )
     if src == dst:
         raise OptionError(f"OUTPUT {output_dir} is INPUT itself; choose a separate output folder")
     if src in dst.parents:
