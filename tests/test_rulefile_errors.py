@@ -125,3 +125,17 @@ def test_rule_files_are_data_never_executed(tmp_path: Path) -> None:
     CliRunner().invoke(main, ["rules", "check", str(folder)])
     CliRunner().invoke(main, ["run", str(src), str(out), "--rules", str(folder), "-j", "1"])
     assert sentinel.exists(), "something in a rule folder was executed"
+
+
+def test_rules_check_warns_on_a_file_without_rules(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cleanse.cli import main
+
+    empty = tmp_path / "empty.toml"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(main, ["rules", "check", str(empty)])
+    assert result.exit_code == 0
+    assert "no rules in this file" in result.stderr
+    missing = CliRunner().invoke(main, ["rules", "check", str(tmp_path / "nope.toml")])
+    assert missing.exit_code == 2 and "--rules" not in missing.output and "no such rule file" in missing.output

@@ -127,7 +127,7 @@ def rule_files(path: Path) -> list[Path]:
         return sorted(p for p in path.rglob("*.toml") if p.is_file())
     if path.is_file():
         return [path]
-    raise RuleFileError([f"{path}: no such rule file or folder; check the --rules path"])
+    raise RuleFileError([f"{path}: no such rule file or folder; check the path"])
 
 
 # -- parsing and validation ---------------------------------------------------------------------

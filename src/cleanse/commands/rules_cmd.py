@@ -109,6 +109,12 @@ def check_rules(paths: tuple[Path, ...]) -> None:
     if problems:
         echo_err(f"{len(problems)} problem(s) in {len(files)} file(s)")
         sys.exit(2)
+    for pf, path in zip(parsed, files, strict=True):
+        if not pf.rules and not pf.disable:  # an empty file, or one without [[rule]] tables
+            echo_err(
+                f"warning: {path}: no rules in this file; a rule is a [[rule]] table "
+                "(see 'Rule files' in the README)"
+            )
     count = sum(len(pf.rules) for pf in parsed)
     click.echo(f"{count} rules in {len(files)} file(s): OK")
 
