@@ -103,3 +103,29 @@ def test_no_config_found_is_said_with_v(tmp_path: Path) -> None:
     code, out = invoke(str(src), str(tmp_path / "o"), "-v", "-q", "-j1")
     assert code == 0, out
     assert "config: none found" in out
+
+
+def test_every_long_option_of_run_is_a_config_key(tmp_path: Path) -> None:
+    """The accepted keys come from the run command's own options, so they cannot drift."""
+    from click.testing import CliRunner
+
+    from cleanse.cli import main
+
+    run = main.commands["run"]
+    longs = {
+        max(p.opts, key=len).lstrip("-")
+        for p in run.params
+        if p.opts and max(p.opts, key=len).startswith("--") and p.name not in ("config", "help")
+    }
+    assert {"indent", "tabs", "max-blank-lines", "rule-timeout", "ad-threshold"} <= longs
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("正文内容。\n", encoding="utf-8")
+    config = tmp_path / "cleanse.toml"
+    config.write_text(
+        'indent = "strip"\ntabs = "space"\nmax-blank-lines = 1\nrule-timeout = 2.0\nad-threshold = 0.97\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["run", str(tmp_path / "in"), str(tmp_path / "out"), "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
