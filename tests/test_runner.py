@@ -165,3 +165,12 @@ def test_summary_from_worker_tallies_equals_summary_of_the_report(tmp_path: Path
     assert got == expected
     assert got["skipped"] == 1 and got["rules"]  # the binary file, and rules that fired
     assert seen == [f"{e['path']}:{e['status']}" for e in entries]
+
+
+def test_globs_match_any_letter_case(tmp_path: Path) -> None:
+    from cleanse.io import discover
+
+    for name in ("a.txt", "B.TXT", "c.Md", "d.text", "e"):
+        (tmp_path / name).write_text("正文。\n", encoding="utf-8")
+    assert discover(tmp_path) == ["B.TXT", "a.txt", "c.Md"]
+    assert discover(tmp_path, ("*.TEXT",)) == ["d.text"]

@@ -52,9 +52,10 @@ def check_run_paths(input_dir: Path, output_dir: Path) -> None:
 
 
 def _glob_matcher(globs: Iterable[str]) -> Callable[[str], bool]:
-    """One compiled pattern for all globs (``fnmatch`` case rules), used once per file name."""
-    pattern = re.compile("|".join(fnmatch.translate(os.path.normcase(g)) for g in globs) or r"(?!)")
-    return lambda name: pattern.match(os.path.normcase(name)) is not None
+    """One compiled pattern for all globs, used once per file name. Case-insensitive on every
+    system: downloads arrive as ``report.TXT`` as often as ``report.txt``."""
+    pattern = re.compile("|".join(fnmatch.translate(g) for g in globs) or r"(?!)", re.IGNORECASE)
+    return lambda name: pattern.match(name) is not None
 
 
 def discover(
