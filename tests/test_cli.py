@@ -242,3 +242,19 @@ def test_output_that_is_a_file_is_a_usage_error_before_anything_runs(tmp_path: P
     assert result.exit_code == 2
     assert "is a file" in result.output and "Traceback" not in result.output
     assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_ctrl_c_before_the_run_loop_exits_130_and_says_how_to_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cleanse.commands.run_cmd as run_cmd
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_cmd, "cleaner_from", interrupted)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("正文内容。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "in"), str(tmp_path / "out")])
+    assert result.exit_code == 130
+    assert "--resume" in result.output and "Aborted" not in result.output

@@ -212,6 +212,18 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy_commands})
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Ctrl-C anywhere (building the rules, listing files) exits 130, as documented, and
+        says how to go on; click alone would print "Aborted!" and exit 1 ("files failed")."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            echo_err(
+                "interrupted before any file was cleaned; run the same command again "
+                "(with --resume, a `cleanse run` continues where it stopped)"
+            )
+            ctx.exit(130)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = self.lazy_commands.get(cmd_name)
         if target is not None and cmd_name not in self.commands:
