@@ -32,7 +32,7 @@ import regex
 from .corpus import HEAD_LINES, PAIR_BIT, is_content_line, line_key, normalize_line, pair_key
 from .corpus_count import _NO_LINE, _SENTINEL, TABLE_CAP, Corpus, count_corpus, is_template_record
 from .corpus_evidence import ExampleCleaner
-from .corpus_templates import Template, build_template
+from .corpus_templates import Template, build_template, char_pattern
 from .errors import CleanseError
 from .rules import Rule, compile_pattern, default_rules_dir, parse_rule_text
 
@@ -164,7 +164,7 @@ def read_templates(corpus: Corpus, groups: Sequence[Finding], negatives: Sequenc
 
     Groups are taken in order of document count; a group is dropped when it does not make a
     stamp-shaped template (:func:`cleanse.corpus_templates.build_template`), when its
-    pattern matches a hard-negative line or the group's own content, or when every variant
+    pattern matches a hard-negative line, or when every variant
     is covered by a template already kept (the same stamp found through another key).
     """
     wanted: dict[int, set[int]] = {}
@@ -172,7 +172,6 @@ def read_templates(corpus: Corpus, groups: Sequence[Finding], negatives: Sequenc
         for line, doc in group.variants:
             wanted.setdefault(doc, set()).add(line)
     texts: dict[int, str] = {}
-    keeps: dict[int, str] = {}
     documents: dict[int, list[str]] = {}
     for doc in sorted(wanted):
         lines = corpus.read_lines(doc) or []
@@ -194,12 +193,7 @@ def read_templates(corpus: Corpus, groups: Sequence[Finding], negatives: Sequenc
             continue
         if all(any(p.search(v) for p in patterns) for v in template.variants):
             continue
-        first = group.sources[0]
-        keep = keeps.get(first)
-        if keep is None:
-            keep = _first_keep(documents.get(first, []), pattern)
-        if keep and pattern.search(keep):
-            continue
+        keep = _first_keep(documents.get(group.sources[0], []), pattern)  # never one it matches
         group.template, group.text, group.keep = template, template.variants[0], keep
         kept.append(group)
         patterns.append(pattern)
@@ -268,24 +262,13 @@ def group_blocks(
 # -- writing rules ------------------------------------------------------------------------------
 
 
-def _char_pattern(c: str) -> str:
-    """One character: digits as any digit, ASCII and full-width forms as either."""
-    if unicodedata.decimal(c, None) is not None:
-        return r"\d"
-    code = ord(c)
-    if 0x21 <= code <= 0x7E or 0xFF01 <= code <= 0xFF5E:
-        half = chr(code if code < 0x80 else code - 0xFEE0)
-        return "[" + regex.escape(half, special_only=False) + chr(ord(half) + 0xFEE0) + "]"
-    return regex.escape(c)
-
-
 def line_pattern(texts: Sequence[str]) -> str:
     """An exact pattern for whole lines (surrounding whitespace allowed), one alternative each."""
     alts = []
     for text in texts:
         parts = regex.split(r"(\s+)", text.strip())
         alts.append(
-            "".join(r"\s*" if p.isspace() else "".join(_char_pattern(c) for c in p) for p in parts if p)
+            "".join(r"\s*" if p.isspace() else "".join(char_pattern(c) for c in p) for p in parts if p)
         )
     body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
     return r"^\s*" + body + r"\s*$"

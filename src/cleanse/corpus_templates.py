@@ -183,8 +183,9 @@ def _common_prefix(seqs: Sequence[Sequence[Token]]) -> int:
     return n
 
 
-def _constant_char(c: str) -> str:
-    """One constant character: digits as any digit, ASCII and full-width forms as either."""
+def char_pattern(c: str) -> str:
+    """One constant character of a learned pattern: digits as any digit, ASCII and full-width
+    forms as either (shared by exact lines and templates)."""
     if unicodedata.decimal(c, None) is not None:
         return r"\d"
     code = ord(c)
@@ -198,7 +199,7 @@ def _slot_pattern(kind: str, values: Sequence[str]) -> str:
     longest = max(len(v) for v in values)
     if kind == NAME:
         open_, close = values[0][0], values[0][-1]
-        o, c = _constant_char(open_), _constant_char(close)
+        o, c = char_pattern(open_), char_pattern(close)
         return f"{o}[^{regex.escape(close)}\\n]{{1,{NAME_MAX}}}{c}"
     if kind == NUM:
         return rf"\d[\d.,]{{0,{min(12, longest + 1)}}}"
@@ -238,7 +239,7 @@ def _render(
                 parts.append(r"\s*")
                 shape.append(" ")
             elif t.kind == "":
-                parts.append(_constant_char(t.raw))
+                parts.append(char_pattern(t.raw))
                 shape.append(t.raw)
             else:
                 parts.append(r"\s*" + _slot_pattern(t.kind, seen[base + j]) + r"\s*")
