@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .corpus import AD_REACH
+from .corpus import AD_REACH, split_text
 from .corpus_count import Corpus
 from .document import Document
 from .errors import CleanseError
@@ -66,12 +66,13 @@ class ExampleCleaner:
         if cached is not None:
             return cached
         rel = self.corpus.paths[index]
-        try:
-            doc: Document = self.corpus.cleaner.clean_bytes(
-                read_bytes(source_path(self.corpus.root, rel)), source=rel
-            )
-            lines = self.corpus.read_lines(index) or []
-            removed = {r.line: r.rule for r in doc.removals if not r.rule.startswith(WHITESPACE)}
+        cleaner = self.corpus.cleaner
+        try:  # one read and one decode: the lines learning saw, then the cleaning of them
+            decoded: Document = cleaner.decode(read_bytes(source_path(self.corpus.root, rel)), source=rel)
+            lines = split_text(decoded.text)
+            removed = {
+                r.line: r.rule for r in cleaner.clean(decoded).removals if not r.rule.startswith(WHITESPACE)
+            }
         except CleanseError:
             lines, removed = [], {}
         self._cleaned[index] = (lines, removed)
