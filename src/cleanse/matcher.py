@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from .budget import BudgetExceeded
 from .document import Document
 from .errors import RuleTimeout
 from .literals import grams, required_keys
@@ -73,7 +74,9 @@ class RuleMatcher:
     """
 
     rules: tuple[Rule, ...]
-    timeout: float = 2.0
+    timeout: float | None = 2.0
+    """Seconds each regex call may run; None where the document runs under a CPU budget
+    instead (:mod:`cleanse.budget`)."""
     plan: _Plan = field(init=False, compare=False, repr=False)
     _key_patterns: dict[tuple[str, ...], re.Pattern[str]] = field(
         init=False, compare=False, repr=False, default_factory=dict
@@ -82,7 +85,7 @@ class RuleMatcher:
     def __post_init__(self) -> None:
         object.__setattr__(self, "plan", _build_plan(self.rules))
 
-    def __reduce__(self) -> tuple[type, tuple[tuple[Rule, ...], float]]:
+    def __reduce__(self) -> tuple[type, tuple[tuple[Rule, ...], float | None]]:
         return (RuleMatcher, (self.rules, self.timeout))
 
     def __bool__(self) -> bool:
@@ -225,12 +228,19 @@ StageBody = Callable[[Document, RuleMatcher], Document]
 
 
 def run_without_timeouts(body: StageBody, doc: Document, matcher: RuleMatcher) -> Document:
-    """Run a stage; each rule that times out is reported and the stage re-run without it."""
+    """Run a stage; each rule that times out is reported and the stage re-run without it.
+
+    A matcher without per-call timeouts runs under a document budget: a rule failing there
+    (a replacement that cannot be expanded) sends the whole document to the per-call path, so
+    that its report is the one that path gives.
+    """
     warnings: list[str] = []
     while True:
         try:
             result = body(doc, matcher)
         except RuleTimeout as exc:
+            if matcher.timeout is None:
+                raise BudgetExceeded from exc
             warnings.append(str(exc))
             matcher = matcher.without(exc.rule_id)
             continue

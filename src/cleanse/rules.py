@@ -328,8 +328,13 @@ def with_rules(ruleset: RuleSet, extra: Iterable[Rule]) -> RuleSet:
 
 # -- rule examples ------------------------------------------------------------------------------
 
+EXAMPLE_TIMEOUT = 2.0
+"""Time limit of each regex call on a rule's own examples when a matcher checks a rewritten
+pattern against them at build time, also for matchers built without per-call timeouts (their
+documents run under a CPU budget instead, see :mod:`cleanse.budget`; building runs outside it)."""
 
-def example_failures(rule: Rule, *, timeout: float = 2.0) -> list[str]:
+
+def example_failures(rule: Rule, *, timeout: float = EXAMPLE_TIMEOUT) -> list[str]:
     """What is wrong with a rule's own examples (empty when they all hold).
 
     ``examples.match``: the pattern must find a match in each text. ``examples.keep``: the

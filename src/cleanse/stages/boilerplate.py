@@ -101,7 +101,7 @@ class BoilerplateMatchers:
         return self._cut_cached(line)
 
     @classmethod
-    def build(cls, rules: tuple[Rule, ...], timeout: float) -> BoilerplateMatchers:
+    def build(cls, rules: tuple[Rule, ...], timeout: float | None) -> BoilerplateMatchers:
         def group(*, long_only: bool) -> dict[str, RuleMatcher]:
             return {
                 zone: RuleMatcher(
@@ -477,7 +477,7 @@ def remove_boilerplate(
 def build_boilerplate(
     rules: tuple[Rule, ...],
     *,
-    timeout: float,
+    timeout: float | None,
     ad_threshold: float | None = None,
     mark_template: str | None = None,
 ) -> Stage:

@@ -29,7 +29,7 @@ from typing import Any
 
 import regex
 
-from ..rules import Rule
+from ..rules import EXAMPLE_TIMEOUT, Rule
 from .pattern_text import _analysis_text, _Pieces, _pieces, _Refused
 
 # A rule whose first character can be any of more than this many is not worth joining.
@@ -243,7 +243,7 @@ def _cost(found: Anchor) -> tuple[int, int, int]:
     return len(found.chars), found.hi - found.lo, found.lo
 
 
-def anchor(rule: Rule, timeout: float = 2.0, prefer: frozenset[str] = frozenset()) -> Anchor | None:
+def anchor(rule: Rule, prefer: frozenset[str] = frozenset()) -> Anchor | None:
     """Where every match of ``rule`` holds a known character (all its matches are non-empty).
 
     Of several anchors the one with the fewest characters wins, characters in ``prefer``
@@ -262,7 +262,7 @@ def anchor(rule: Rule, timeout: float = 2.0, prefer: frozenset[str] = frozenset(
             return None
         found = min(choices, key=lambda a: (_cost(a)[0] - len(a.chars & prefer), *_cost(a)))
         for text in rule.examples_match:  # a safety net: the rule's own examples must agree
-            for m in rule.compiled.finditer(text, timeout=timeout):
+            for m in rule.compiled.finditer(text, timeout=EXAMPLE_TIMEOUT):
                 near = text[m.start() + found.lo : m.start() + found.hi + 1]
                 if m.end() <= m.start() or not found.chars.intersection(near):
                     return None

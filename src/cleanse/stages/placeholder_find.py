@@ -57,6 +57,13 @@ def _is_default(rule: Rule) -> bool:
     return _is_default_source(rule.source)
 
 
+@lru_cache(maxsize=16)
+def _scan(rules: tuple[Rule, ...]) -> RuleScan:
+    """The joined scan of ``rules`` (the costliest thing a Cleaner builds: a fraction of a
+    second), shared by the stages built with and without per-call timeouts."""
+    return RuleScan.of(rules)
+
+
 @dataclass(frozen=True)
 class Detectors:
     """The stage's rules split once per document: detectors (``flag``) and exceptions (``keep``).
@@ -67,7 +74,7 @@ class Detectors:
 
     detect: tuple[Rule, ...]
     keep: tuple[Rule, ...]
-    timeout: float = 2.0
+    timeout: float | None = 2.0
     prefilter: regex.Pattern[str] | None = None
     keys: tuple[KeyTest, ...] = ()
     keep_keys: tuple[KeyTest, ...] = ()
@@ -90,8 +97,8 @@ class Detectors:
             prefilter,
             _keys_of(detect),
             _keys_of(keep),
-            RuleScan.of(detect, timeout),
-            RuleScan.of(keep, timeout),
+            _scan(detect),
+            _scan(keep),
             tuple(map(required_search, detect)),
             tuple(map(required_search, keep)),
         )
@@ -168,7 +175,7 @@ def _may_match_some(
     rules: tuple[Rule, ...],
     keys: tuple[KeyTest, ...],
     needs: tuple[regex.Pattern[str] | None, ...] = (),
-    timeout: float = 2.0,
+    timeout: float | None = 2.0,
 ) -> list[tuple[int, Rule]]:
     """``_may_match`` over the rules at ``orders`` only (those not joined in one search), also
     dropping a rule whose required search (``needs``, see ``required_search``) finds nothing."""
@@ -181,7 +188,7 @@ def _may_match_some(
     return [(order, rule) for order, rule in found if _holds(needs[order], line, timeout)]
 
 
-def _holds(need: regex.Pattern[str] | None, line: str, timeout: float) -> bool:
+def _holds(need: regex.Pattern[str] | None, line: str, timeout: float | None) -> bool:
     """Does ``need`` match in ``line``? (Yes when unknown or slow: the rule itself then runs.)"""
     if need is None:
         return True
@@ -191,7 +198,7 @@ def _holds(need: regex.Pattern[str] | None, line: str, timeout: float) -> bool:
         return True
 
 
-def _matches(rule: Rule, line: str, timeout: float) -> list[regex.Match[str]]:
+def _matches(rule: Rule, line: str, timeout: float | None) -> list[regex.Match[str]]:
     """Every match of one rule in a line (each rule alone: one combined alternation of these
     lookaround-heavy patterns is far slower than searching them one by one)."""
     try:
@@ -200,12 +207,12 @@ def _matches(rule: Rule, line: str, timeout: float) -> list[regex.Match[str]]:
         raise RuleTimeout(rule.id, timeout) from None
 
 
-def protected_spans(line: str, keep: tuple[Rule, ...], timeout: float) -> list[Span]:
+def protected_spans(line: str, keep: tuple[Rule, ...], timeout: float | None) -> list[Span]:
     """Spans of ``line`` that exception rules protect (all matches of every rule)."""
     return [m.span() for rule in keep for m in _matches(rule, line, timeout)]
 
 
-def _candidates(line: str, detect: list[tuple[int, Rule]], timeout: float) -> list[tuple[Rule, Span]]:
+def _candidates(line: str, detect: list[tuple[int, Rule]], timeout: float | None) -> list[tuple[Rule, Span]]:
     """Flag spans of every detector in position order; at one position the earlier rule wins."""
     found = [(_flag_span(m), order, rule) for order, rule in detect for m in _matches(rule, line, timeout)]
     return _by_position(found)

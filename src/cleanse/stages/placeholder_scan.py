@@ -36,7 +36,7 @@ from typing import Any
 
 import regex
 
-from ..rules import Rule
+from ..rules import EXAMPLE_TIMEOUT, Rule
 from .pattern_anchors import _REPEATS, _ZERO_WIDTH, Anchor, _class_text, _guard, _parse, anchor
 from .pattern_text import _analysis_text, _pieces, _Refused, _rewrite
 
@@ -90,7 +90,7 @@ def _flag_is_match(items: Any, flags: frozenset[int]) -> bool:
     return len(consuming) == 1 and consuming[0][0] is C.SUBPATTERN and consuming[0][1][0] in flags
 
 
-def _member(order: int, rule: Rule, timeout: float) -> tuple[str, bool]:
+def _member(order: int, rule: Rule) -> tuple[str, bool]:
     """The rule's pattern to join, and whether it keeps a ``flag`` group.
 
     Group names are made unique to the rule (``_n{order}_{name}``), a ``flag`` group that is
@@ -124,8 +124,8 @@ def _member(order: int, rule: Rule, timeout: float) -> tuple[str, bool]:
     if renamed.groups != original.groups - dropped or set(renamed.groupindex) != expected:
         raise _Refused
     for example in rule.examples_match + rule.examples_keep:  # a safety net, as for anchor
-        ours = [m.span() for m in renamed.finditer(example, timeout=timeout)]
-        if ours != [m.span() for m in original.finditer(example, timeout=timeout)]:
+        ours = [m.span() for m in renamed.finditer(example, timeout=EXAMPLE_TIMEOUT)]
+        if ours != [m.span() for m in original.finditer(example, timeout=EXAMPLE_TIMEOUT)]:
             raise _Refused
     return text, keep_flag
 
@@ -191,7 +191,7 @@ class RuleScan:
     rest: tuple[int, ...]
 
     @classmethod
-    def of(cls, rules: Sequence[Rule], timeout: float = 2.0) -> RuleScan:
+    def of(cls, rules: Sequence[Rule]) -> RuleScan:
         """Join every rule that :func:`anchor` understands; leave out the others."""
         joined: list[tuple[int, Anchor, str]] = []
         rest: list[int] = []
@@ -203,9 +203,9 @@ class RuleScan:
             c for c in frozenset().union(*starts) if 2 * sum(c in s for s in starts) > len(starts)
         )
         for order, rule in enumerate(rules):
-            where = anchor(rule, timeout, prefer)
+            where = anchor(rule, prefer=prefer)
             try:
-                member, _ = _member(order, rule, timeout) if where is not None else (None, False)
+                member, _ = _member(order, rule) if where is not None else (None, False)
             except (_Refused, regex.error, KeyError, TimeoutError):
                 member = None
             if where is None or member is None:
@@ -227,7 +227,7 @@ class RuleScan:
         )
         return cls(pattern, regex.compile(char_class(every)), members, tuple(rest))
 
-    def matches(self, line: str, timeout: float) -> list[RuleHit] | None:
+    def matches(self, line: str, timeout: float | None) -> list[RuleHit] | None:
         """Every match of every joined rule, as each rule's own ``finditer`` finds them.
 
         Grouped by rule, each rule's in position order. None when the joined search ran past

@@ -236,7 +236,7 @@ def build_placeholders(
     *,
     mode: str = "flag",
     template: str = "⟨{text}|{category}⟩",
-    timeout: float = 2.0,
+    timeout: float | None = 2.0,
 ) -> Stage:
     """The placeholder stage over the enabled placeholder rules (detectors and exceptions)."""
     if mode not in ("flag", "mark"):

@@ -26,7 +26,7 @@ import regex
 
 from ..errors import RuleTimeout
 from ..matcher import RuleMatcher
-from ..rules import Rule
+from ..rules import EXAMPLE_TIMEOUT, Rule
 from .needles import Needles, first_chars, needles
 
 # For each quote a rule may write: (is it an opening quote, the characters of its family).
@@ -58,7 +58,7 @@ def _constant_replacement(rule: Rule) -> str | None:
 
 
 @lru_cache(maxsize=512)
-def _scanner(rule: Rule, timeout: float) -> regex.Pattern[str] | None:
+def _scanner(rule: Rule) -> regex.Pattern[str] | None:
     """One pattern whose single match captures every match of ``rule`` in a line, or None.
 
     When every match of the rule starts with one of a few characters F
@@ -78,8 +78,8 @@ def _scanner(rule: Rule, timeout: float) -> regex.Pattern[str] | None:
         return None
     for text in (*rule.examples_match, *rule.examples_keep, *(a for a, _ in rule.examples_fix)):
         try:
-            m = scanner.match(text, timeout=timeout)
-            expected = [x.span() for x in rule.compiled.finditer(text, timeout=timeout)]
+            m = scanner.match(text, timeout=EXAMPLE_TIMEOUT)
+            expected = [x.span() for x in rule.compiled.finditer(text, timeout=EXAMPLE_TIMEOUT)]
         except TimeoutError:
             return None
         if m is None or m.spans(1) != expected:
@@ -87,10 +87,10 @@ def _scanner(rule: Rule, timeout: float) -> regex.Pattern[str] | None:
     return scanner
 
 
-def _plan(rule: Rule, timeout: float) -> RulePlan:
+def _plan(rule: Rule) -> RulePlan:
     constant = _constant_replacement(rule)
     quote = QUOTES.get(constant) if constant is not None else None
-    scanner = _scanner(rule, timeout) if constant is not None else None
+    scanner = _scanner(rule) if constant is not None else None
     return RulePlan(rule, constant, quote, needles(rule), scanner)
 
 
@@ -109,7 +109,7 @@ def plans(matcher: RuleMatcher) -> tuple[RulePlan, ...]:
         return hit[1]
     if len(_PLANS) >= _MAX_PLANS:
         _PLANS.clear()
-    found = tuple(_plan(rule, matcher.timeout) for rule in matcher.rules)
+    found = tuple(_plan(rule) for rule in matcher.rules)
     _PLANS[id(matcher)] = (matcher, found)
     return found
 
@@ -129,7 +129,7 @@ def replacements(line: str, matcher: RuleMatcher, plan: RulePlan) -> list[tuple[
     return [(start, end, constant) for start, end in spans]
 
 
-def _searched(rule: Rule, line: str, pos: int, timeout: float) -> list[regex.Match[str]]:
+def _searched(rule: Rule, line: str, pos: int, timeout: float | None) -> list[regex.Match[str]]:
     """The matches of ``rule`` in ``line`` from ``pos`` on, one search per match, each with its
     own timeout (as the matcher searches): the next search starts where a match ends, or one
     further after an empty match."""
@@ -147,7 +147,7 @@ def _searched(rule: Rule, line: str, pos: int, timeout: float) -> list[regex.Mat
     return found
 
 
-def _finditer_matches(rule: Rule, line: str, timeout: float) -> list[regex.Match[str]]:
+def _finditer_matches(rule: Rule, line: str, timeout: float | None) -> list[regex.Match[str]]:
     """What :func:`_searched` finds from the line start, for the cost of one regex call.
 
     The two agree match for match up to the first empty match (after one, ``finditer`` may

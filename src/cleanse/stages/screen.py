@@ -69,7 +69,7 @@ class KeyScreen:
 
     __slots__ = ("_empty", "_keys", "_rest", "_rest_unknown", "_timeout")
 
-    def __init__(self, rules: Sequence[Rule], timeout: float) -> None:
+    def __init__(self, rules: Sequence[Rule], timeout: float | None) -> None:
         keys: set[str] = set()
         rest: list[Rule] = []
         for rule in rules:
@@ -105,7 +105,7 @@ class _Rest:
 
     __slots__ = ("positions", "screen", "timeout")
 
-    def __init__(self, positions: tuple[int, ...], rules: Sequence[Rule], timeout: float) -> None:
+    def __init__(self, positions: tuple[int, ...], rules: Sequence[Rule], timeout: float | None) -> None:
         self.positions = positions
         self.screen = _rest_pattern(rules)
         self.timeout = timeout
