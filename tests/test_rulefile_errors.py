@@ -138,4 +138,6 @@ def test_rules_check_warns_on_a_file_without_rules(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "no rules in this file" in result.stderr
     missing = CliRunner().invoke(main, ["rules", "check", str(tmp_path / "nope.toml")])
-    assert missing.exit_code == 2 and "--rules" not in missing.output and "no such rule file" in missing.output
+    assert (
+        missing.exit_code == 2 and "--rules" not in missing.output and "no such rule file" in missing.output
+    )
