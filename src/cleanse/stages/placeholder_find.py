@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import regex
@@ -78,8 +78,7 @@ class Detectors:
     prefilter: regex.Pattern[str] | None = None
     keys: tuple[KeyTest, ...] = ()
     keep_keys: tuple[KeyTest, ...] = ()
-    scan: RuleScan | None = None
-    keep_scan: RuleScan | None = None
+    joined: bool = False
     needs: tuple[regex.Pattern[str] | None, ...] = ()
     keep_needs: tuple[regex.Pattern[str] | None, ...] = ()
 
@@ -97,11 +96,21 @@ class Detectors:
             prefilter,
             _keys_of(detect),
             _keys_of(keep),
-            _scan(detect),
-            _scan(keep),
+            True,
             tuple(map(required_search, detect)),
             tuple(map(required_search, keep)),
         )
+
+    @cached_property
+    def scan(self) -> RuleScan | None:
+        """The detectors joined into one search (``joined``), built when a line first needs
+        it: a document without a placeholder character never pays for it."""
+        return _scan(self.detect) if self.joined else None
+
+    @cached_property
+    def keep_scan(self) -> RuleScan | None:
+        """The exceptions joined likewise."""
+        return _scan(self.keep) if self.joined else None
 
     def applicable(self, line: str) -> list[tuple[int, Rule]]:
         """``(order, detector)`` for each detector that may match ``line`` (its keys occur)."""
