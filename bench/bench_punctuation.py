@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cleanse import load_rules
 from cleanse.document import Document
-from cleanse.matcher import RuleMatcher
+from cleanse.matching.matcher import RuleMatcher
 from cleanse.stages.punctuation import build_punctuation
 from cleanse.stages.whitespace import build_whitespace
 

@@ -1,7 +1,7 @@
 """The boilerplate stage's fast path against the general one it replaced.
 
-The stage screens lines with :class:`~cleanse.stages.screen.KeyScreen`, searches a line's rule
-groups together with :class:`~cleanse.stages.screen.RuleTable` (answering repeated short lines
+The stage screens lines with :class:`~cleanse.matching.screen.KeyScreen`, searches a line's rule
+groups together with :class:`~cleanse.matching.screen.RuleTable` (answering repeated short lines
 from a cache) and hands work already done to the planner. Each test here compares it with a
 plain version built from ``RuleMatcher.matching`` and the planner's own computations, over
 the default rules and over user rules that take the fallbacks (keyless patterns, a
@@ -18,11 +18,11 @@ import pytest
 from cleanse import load_rules
 from cleanse.document import Document
 from cleanse.errors import RuleTimeout
+from cleanse.matching.screen import KeyScreen, RuleTable
 from cleanse.rules import Rule
 from cleanse.stages import boilerplate as bp
 from cleanse.stages.blocks import body_evidence, content_len
 from cleanse.stages.boilerplate import BoilerplateMatchers, build_boilerplate, line_hits
-from cleanse.stages.screen import KeyScreen, RuleTable
 from cleanse.stages.zones import LONG_LINE, plan_line_drops
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -112,7 +112,7 @@ def test_generated_stamps_carry_no_ad_keyword_the_default_rules_know() -> None:
 
     A weak rule (a bare ``…范文网`` site name) may match: weak evidence alone removes nothing.
     """
-    from cleanse.matcher import RuleMatcher
+    from cleanse.matching.matcher import RuleMatcher
     from cleanse.rules import load_rules
 
     rules = load_rules().for_stage("boilerplate")

@@ -108,7 +108,8 @@ def test_report_that_cannot_be_written_is_a_message_not_a_traceback(tmp_path: Pa
 def test_a_file_that_vanishes_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     from cleanse import Cleaner
     from cleanse.io import discover
-    from cleanse.runner import Job, run
+    from cleanse.job import Job
+    from cleanse.runner import run
 
     src, out = tmp_path / "in", tmp_path / "out"
     make_inputs(src, 4)

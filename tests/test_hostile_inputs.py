@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from cleanse import Cleaner, InputError
 from cleanse.cli import main
 from cleanse.io import discover, safe_output_path
-from cleanse.runner import Job, clean_file, run
+from cleanse.job import Job
+from cleanse.runner import clean_file, run
 
 CLEANER = Cleaner()
 CONTENT = "正文第一段。\n".encode()

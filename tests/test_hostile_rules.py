@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from cleanse import Cleaner, Options, load_rules
 from cleanse.cli import main
-from cleanse.runner import Job, run
+from cleanse.job import Job
+from cleanse.runner import run
 
 SLOW_RULES = """
 [[rule]]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cleanse.literals import line_keys, required_keys
-from cleanse.matcher import RuleMatcher
+from cleanse.matching.literals import line_keys, required_keys
+from cleanse.matching.matcher import RuleMatcher
 from cleanse.rules import STAGES, Rule, load_rules
 
 SHARED_GOLD = Path(__file__).resolve().parents[2] / "shared" / "devset" / "gold"

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanse.matcher import RuleMatcher
+from cleanse.matching.anchors import Anchor, anchor, required_search
+from cleanse.matching.joined_scan import RuleScan
+from cleanse.matching.matcher import RuleMatcher
 from cleanse.rules import Rule, load_rules
-from cleanse.stages.pattern_anchors import Anchor, anchor, required_search
 from cleanse.stages.placeholder_find import (
     Detectors,
     _candidates,
@@ -23,7 +24,6 @@ from cleanse.stages.placeholder_find import (
     find_placeholders,
     protected_spans,
 )
-from cleanse.stages.placeholder_scan import RuleScan
 from conftest import SAMPLE
 
 DEFAULT = load_rules().for_stage("placeholders")

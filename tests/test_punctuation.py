@@ -9,7 +9,7 @@ import pytest
 
 from cleanse import Cleaner, clean, load_rules
 from cleanse.document import Document
-from cleanse.matcher import RuleMatcher
+from cleanse.matching.matcher import RuleMatcher
 from cleanse.rules import example_failures, parse_rule_text
 from cleanse.stages.protect import merge, overlaps, protected_ranges, protected_spans
 from cleanse.stages.punctuation import build_punctuation, convert_line

@@ -1,4 +1,4 @@
-"""Needles (stages/needles.py): every line a rule matches must hold one of the rule's needles.
+"""Needles (matching/needles.py): every line a rule matches must hold one of the rule's needles.
 
 A wrong needle would silently skip a conversion, so the analysis is checked three ways: exact
 results on hand-picked patterns, every shipped rule against its examples and real text, and
@@ -12,8 +12,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleanse.matching.needles import first_chars, needles
 from cleanse.rules import Rule, load_rules
-from cleanse.stages.needles import first_chars, needles
 from conftest import utf8_corpus_lines
 
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanse import load_rules
-from cleanse.matcher import RuleMatcher
+from cleanse.matching.matcher import RuleMatcher
 from cleanse.stages.protect import merge, protected_spans
 from cleanse.stages.punctuation import convert_line
 

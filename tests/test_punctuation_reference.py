@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 from cleanse import load_rules
 from cleanse.document import Document
 from cleanse.errors import RuleTimeout
-from cleanse.matcher import RuleMatcher
+from cleanse.matching import rule_scan
+from cleanse.matching.matcher import RuleMatcher
 from cleanse.rules import Rule
-from cleanse.stages import map_screened_lines, protect, rule_scan
+from cleanse.stages import map_screened_lines, protect
 from cleanse.stages.punctuation import build_punctuation, convert_line, quote_slots, until_stable
 from conftest import utf8_corpus_lines
 
@@ -303,7 +304,7 @@ def test_scanners_are_built_for_the_simple_rules_only() -> None:
     [r",(a)\1", r",(?P<x>a)(?P=x)", r",(a)?(?(1)b|c)", r"(?i),a", r",\Ga", r",(?1)?(a)", r",(a)\g<1>"],
 )
 def test_no_scanner_where_group_numbers_or_flags_would_change_meaning(pattern: str) -> None:
-    assert rule_scan._scanner(user_rule("u.x", pattern, "，"), 2.0) is None
+    assert rule_scan._scanner(user_rule("u.x", pattern, "，")) is None
 
 
 def test_long_lines_past_the_scanner_limit_give_the_same_result() -> None:

@@ -11,7 +11,8 @@ import pytest
 
 from cleanse import Cleaner
 from cleanse.io import TMP_PREFIX, discover, write_atomic
-from cleanse.runner import Job, run
+from cleanse.job import Job
+from cleanse.runner import run
 from conftest import ROOT, SAMPLE
 
 SRC = ROOT / "src"

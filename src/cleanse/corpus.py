@@ -25,7 +25,7 @@ import regex
 
 from .corpus_templates import template_keys
 from .errors import CleanseError
-from .matcher import RuleMatcher
+from .matching import RuleMatcher
 
 HEAD_LINES = 10
 """The head zone is at most the first this many non-blank lines; the tail the last as many."""

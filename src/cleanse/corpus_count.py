@@ -38,7 +38,7 @@ from typing import overload
 from .corpus import AD, HEAD, TAIL, TEMPLATE_BIT, TITLE, document_keys, split_text
 from .errors import CleanseError
 from .io import read_bytes, source_path
-from .matcher import RuleMatcher
+from .matching import RuleMatcher
 from .pipeline import Cleaner
 
 CHUNK_DOCS = 256

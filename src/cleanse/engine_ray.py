@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .errors import OptionError
+from .job import Job
 from .report import tally
-from .runner import Job, Result, process
+from .runner import Result, process
 
 if TYPE_CHECKING:
     from .pipeline import Cleaner

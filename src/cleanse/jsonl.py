@@ -21,8 +21,8 @@ from .io import safe_output_path, write_atomic
 from .report import document_entry, problem_entry
 
 if TYPE_CHECKING:
+    from .job import Job
     from .pipeline import Cleaner
-    from .runner import Job
 
 JSONL_GLOBS = ("*.jsonl", "*.jsonl.gz", "*.jsonl.zst")
 PARQUET_GLOBS = ("*.parquet",)

@@ -18,7 +18,7 @@ import regex
 from . import budget
 from .document import Change, Document
 from .errors import CleanseError, OptionError
-from .matcher import RuleMatcher
+from .matching import RuleMatcher
 from .rules import RuleSet, load_rules
 from .stages import Stage
 from .stages.boilerplate import build_boilerplate

@@ -11,12 +11,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import regex
-
-if TYPE_CHECKING:
-    from .rules import Rule
 
 STAGES = ("whitespace", "boilerplate", "punctuation", "placeholders")
 ZONES = ("head", "tail", "edges", "anywhere")
@@ -133,9 +130,9 @@ _NESTED = regex.compile(rf"\({_TOKEN}*[+*]{_TOKEN}*\)(?:[+*]|\{{\d*,\d*\}})")
 PROBE_TIMEOUT = 0.05
 
 
-def _probes(rule: Rule) -> list[str]:
+def _probes(examples: Sequence[str]) -> list[str]:
     """Adversarial texts: each character of the examples repeated, then a character that fails."""
-    chars = dict.fromkeys("".join(rule.examples_match) + "a ")
+    chars = dict.fromkeys("".join(examples) + "a ")
     return [ch * 64 + "\x00" for ch in list(chars)[:12]]
 
 
@@ -145,13 +142,13 @@ _ADVICE = (
 )
 
 
-def nesting_notes(rule: Rule, where: str) -> list[str]:
+def nesting_notes(pattern: str, where: str) -> list[str]:
     """A lint for ``rules check``: a repeated group holding a repetition, e.g. (a+)+.
 
     Only a note: the ``regex`` module runs most such patterns fast, so what a run reports is the
     measured slowness of :func:`backtracking_warnings`, not this shape.
     """
-    nested = _NESTED.search(rule.pattern)
+    nested = _NESTED.search(pattern)
     if not nested:
         return []
     return [
@@ -160,14 +157,15 @@ def nesting_notes(rule: Rule, where: str) -> list[str]:
     ]
 
 
-def backtracking_warnings(rule: Rule, where: str) -> list[str]:
-    """Warnings for a pattern measured slow on adversarial texts built from its examples (the run
-    still goes on: each call has a time limit, and a rule past it is skipped for that document)."""
-    if not rule.pattern:
+def backtracking_warnings(pattern: str, ignore_case: bool, examples: Sequence[str], where: str) -> list[str]:
+    """Warnings for a pattern measured slow on adversarial texts built from its ``examples``
+    (the run still goes on: a rule past its time limit is skipped for that document)."""
+    if not pattern:
         return []  # a score rule: its model decides
-    for probe in _probes(rule):
+    compiled = compile_pattern(pattern, ignore_case)
+    for probe in _probes(examples):
         try:
-            rule.compiled.search(probe, timeout=PROBE_TIMEOUT)
+            compiled.search(probe, timeout=PROBE_TIMEOUT)
         except TimeoutError:
             return [f"{where}: pattern takes over {PROBE_TIMEOUT:g} s on {probe[:8] + '…'!r}; {_ADVICE}"]
     return []

@@ -234,9 +234,11 @@ def parse_rule_text(text: str, source: str) -> ParsedFile:
             problems = _model_problems(_build_rule(raw, source, line), where)
             parsed.problems.extend(problems)
         if not problems:
-            parsed.rules.append(_build_rule(raw, source, line))
-            parsed.warnings.extend(backtracking_warnings(parsed.rules[-1], where))
-            parsed.notes.extend(nesting_notes(parsed.rules[-1], where))
+            rule = _build_rule(raw, source, line)
+            parsed.rules.append(rule)
+            examples = rule.examples_match
+            parsed.warnings.extend(backtracking_warnings(rule.pattern, rule.ignore_case, examples, where))
+            parsed.notes.extend(nesting_notes(rule.pattern, where))
     return parsed
 
 

@@ -12,10 +12,11 @@ import click
 from ..cli import cleaner_from, cleaning_options, echo_err, handle_errors, rule_options, ruleset_from
 from ..corpus_rules import LearnOptions
 from ..io import DEFAULT_GLOBS, EntrySpool, check_run_paths, discover, remove_stale_temps, write_atomic
+from ..job import DEFAULT_MAX_BYTES, OUTPUT_ENCODINGS, Job
 from ..report import Summary, Tally, summary_table, write_report, write_summary
 from ..report_html import write_page
 from ..rules import with_rules
-from ..runner import DEFAULT_MAX_BYTES, OUTPUT_ENCODINGS, Job, default_jobs
+from ..runner import default_jobs
 from ..runner import run as run_files
 from .learn_cmd import learn_folder, learned_line, learned_rules_path, threshold_options
 from .scale_opts import (

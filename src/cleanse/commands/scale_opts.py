@@ -19,8 +19,8 @@ from click.core import ParameterSource
 
 from ..cli import echo_err, stash_option
 from ..io import DEFAULT_GLOBS
+from ..job import FORMATS, Job
 from ..report import write_report
-from ..runner import FORMATS, Job
 
 
 def scale_options(fn: Any) -> Any:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..document import Document, Flag, map_lines
-from ..matcher import RuleMatcher, run_without_timeouts
+from ..matching import RuleMatcher, run_without_timeouts
 
 StageFn = Callable[[Document], Document]
 

@@ -6,7 +6,7 @@ lines, :mod:`.zones` decides which lines go; this module screens lines and appli
 
 1. **Evidence.** Every line is screened once for the zone groups of ``drop-line`` rules that
    may act on it (one :class:`~.screen.RuleTable`, which does what each group's
-   :class:`~cleanse.matcher.RuleMatcher` would, for less). A ``strong`` hit says "this
+   :class:`~cleanse.matching.matcher.RuleMatcher` would, for less). A ``strong`` hit says "this
    line is an ad"; a ``weak`` hit only says "this line looks promotional"; rules with
    ``category = "separator"`` mark decoration lines. A hit on a long line (more than
    ``LONG_LINE`` visible characters) counts only if its rule says ``long_lines = true``.
@@ -40,14 +40,13 @@ from typing import Any
 
 from ..document import Document, Removal, drop_lines, join_lines
 from ..errors import RuleTimeout
-from ..matcher import RuleMatcher, run_without_timeouts
+from ..matching import CACHE_CHARS, CACHE_LINES, KeyScreen, RuleMatcher, RuleTable, run_without_timeouts
 from ..rules import Rule
 from . import Stage
 from .blocks import content, content_evidence
 from .line_features import has_cue
 from .placeholders import mark_regex
 from .scorer import DocumentScorer, Evidence, LinearModel, rule_model, threshold_of
-from .screen import CACHE_CHARS, CACHE_LINES, KeyScreen, RuleTable
 from .zones import LONG_LINE, SEPARATOR, Hits, is_separator, plan_line_drops, reads_as_body, strong_hit
 
 BLANK_RULE = "whitespace.blank-lines"

@@ -4,7 +4,7 @@ The placeholder stage (:mod:`.placeholders`) flags or marks what this module fin
 searched by every ``flag`` rule (detector) and every ``keep`` rule (exception) of the stage;
 a detector's hit that overlaps an exception's match is dropped, and each place gives one
 :class:`Hit`, however many detectors found it. The rules are searched together where
-:mod:`.placeholder_scan` can prove that gives the same matches, one by one otherwise.
+:mod:`..matching.joined_scan` can prove that gives the same matches, one by one otherwise.
 """
 
 from __future__ import annotations
@@ -18,11 +18,8 @@ from pathlib import Path
 import regex
 
 from ..errors import RuleTimeout
-from ..literals import line_keys
-from ..matcher import RuleMatcher
+from ..matching import RuleMatcher, RuleScan, line_keys, required_search
 from ..rules import Rule, default_rules_dir
-from .pattern_anchors import required_search
-from .placeholder_scan import RuleScan
 
 Span = tuple[int, int]
 # Tests of a line, all of which must pass for a rule to be tried on it.
@@ -69,7 +66,7 @@ class Detectors:
     """The stage's rules split once per document: detectors (``flag``) and exceptions (``keep``).
 
     ``keys`` holds, per detector, the literal keys one of which every match contains (None: not
-    known), so a line lacking them skips that detector's search (see :mod:`..literals`).
+    known), so a line lacking them skips that detector's search (see :mod:`..matching.literals`).
     """
 
     detect: tuple[Rule, ...]

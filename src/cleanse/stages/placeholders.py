@@ -26,7 +26,7 @@ import regex
 
 from ..document import Change, Document, Flag, join_lines
 from ..errors import OptionError
-from ..matcher import RuleMatcher, run_without_timeouts
+from ..matching import RuleMatcher, run_without_timeouts
 from ..rules import Rule
 from . import Stage
 from .placeholder_find import Detectors, Hit, find_placeholders

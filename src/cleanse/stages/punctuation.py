@@ -25,10 +25,9 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from ..document import Document
-from ..matcher import RuleMatcher, run_without_timeouts
+from ..matching import QUOTES, RuleMatcher, RulePlan, plans, replacements, run_without_timeouts
 from . import Stage, map_screened_lines
 from .protect import overlaps, protected_ranges
-from .rule_scan import QUOTES, RulePlan, plans, replacements
 
 # A conversion can enable the next one (传? ? ?: each ? converts only once the one before it is
 # full-width), so passes repeat until nothing changes. Stopping after a fixed number of passes

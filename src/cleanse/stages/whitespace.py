@@ -27,7 +27,7 @@ from functools import partial
 import regex
 
 from ..document import Change, Document, drop_lines, join_lines, map_lines, split_lines
-from ..matcher import RuleMatcher
+from ..matching import RuleMatcher
 from . import Stage, apply_replace_rules
 
 _LINE_BREAK = regex.compile(r"\r\n?")

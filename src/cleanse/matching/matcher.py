@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .budget import BudgetExceeded
-from .document import Document
-from .errors import RuleTimeout
+from ..budget import BudgetExceeded
+from ..document import Document
+from ..errors import RuleTimeout
+from ..rules import Rule
 from .literals import grams, required_keys
-from .rules import Rule
 
 _BACKREF = regex.compile(r"\\[1-9]|\(\?P=|\\g<|\(\?[a-zA-Z]+\)")
 

@@ -1,6 +1,6 @@
 """Where every match of one placeholder rule holds a known character, read from its pattern.
 
-:mod:`.placeholder_scan` joins the placeholder rules into one walk of the line that stops
+:mod:`.joined_scan` joins the placeholder rules into one walk of the line that stops
 only at some characters and tries each rule there. This module reads a single rule's
 pattern to say which characters, and where: each rule is anchored on a character every
 match holds at a known, narrow range of offsets (its first character, or a rarer one

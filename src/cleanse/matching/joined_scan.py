@@ -14,13 +14,13 @@ walks the line and tries each rule only where it can match:
     )*+
 
 Each rule is anchored on a character every match holds at a known, narrow range of offsets
-(its first character, or a rarer one further in: see :mod:`.pattern_anchors`, which reads
+(its first character, or a rarer one further in: see :mod:`.anchors`, which reads
 each rule's pattern); at each anchor the rule is tried from every place a match can start.
 A capture group inside a lookaround holds exactly what ``rule.match(line, pos)`` would, and
 ``Match.allspans`` lists every capture, so taking each rule's matches left to right, each
 only where the previous one ended, gives exactly what ``rule.finditer(line)`` gives.
 
-A rule joins only when that is provable: it has an anchor (:func:`.pattern_anchors.anchor`
+A rule joins only when that is provable: it has an anchor (:func:`.anchors.anchor`
 says when), and its ``flag`` group, if any, is captured exactly once per match. Every other
 rule is left out (``RuleScan.rest``) and searched one by one by the caller, as before. If
 the joined search runs past the timeout, the caller searches rule by rule, so that the slow
@@ -37,7 +37,7 @@ from typing import Any
 import regex
 
 from ..rules import EXAMPLE_TIMEOUT, Rule
-from .pattern_anchors import _REPEATS, _ZERO_WIDTH, Anchor, _class_text, _guard, _parse, anchor
+from .anchors import _REPEATS, _ZERO_WIDTH, Anchor, _class_text, _guard, _parse, anchor
 from .pattern_text import _analysis_text, _pieces, _Refused, _rewrite
 
 Span = tuple[int, int]

@@ -1,13 +1,13 @@
 """Searching a line's boilerplate rules for less: a C-speed screen, one table, a bounded cache.
 
-:class:`~cleanse.matcher.RuleMatcher` finds a line's candidate rules in Python (the line's
+:class:`~cleanse.matching.matcher.RuleMatcher` finds a line's candidate rules in Python (the line's
 1- and 2-character grams against the rules' required keys) and then searches each candidate
 with a timeout. Per line and group that costs microseconds even where no rule can match, and
 a search with a timeout costs about 1.5 us however short the line (the timeout's clock).
 The boilerplate stage asks up to five groups about every line, so this module cuts it down:
 
 - :class:`KeyScreen` answers "could any rule match?" with one search of a regex this module
-  compiles itself from the same required keys (:func:`cleanse.literals.required_keys`),
+  compiles itself from the same required keys (:func:`cleanse.matching.literals.required_keys`),
   plus, for rules without keys, one combined search of their own patterns.
 - :class:`RuleTable` does the matchers' work for several groups at once (the hits of each
   group's ``matching`` in turn): the screen first, the keys present found from the line's
@@ -32,9 +32,9 @@ from functools import lru_cache
 import regex
 
 from ..errors import RuleTimeout
-from ..literals import required_keys
-from ..matcher import RuleMatcher
 from ..rules import Rule
+from .literals import required_keys
+from .matcher import RuleMatcher
 
 # A RuleTable answers lines of up to CACHE_CHARS characters from a cache of CACHE_LINES lines.
 # Ad lines are short; body lines are long and rarely repeat, so they are not kept. The bound

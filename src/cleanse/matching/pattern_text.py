@@ -1,4 +1,4 @@
-"""Reading a placeholder rule's pattern text, for the analysis in :mod:`.pattern_anchors`.
+"""Reading a placeholder rule's pattern text, for the analysis in :mod:`.anchors`.
 
 Rules are ``regex`` patterns, but the analysis reads them with the stdlib parser
 (``re._parser``), which knows neither repeated group names nor ``\\p{...}`` escapes.
@@ -7,7 +7,7 @@ escapes, lookahead bodies and scoped flags, and refuses (:class:`_Refused`) what
 cannot read for certain: nested sets and set operations, verbose or whole-pattern flags,
 braces other than repeat counts. :func:`_analysis_text` then rewrites the text so that the
 stdlib parser reads it (for analysis only), and :func:`_rewrite` is how
-:mod:`.placeholder_scan` renames a joined rule's groups.
+:mod:`.joined_scan` renames a joined rule's groups.
 """
 
 from __future__ import annotations

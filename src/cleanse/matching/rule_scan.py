@@ -25,8 +25,8 @@ from typing import NamedTuple
 import regex
 
 from ..errors import RuleTimeout
-from ..matcher import RuleMatcher
 from ..rules import EXAMPLE_TIMEOUT, Rule
+from .matcher import RuleMatcher
 from .needles import Needles, first_chars, needles
 
 # For each quote a rule may write: (is it an opening quote, the characters of its family).

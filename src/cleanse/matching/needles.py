@@ -1,6 +1,6 @@
 """Literal text a rule's matches need: needles to skip lines, first characters to scan.
 
-The matcher screens lines by keys of one or two characters (:mod:`..literals`). For the
+The matcher screens lines by keys of one or two characters (:mod:`.literals`). For the
 punctuation rules that is often too little: ``punct.doubled`` is keyed by ``，`` and ``。``
 and ``punct.ellipsis`` by ``。``, which nearly every Chinese line holds, so both were searched
 in vain on most lines (a timed regex call each). Their matches need ``，，`` or ``。。``, and
@@ -25,8 +25,8 @@ from collections.abc import Iterable
 from re import _constants as C  # type: ignore[attr-defined]
 from typing import Any
 
-from ..literals import class_members, most_selective, parse_pattern
 from ..rules import Rule
+from .literals import class_members, most_selective, parse_pattern
 
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
 _ZERO_WIDTH = (C.AT, C.ASSERT_NOT)

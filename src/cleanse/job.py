@@ -1,0 +1,57 @@
+"""What a run reads and writes, and how: the :class:`Job` every worker gets.
+
+Its own module so that the runner and the record-file readers (``jsonl.py``) that it calls
+both depend on it, and not on each other.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
+DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB: larger files are skipped with reason "too-large"
+FORMATS = ("auto", "text", "jsonl", "parquet")
+
+
+@dataclass(frozen=True)
+class Job:
+    """Where a run reads and writes, and how."""
+
+    input_root: Path
+    output_root: Path
+    output_encoding: str = "utf-8"
+    dry_run: bool = False
+    durable: bool = False  # fsync every output (power-loss safety; ~0.2 ms a file on disk)
+    single_file: bool | None = None  # INPUT is one file; looked up once here, not per file
+    format: str = "auto"  # auto (by file name) | text | jsonl | parquet
+    text_field: str = "text"
+    meta_field: str | None = None
+    track: bool = False  # hash every input for the resume manifest
+    flagged_root: Path | None = None  # --skip-flagged: documents with placeholders go here
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    def __post_init__(self) -> None:
+        if self.single_file is None:
+            object.__setattr__(self, "single_file", self.input_root.is_file())
+
+    @property
+    def output_str(self) -> str:
+        """OUTPUT as a string (os.path is cheaper than pathlib once per file)."""
+        return os.fspath(self.output_root)
+
+    def source(self, rel: str) -> Path:
+        """The input file of a relative path."""
+        return self.input_root if self.single_file else self.input_root / rel
+
+    def settings(self) -> dict[str, Any]:
+        """What, besides rules and Options, decides the outputs (for the resume config hash)."""
+        return {
+            "output_encoding": self.output_encoding,
+            "format": self.format,
+            "text_field": self.text_field,
+            "meta_field": self.meta_field,
+            "flagged_root": str(self.flagged_root) if self.flagged_root else None,
+        }
