@@ -146,7 +146,7 @@ def test_longer_controls_are_decoded_right(name: str, codec: str) -> None:
 
 
 def test_most_legacy_files_settle_without_the_detector(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cleanse.stages.encoding as enc
+    import cleanse.stages.encoding_legacy as enc
 
     def no_detector(data: bytes) -> tuple[str | None, float]:
         raise AssertionError("chardet was called")
@@ -262,7 +262,7 @@ def test_detector_works_with_older_chardet(monkeypatch: pytest.MonkeyPatch) -> N
     """chardet 5/6 have no encoding_era or prefer_superset: the plain call is used."""
     import chardet
 
-    import cleanse.stages.encoding as enc
+    import cleanse.stages.encoding_legacy as enc
 
     def old_detect(data: bytes) -> dict[str, object]:
         return {"encoding": "EUC-KR", "confidence": 0.9, "language": "Korean"}
