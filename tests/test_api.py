@@ -22,13 +22,13 @@ def test_cleaning_is_idempotent_on_the_sample(sample_bytes: bytes) -> None:
     once = clean(sample_bytes)
     twice = clean(once.text)
     assert twice.text == once.text
-    assert twice.removals == () and twice.changes == ()
+    assert twice.removed == () and twice.changes == ()
 
 
 def test_whitespace_basics() -> None:
     doc = clean("\n\n标题\r\n\r\n\r\n\u3000\u3000正文\u200b第一段。  \r\n第二\u00a0段。\t\n\n\n")
     assert doc.text == "标题\n\n\u3000\u3000正文第一段。\n第二 段。\n"
-    rules = {c.rule for c in doc.changes} | {r.rule for r in doc.removals}
+    rules = {c.rule for c in doc.changes} | {r.rule for r in doc.removed}
     assert {
         "whitespace.line-endings",
         "whitespace.invisible",
@@ -40,7 +40,7 @@ def test_whitespace_basics() -> None:
 
 def test_removal_lines_are_input_lines() -> None:
     doc = clean("\n\n\n标题\n\n\n\n正文。\n")
-    assert [(r.rule, r.line) for r in doc.removals] == [
+    assert [(r.rule, r.line) for r in doc.removed] == [
         ("whitespace.blank-lines", 1),
         ("whitespace.blank-lines", 2),
         ("whitespace.blank-lines", 3),
@@ -90,7 +90,7 @@ def test_unknown_option_is_named() -> None:
 def test_keep_boilerplate_only_normalizes(sample_bytes: bytes) -> None:
     kept = Cleaner(keep_boilerplate=True).clean_bytes(sample_bytes)
     assert kept.text.startswith("仅供学习 禁止外传\n")
-    assert not [r for r in kept.removals if not r.rule.startswith("whitespace.")]
+    assert not [r for r in kept.removed if not r.rule.startswith("whitespace.")]
 
 
 def test_drop_and_map_lines_keep_origins() -> None:
@@ -100,7 +100,7 @@ def test_drop_and_map_lines_keep_origins() -> None:
     doc = drop_lines(doc, {0: "r.two"})
     assert doc.text == "C\nd\n"
     assert doc.line_origins() == (3, 4)
-    assert [(r.rule, r.line, r.text) for r in doc.removals] == [("r.one", 2, "b"), ("r.two", 1, "a")]
+    assert [(r.rule, r.line, r.text) for r in doc.removed] == [("r.one", 2, "b"), ("r.two", 1, "a")]
     assert [(c.rule, c.line) for c in doc.changes] == [("r.up", 3)]
 
 
@@ -146,3 +146,17 @@ def test_cleaner_takes_a_single_rule_path(tmp_path: Path) -> None:
     )
     for given in (str(rule_file), rule_file):
         assert "my.stamp" in {r.id for r in Cleaner(given).ruleset.rules}
+
+
+def test_removed_is_the_one_word_for_removed_text() -> None:
+    """The library says ``removed`` like the report and ``clean --json``; the old name warns."""
+    import warnings
+
+    from cleanse import clean
+
+    doc = clean("加入免费QQ群：123456\n正文，内容完整。\n")
+    assert [r.rule for r in doc.removed] == ["ads.qq-group"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert doc.removals == doc.removed
+    assert caught and issubclass(caught[0].category, DeprecationWarning)

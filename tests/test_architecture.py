@@ -58,7 +58,10 @@ def test_matching_is_used_through_its_package_interface(name: str) -> None:
 def test_no_two_modules_import_each_other() -> None:
     graph = {name: set(_top_level_imports(*MODULES[name])) & MODULES.keys() for name in MODULES}
     pairs = sorted(
-        (a, b) for a, deps in graph.items() for b in deps if a < b and a in graph.get(b, set()) and a != "cleanse"
+        (a, b)
+        for a, deps in graph.items()
+        for b in deps
+        if a < b and a in graph.get(b, set()) and a != "cleanse"
     )
     assert not pairs, f"modules importing each other: {pairs}"
 

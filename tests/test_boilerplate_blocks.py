@@ -55,7 +55,7 @@ def test_rule_strength_beats_body_likeness() -> None:
     assert is_body_like(line), "by shape it is a sentence"
     text = f"{line}\n\n正文第一段，内容完整。\n"
     doc = Cleaner(placeholders="off").clean(text)
-    assert [(r.rule, r.line) for r in doc.removals if r.text.strip()] == [("ads.resale.report-reward", 1)]
+    assert [(r.rule, r.line) for r in doc.removed if r.text.strip()] == [("ads.resale.report-reward", 1)]
 
 
 def test_blocks_split_on_blank_lines_and_separators() -> None:
@@ -138,7 +138,7 @@ def test_user_rule_for_a_platform_name(tmp_path: Path) -> None:
     assert Cleaner(placeholders="off").clean(text).text.startswith("墨香阁\n专注写作十年\n")
     doc = Cleaner(rules=[user], placeholders="off").clean(text)
     assert doc.text == "正文第一段，内容完整。\n"
-    assert {r.rule for r in doc.removals if r.text.strip()} == {
+    assert {r.rule for r in doc.removed if r.text.strip()} == {
         "mine.platform",
         "block:head:mine.platform",
         "ads.dist.no-spread",
@@ -155,7 +155,7 @@ def test_disabling_a_rule_by_id(tmp_path: Path) -> None:
     # with the rule off and the scorer on, the scorer is what removes an invitation, and says so
     text = "加入免费QQ群：123456，领取全套资料\n\n正文第一段，内容完整。\n"
     doc = Cleaner(placeholders="off", rules=load_rules(disable=["ads.qq-group"])).clean(text)
-    assert [r.rule for r in doc.removals if r.text.strip()] == ["model.boilerplate"]
+    assert [r.rule for r in doc.removed if r.text.strip()] == ["model.boilerplate"]
 
 
 def test_devset_meets_the_bar_on_correctly_decoded_documents(devset_dir: Path, tmp_path: Path) -> None:

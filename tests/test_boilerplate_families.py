@@ -86,7 +86,7 @@ CASES = {
 @pytest.mark.parametrize(("text", "expected"), CASES.values(), ids=CASES.keys())
 def test_other_families(text: str, expected: set[int]) -> None:
     doc = CLEANER.clean(text)
-    removed = {r.line for r in doc.removals if r.text.strip() and not r.rule.startswith("whitespace.")}
+    removed = {r.line for r in doc.removed if r.text.strip() and not r.rule.startswith("whitespace.")}
     assert removed == expected
     lines = text.split("\n")
     kept = [n for n, line in zip(doc.line_origins(), doc.lines, strict=True) if line.strip()]

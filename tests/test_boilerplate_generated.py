@@ -235,11 +235,11 @@ def test_generated_document(case: Case) -> None:
     for i, (original, aside) in case.asides.items():
         out = dict(zip(doc.line_origins(), doc.lines, strict=True))[i + 1]
         assert out == original, "the sentence before the aside stays intact"
-        assert any(r.line == i + 1 and r.text == aside for r in doc.removals)
-    removed = {r.line - 1 for r in doc.removals if r.text.strip() and r.text not in ASIDES}
+        assert any(r.line == i + 1 and r.text == aside for r in doc.removed)
+    removed = {r.line - 1 for r in doc.removed if r.text.strip() and r.text not in ASIDES}
     assert removed == case.ads
     again = CLEANER.clean(doc.text)
-    assert again.text == doc.text and not again.removals
+    assert again.text == doc.text and not again.removed
 
 
 def test_generated_set_covers_every_category() -> None:

@@ -17,7 +17,7 @@ NORMALIZE_ONLY = Cleaner(placeholders="off", keep_boilerplate=True)
 def ad_lines(text: str) -> set[int]:
     """Input lines (1-based) the boilerplate stage removed (blank padding aside)."""
     doc = CLEANER.clean(text)
-    return {r.line for r in doc.removals if r.text.strip() and not r.rule.startswith("whitespace.")}
+    return {r.line for r in doc.removed if r.text.strip() and not r.rule.startswith("whitespace.")}
 
 
 NO_ADS = {
@@ -120,9 +120,9 @@ def test_nothing_but_ads_gives_empty_output_and_reports_every_line() -> None:
     text = "仅供学习 禁止外传\n墨香阁\n专注写作十年\n\n★★★★★\n【打击倒卖行动】\n会员群：  免费QQ群：\n"
     doc = CLEANER.clean(text)
     assert doc.text == ""
-    reported = {r.line for r in doc.removals}
+    reported = {r.line for r in doc.removed}
     assert reported == set(range(1, 8))
-    assert {r.text for r in doc.removals if r.text.strip()} == {line for line in text.split("\n") if line}
+    assert {r.text for r in doc.removed if r.text.strip()} == {line for line in text.split("\n") if line}
 
 
 def test_long_body_line_with_ad_words_is_kept() -> None:
@@ -141,7 +141,7 @@ def test_long_line_goes_only_by_a_rule_that_allows_it() -> None:
     )
     text = f"正文第一段，内容完整。\n\n{notice}\n"
     doc = CLEANER.clean(text)
-    assert [r.rule for r in doc.removals if r.text == notice] == ["ads.disclaimer.site-notice"]
+    assert [r.rule for r in doc.removed if r.text == notice] == ["ads.disclaimer.site-notice"]
 
 
 def test_disclaimer_appended_to_a_paragraph_goes_as_a_span() -> None:
@@ -149,7 +149,7 @@ def test_disclaimer_appended_to_a_paragraph_goes_as_a_span() -> None:
     aside = "本文来源于网络，如有侵权请联系删除。"
     doc = CLEANER.clean(f"标题\n\n{para}{aside}\n")
     assert doc.text.endswith(f"{para}\n")
-    assert [(r.rule, r.text) for r in doc.removals if r.text.strip()] == [("ads.disclaimer.takedown", aside)]
+    assert [(r.rule, r.text) for r in doc.removed if r.text.strip()] == [("ads.disclaimer.takedown", aside)]
 
 
 def test_legal_text_about_infringement_is_kept() -> None:
@@ -168,7 +168,7 @@ def test_inline_aside_is_cut_and_the_sentence_stays() -> None:
     text = "会议取得圆满成功。（来源：某某网，更多资料请关注公众号某某）\n第二段。\n"
     doc = CLEANER.clean(text)
     assert doc.text.split("\n")[0] == "会议取得圆满成功。"
-    cut = [r for r in doc.removals if r.rule == "ads.wechat.follow-aside"]
+    cut = [r for r in doc.removed if r.rule == "ads.wechat.follow-aside"]
     assert [(r.line, r.text) for r in cut] == [(1, "（来源：某某网，更多资料请关注公众号某某）")]
 
 
@@ -190,7 +190,7 @@ def test_title_with_a_weak_word_next_to_an_ad_block_is_kept() -> None:
 def test_platform_block_next_to_ad_block_goes() -> None:
     text = "墨香文库\n\n仅供学习 禁止外传\n\n\n正文第一段写在这里，内容很长。\n"
     doc = CLEANER.clean(text)
-    assert {r.line: r.rule for r in doc.removals if r.text.strip()} == {
+    assert {r.line: r.rule for r in doc.removed if r.text.strip()} == {
         1: "block:head:ads.dist.no-spread",
         3: "ads.dist.no-spread",
     }

@@ -23,9 +23,9 @@ def _body_line_numbers() -> list[int]:
 
 def test_sample_library_removes_exactly_the_ads() -> None:
     doc = Cleaner(placeholders="off").clean(SAMPLE.read_text(encoding="utf-8"))
-    ads = {r.line for r in doc.removals if not r.rule.startswith("whitespace.")}
+    ads = {r.line for r in doc.removed if not r.rule.startswith("whitespace.")}
     assert ads == AD_LINES
-    blanks = [r for r in doc.removals if r.rule.startswith("whitespace.")]
+    blanks = [r for r in doc.removed if r.rule.startswith("whitespace.")]
     assert all(not r.text.strip() for r in blanks), "only blank padding may go besides the ads"
     out = doc.text.split("\n")
     assert out[0] == TITLE
@@ -36,7 +36,7 @@ def test_sample_library_removes_exactly_the_ads() -> None:
 
 def test_sample_removals_name_rule_or_block_reason() -> None:
     doc = Cleaner(placeholders="off").clean(SAMPLE.read_text(encoding="utf-8"))
-    by_line = {r.line: r for r in doc.removals if r.line in AD_LINES}
+    by_line = {r.line: r for r in doc.removed if r.line in AD_LINES}
     assert by_line[9].rule == "ads.qq-group"
     assert by_line[9].text.startswith("会员群：")
     # the platform name carries no keyword: it goes with its block, and says so
@@ -53,7 +53,7 @@ def test_sample_second_run_changes_nothing() -> None:
     once = cleaner.clean(SAMPLE.read_text(encoding="utf-8")).text
     twice = cleaner.clean(once)
     assert twice.text == once
-    assert not twice.removals
+    assert not twice.removed
 
 
 def test_sample_cli_run_golden(tmp_path: Path) -> None:
@@ -76,4 +76,4 @@ def test_sample_cli_run_golden(tmp_path: Path) -> None:
 def test_keep_boilerplate_removes_no_ads(tmp_path: Path) -> None:
     doc = Cleaner(keep_boilerplate=True, placeholders="off").clean(SAMPLE.read_text(encoding="utf-8"))
     assert doc.text.startswith("仅供学习 禁止外传\n酷乐文行\n")
-    assert all(r.rule.startswith("whitespace.") for r in doc.removals)
+    assert all(r.rule.startswith("whitespace.") for r in doc.removed)

@@ -245,7 +245,7 @@ def test_stage_equals_the_general_path(rule_sets: dict[str, tuple[Rule, ...]], n
     for text in docs:
         doc = Document(text=text)
         got, want = stage(doc), reference_stage(doc, m)
-        assert (got.text, got.removals, got.origins) == (want.text, want.removals, want.origins), text
+        assert (got.text, got.removed, got.origins) == (want.text, want.removed, want.origins), text
 
 
 def test_planning_with_known_verdicts_equals_planning_from_scratch(
@@ -297,4 +297,4 @@ def test_the_stage_pickles_without_its_caches(rule_sets: dict[str, tuple[Rule, .
     before = stage(doc)
     again = pickle.loads(pickle.dumps(stage))
     after = again(doc)
-    assert (after.text, after.removals) == (before.text, before.removals)
+    assert (after.text, after.removed) == (before.text, before.removed)

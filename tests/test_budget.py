@@ -37,7 +37,7 @@ pytestmark = pytest.mark.skipif(not budget._HAS_TIMER, reason="no setitimer on t
 
 
 def _record(doc: Document) -> tuple[object, ...]:
-    return (doc.text, doc.removals, doc.changes, doc.flags, doc.meta)
+    return (doc.text, doc.removed, doc.changes, doc.flags, doc.meta)
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_document_in_the_main_thread_runs_under_the_budget(paths: list[str]) -> None:
     doc = Cleaner().clean(SAMPLE.read_text(encoding="utf-8"))
     assert paths == ["budget"]
-    assert doc.removals, "the sample's ads are still removed on the budget path"
+    assert doc.removed, "the sample's ads are still removed on the budget path"
 
 
 def test_results_equal_the_per_call_path(paths: list[str]) -> None:
@@ -97,7 +97,7 @@ def test_a_hostile_rule_runs_out_of_budget_and_is_named_as_on_the_per_call_path(
     paths.clear()
     fine = cleaner.clean("加入免费QQ群：123456\naaa\n正文。\n")
     assert paths == ["budget"] and not fine.meta.get("warnings")
-    assert any(r.rule == "my.slow" for r in fine.removals), "the slow rule still runs elsewhere"
+    assert any(r.rule == "my.slow" for r in fine.removed), "the slow rule still runs elsewhere"
 
 
 def test_a_thread_uses_the_per_call_limits(paths: list[str]) -> None:

@@ -258,3 +258,21 @@ def test_ctrl_c_before_the_run_loop_exits_130_and_says_how_to_go_on(
     result = CliRunner().invoke(main, ["run", str(tmp_path / "in"), str(tmp_path / "out")])
     assert result.exit_code == 130
     assert "--resume" in result.output and "Aborted" not in result.output
+
+
+def test_one_file_into_a_file_name_writes_that_file(tmp_path: Path) -> None:
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"text": "加入免费QQ群：123456\\n正文;内容。"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(data), str(tmp_path / "clean.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "clean.jsonl").is_file(), "a file, not a folder clean.jsonl/"
+    assert json.loads((tmp_path / "clean.jsonl").read_text(encoding="utf-8")) == {"text": "正文；内容。\n"}
+    text = tmp_path / "a.txt"
+    text.write_text("正文;内容。\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["run", str(text), str(tmp_path / "b.txt")]).exit_code == 0
+    assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "正文；内容。\n"
+    # no suffix, or an existing folder: a folder that gets the file under its own name
+    assert CliRunner().invoke(main, ["run", str(text), str(tmp_path / "outdir")]).exit_code == 0
+    assert (tmp_path / "outdir" / "a.txt").is_file()
+    resumed = CliRunner().invoke(main, ["run", str(text), str(tmp_path / "c.txt"), "--resume"])
+    assert resumed.exit_code == 2 and "--resume" in resumed.output and not (tmp_path / "c.txt").exists()

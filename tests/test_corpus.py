@@ -167,7 +167,7 @@ def test_line_stamped_at_both_ends_is_an_edges_rule(tmp_path: Path, cleaner: Cle
     assert rule.zone == "edges"
     cleaned = Cleaner(with_rules(cleaner.ruleset, learned.rules)).clean("\n".join(docs[0].lines) + "\n")
     assert "远山文库" not in cleaned.text
-    assert [r.rule for r in cleaned.removals] == [rule.id, rule.id]
+    assert [r.rule for r in cleaned.removed] == [rule.id, rule.id]
 
 
 def test_path_table_sorts_dedupes_and_indexes() -> None:

@@ -37,4 +37,4 @@ def test_golden(case: Path, cleaner: Cleaner) -> None:
     expected = expected_path.read_bytes().decode("utf-8")
     assert doc.text == expected
     again = cleaner.clean(expected)
-    assert again.text == expected and again.removals == () and again.changes == ()
+    assert again.text == expected and again.removed == () and again.changes == ()

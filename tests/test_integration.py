@@ -32,8 +32,8 @@ def test_pandas_series_map_and_dataframe_apply() -> None:
     cleaned = series.map(lambda t: cleaner.clean(t).text)
     assert cleaned.tolist() == [cleaner.clean(t).text for t in TEXTS]
     frame = pd.DataFrame({"id": range(len(TEXTS)), "text": TEXTS})
-    counts = frame.apply(lambda row: len(cleaner.clean(row["text"]).removals), axis=1)
-    assert counts.tolist() == [len(cleaner.clean(t).removals) for t in TEXTS]
+    counts = frame.apply(lambda row: len(cleaner.clean(row["text"]).removed), axis=1)
+    assert counts.tolist() == [len(cleaner.clean(t).removed) for t in TEXTS]
 
 
 def clean_batch_with_pid(batch: dict, cleaner: Cleaner) -> dict:
@@ -42,7 +42,7 @@ def clean_batch_with_pid(batch: dict, cleaner: Cleaner) -> dict:
     n = len(docs)
     return {
         "text": [d.text for d in docs],
-        "removed": [len(d.removals) for d in docs],
+        "removed": [len(d.removed) for d in docs],
         "pid": [os.getpid()] * n,
         "cleaner": [id(cleaner)] * n,
     }

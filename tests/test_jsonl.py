@@ -52,7 +52,7 @@ def test_round_trip_keeps_fields_and_cleans_text(tmp_path: Path) -> None:
         doc = cleaner.clean(before["text"])
         assert after["text"] == doc.text
         assert after["tags"] == before["tags"]
-        assert [r["rule"] for r in after["cleanse"]["removed"]] == [r.rule for r in doc.removals]
+        assert [r["rule"] for r in after["cleanse"]["removed"]] == [r.rule for r in doc.removed]
         assert len(after["cleanse"]["changes"]) == len(doc.changes)
     # a second pass over the cleaned records changes no text (idempotent)
     code, _ = run_cli(str(tmp_path / "out"), str(tmp_path / "again"))

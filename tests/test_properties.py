@@ -96,7 +96,7 @@ def check_document(source_text: str, doc: Document) -> None:
     assert len(origins) == len(doc.lines)
     assert list(origins) == sorted(set(origins)), "output lines keep input order"
     missing = set(range(1, input_line_count(source_text) + 1)) - set(origins)
-    accounted = {r.line for r in doc.removals} | {c.line for c in doc.changes}
+    accounted = {r.line for r in doc.removed} | {c.line for c in doc.changes}
     assert missing <= accounted, f"lines {sorted(missing - accounted)} vanished without a record"
     allowed = set(source_text) | {ch for c in doc.changes for ch in c.after}
     assert set(doc.text) <= allowed, f"characters from nowhere: {set(doc.text) - allowed}"
@@ -212,7 +212,7 @@ def test_one_megabyte_single_line(line: str) -> None:
 def test_empty_bytes_give_an_empty_document() -> None:
     doc = CLEANER.clean_bytes(b"")
     assert doc.text == ""
-    assert not doc.removals
+    assert not doc.removed
 
 
 def test_many_blank_lines_take_linear_time() -> None:
@@ -221,7 +221,7 @@ def test_many_blank_lines_take_linear_time() -> None:
     doc = CLEANER.clean(text)
     assert time.perf_counter() - start < 10, "dropping many lines must stay linear"
     assert doc.text == "正文。\n"
-    assert len(doc.removals) == 40_000
+    assert len(doc.removed) == 40_000
 
 
 def test_truncated_utf16_is_text_not_binary() -> None:

@@ -51,7 +51,7 @@ RULES_ONLY = Cleaner(load_rules(disable=[MODEL_ID]), placeholders="off")
 
 
 def removed_lines(doc) -> dict[int, str]:  # type: ignore[no-untyped-def]
-    return {r.line: r.rule for r in doc.removals if r.text.strip()}
+    return {r.line: r.rule for r in doc.removed if r.text.strip()}
 
 
 def write_model(
@@ -91,11 +91,11 @@ def test_the_eight_unseen_lines_are_removed_and_the_body_stays() -> None:
         + "\n"
     )
     doc = CLEANER.clean(text)
-    gone = {r.text for r in doc.removals}
+    gone = {r.text for r in doc.removed}
     assert set(UNSEEN_HEAD + UNSEEN_TAIL) <= gone
     assert doc.text == "如何在 Debian 上配置网络\n\n" + BODY
     # the rule pack alone keeps most of them: the scorer is what removes them
-    assert len(set(UNSEEN_HEAD + UNSEEN_TAIL) & {r.text for r in RULES_ONLY.clean(text).removals}) <= 2
+    assert len(set(UNSEEN_HEAD + UNSEEN_TAIL) & {r.text for r in RULES_ONLY.clean(text).removed}) <= 2
     assert CLEANER.clean(doc.text).text == doc.text
 
 

@@ -72,3 +72,61 @@ def test_quiet_run_prints_no_summary(small_dir: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["run", str(small_dir), str(tmp_path / "out"), "-q", "-j", "1"])
     assert result.exit_code == 0
     assert "encodings:" not in result.output and "cleaned" not in result.output
+
+
+def test_each_problem_is_said_once(small_dir: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["run", str(small_dir), str(tmp_path / "out"), "-j", "1"])
+    said = [line for line in result.output.splitlines() if "c.txt" in line]
+    assert len(said) == 1 and said[0].startswith("skipped: "), result.output
+    assert "skipped: binary 1" in result.output  # the count stays in the table
+
+
+def test_quiet_run_says_failures_but_not_skips(small_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "a.txt").mkdir(parents=True)  # a folder where a.txt's output goes: its write fails
+    result = CliRunner().invoke(main, ["run", str(small_dir), str(out), "-q", "-j", "1"])
+    lines = result.output.splitlines()
+    assert result.exit_code == 1
+    assert not any(line.startswith("skipped:") for line in lines), result.output
+    assert any(line.startswith("failed:") and "a.txt" in line for line in lines), result.output
+
+
+def test_the_summary_counts_ad_lines_removed_and_not_blank_lines(small_dir: Path, tmp_path: Path) -> None:
+    (small_dir / "e.txt").write_text("仅供学习 禁止外传\n\n\n\n正文。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(small_dir), str(tmp_path / "out"), "-j", "1"])
+    last = result.output.rstrip().splitlines()[-1]
+    assert "; 2 ad lines or spans removed;" in last, last  # a.txt's QQ line, e.txt's notice
+
+
+def test_jsonl_records_add_no_unknown_encoding(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "d.jsonl").write_text('{"text": "正文;内容。"}\n{"text": "另一条。"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "?" not in "".join(line for line in result.output.splitlines() if line.startswith("encodings"))
+
+
+def test_the_time_includes_start_up(small_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from cleanse.commands import run_cmd
+
+    monkeypatch.setattr(run_cmd, "STARTED", time.perf_counter() - 100)  # started 100 s ago
+    result = CliRunner().invoke(main, ["run", str(small_dir), str(tmp_path / "out"), "-j", "1"])
+    assert " in 10" in result.output.rstrip().splitlines()[-1], result.output
+
+
+def test_files_left_out_by_the_glob_are_counted_with_how_to_include_them(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("a.txt", "b.TXT", "c.docx", "d.docx", "README"):
+        (src / name).write_text("正文。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "out"), "-j", "1", "--glob", "*.txt"])
+    assert result.exit_code == 0, result.output
+    assert "2 unchanged" in result.output  # a.txt and b.TXT: case-insensitive
+    left = next(line for line in result.output.splitlines() if "left out by the glob" in line)
+    assert left.startswith("3 files left out") and "2 *.docx" in left and "1 without extension" in left
+    assert "--glob '*.txt' --glob '*.docx'" in left
+    quiet = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "o2"), "-q", "--glob", "*.txt"])
+    assert "left out" not in quiet.output

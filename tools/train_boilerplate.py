@@ -177,7 +177,7 @@ def _cleaner(model_file: Path | None, threshold: float | None) -> Cleaner:
 def tally_documents(cleaner: Cleaner, docs: Sequence[Sequence[Line | None]], tally: Tally) -> None:
     for doc in docs:
         result = cleaner.clean(document_text(doc))
-        removed = {r.line for r in result.removals if not r.rule.startswith("whitespace.")}
+        removed = {r.line for r in result.removed if not r.rule.startswith("whitespace.")}
         for n, line in enumerate(doc, 1):
             if line is not None:
                 tally.add(line, n in removed)

@@ -4,7 +4,7 @@ Public API::
 
     from cleanse import clean, Cleaner, Document, load_rules
     doc = clean(raw_bytes)            # decode, strip ads, normalize, flag placeholders
-    doc.text, doc.removals, doc.changes, doc.flags
+    doc.text, doc.removed, doc.changes, doc.flags
 
 Build a :class:`Cleaner` once for many documents. The library never prints and never exits;
 it raises :class:`CleanseError` subclasses whose messages say what to do next.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -20,6 +21,10 @@ from .errors import CleanseError, RuleFileError
 if TYPE_CHECKING:  # the pipeline loads only when a command runs (quick --version and --help)
     from .pipeline import Cleaner
     from .rules import RuleSet
+
+STARTED = time.perf_counter()
+"""When the command started (this module is the first of cleanse a command imports): the
+summary's time includes start-up, as the user waited for it."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -266,7 +271,7 @@ def document_json(doc: Any) -> str:
             "source": doc.source,
             "encoding": doc.encoding,
             "text": doc.text,
-            "removed": [removal_record(r) for r in doc.removals],
+            "removed": [removal_record(r) for r in doc.removed],
             "changes": [asdict(c) for c in doc.changes],
             "flags": [asdict(f) for f in doc.flags],
             "warnings": list(doc.meta.get("warnings", ())),

@@ -71,7 +71,7 @@ class ExampleCleaner:
             decoded: Document = cleaner.decode(read_bytes(source_path(self.corpus.root, rel)), source=rel)
             lines = split_text(decoded.text)
             removed = {
-                r.line: r.rule for r in cleaner.clean(decoded).removals if not r.rule.startswith(WHITESPACE)
+                r.line: r.rule for r in cleaner.clean(decoded).removed if not r.rule.startswith(WHITESPACE)
             }
         except CleanseError:
             lines, removed = [], {}

@@ -1,6 +1,6 @@
 """The one type that flows through cleanse, and the records of what happened to it.
 
-A stage never mutates a Document: it returns a new one whose ``removals``, ``changes`` and
+A stage never mutates a Document: it returns a new one whose ``removed``, ``changes`` and
 ``flags`` have grown. Removed text is kept verbatim, so every run can be audited and undone.
 
 Line numbers
@@ -14,6 +14,7 @@ stage author never has to think about it. ``Flag.line``/``col`` refer to the OUT
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,7 +69,7 @@ class Document:
     source: str = ""
     encoding: str | None = None
     changes: tuple[Change, ...] = ()
-    removals: tuple[Removal, ...] = ()
+    removed: tuple[Removal, ...] = ()
     flags: tuple[Flag, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)  # read-only by convention
     origins: tuple[int, ...] | None = None
@@ -95,17 +96,17 @@ class Document:
     def add(
         self,
         *,
-        removals: Iterable[Removal] = (),
+        removed: Iterable[Removal] = (),
         changes: Iterable[Change] = (),
         flags: Iterable[Flag] = (),
         warnings: Iterable[str] = (),
     ) -> Document:
         """A copy with more records appended (``warnings`` go to ``meta['warnings']``)."""
-        removals, changes, flags, warnings = tuple(removals), tuple(changes), tuple(flags), tuple(warnings)
-        if not (removals or changes or flags or warnings):
+        removed, changes, flags, warnings = tuple(removed), tuple(changes), tuple(flags), tuple(warnings)
+        if not (removed or changes or flags or warnings):
             return self
         doc = self.replace(
-            removals=self.removals + tuple(removals),
+            removed=self.removed + removed,
             changes=self.changes + tuple(changes),
             flags=self.flags + tuple(flags),
         )
@@ -126,9 +127,16 @@ class Document:
         return tuple(range(1, len(self.lines) + 1))
 
     @property
+    def removals(self) -> tuple[Removal, ...]:
+        """Deprecated name of :attr:`removed` (the report's word, used everywhere since
+        2026-12-04); kept for code written before."""
+        warnings.warn("Document.removals is now Document.removed", DeprecationWarning, stacklevel=2)
+        return self.removed
+
+    @property
     def changed(self) -> bool:
         """True when any stage removed or changed anything."""
-        return bool(self.removals or self.changes)
+        return bool(self.removed or self.changes)
 
 
 _DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
@@ -187,7 +195,7 @@ def drop_lines(
     evidence = evidence or {}
     removals = [Removal(gone[i], origins[i], lines[i], *evidence.get(i, (None, ()))) for i in sorted(gone)]
     kept = tuple(origins[i] for i in keep[:survivors])
-    return doc.replace(text=text, origins=kept).add(removals=removals)
+    return doc.replace(text=text, origins=kept).add(removed=removals)
 
 
 LineFix = Callable[[str], tuple[str, list[tuple[str, str, str]]]]

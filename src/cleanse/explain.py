@@ -38,7 +38,7 @@ class View:
     title: str
     before: Document
     after: Document
-    removals: tuple[Removal, ...]
+    removed: tuple[Removal, ...]
     changes: tuple[Change, ...]
     flags: tuple[Flag, ...]
     # input line -> why the learned scorer left it (boilerplate stage; see kept_line_notes)
@@ -73,7 +73,7 @@ def _added(before: Document, after: Document, title: str, kept: dict[int, str] |
         title,
         normalized(before),
         after,
-        after.removals[len(before.removals) :],
+        after.removed[len(before.removed) :],
         after.changes[len(before.changes) :],
         after.flags[len(before.flags) :],
         kept or {},
@@ -199,7 +199,7 @@ def build_rows(view: View) -> tuple[list[Row], list[tuple[str, str]]]:
     before_lines, before_origins = view.before.lines, view.before.line_origins()
     after_lines, after_origins = view.after.lines, view.after.line_origins()
     after_by_origin = {o: i for i, o in enumerate(after_origins)}
-    removals = _by_line(view.removals)
+    removals = _by_line(view.removed)
     changes = _by_line(view.changes)
     flags: dict[int, list[Flag]] = {}
     for flag in view.flags:
@@ -287,9 +287,9 @@ def _flag_note(flag: Flag) -> tuple[str, str]:
 
 def totals(view: View) -> str:
     """One line: how many lines removed, changes and flags this view holds, by how many rules."""
-    rules = {r.rule for r in view.removals} | {c.rule for c in view.changes} | {f.rule for f in view.flags}
+    rules = {r.rule for r in view.removed} | {c.rule for c in view.changes} | {f.rule for f in view.flags}
     counts = [
-        _plural(len(view.removals), "removal"),
+        _plural(len(view.removed), "removal"),
         _plural(len(view.changes), "change"),
         _plural(len(view.flags), "flag"),
     ]

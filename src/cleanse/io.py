@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,12 +65,15 @@ def discover(
     *,
     follow_symlinks: bool = False,
     unreadable: list[str] | None = None,
+    left_out: Counter[str] | None = None,
 ) -> list[str]:
     """Relative POSIX paths of the files under ``root`` matching ``globs``, sorted.
 
     Symbolic links are not followed unless asked (they may point outside INPUT or loop).
     A single file as ``root`` yields its own name. A folder that cannot be listed is not
     skipped silently: a message naming it is appended to ``unreadable`` (and logged).
+    ``left_out`` counts the files the globs did not match, by lower-case suffix (``""``:
+    none), so that a run can say what it did not clean and how to include it.
     """
 
     def listing_failed(folder: str, exc: OSError) -> None:
@@ -100,9 +104,29 @@ def discover(
             kind = _entry_kind(entry, follow_symlinks)
             if kind == "dir":
                 stack.append((entry.path, f"{prefix}{entry.name}/", ancestors))
-            elif kind == "file" and not entry.name.startswith(OWN_PREFIX) and matches(entry.name):
-                found.append(prefix + entry.name)
+            elif kind == "file" and not entry.name.startswith(OWN_PREFIX):
+                if matches(entry.name):
+                    found.append(prefix + entry.name)
+                elif left_out is not None:
+                    left_out[os.path.splitext(entry.name)[1].lower()] += 1
     return sorted(found)
+
+
+def left_out_line(left_out: Counter[str], globs: Iterable[str]) -> str | None:
+    """What the summary says of files the globs left out (None when there were none)."""
+    total = sum(left_out.values())
+    if not total:
+        return None
+    kinds = ", ".join(
+        f"{n} *{ext}" if ext else f"{n} without extension" for ext, n in left_out.most_common(5)
+    )
+    more = ", …" if len(left_out) > 5 else ""
+    example = next((ext for ext, _ in left_out.most_common() if ext), None)
+    wanted = [*globs, f"*{example}" if example else "*"]
+    return (
+        f"{total} file{'s' if total != 1 else ''} left out by the glob ({kinds}{more}); "
+        f"to clean them too, give every pattern: {' '.join(f'--glob {g!r}' for g in wanted)}"
+    )
 
 
 def _entry_kind(entry: os.DirEntry[str], follow_symlinks: bool) -> str | None:

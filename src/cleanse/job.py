@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .io import safe_output_str
+
 OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB: larger files are skipped with reason "too-large"
 FORMATS = ("auto", "text", "jsonl", "parquet")
@@ -32,6 +34,7 @@ class Job:
     track: bool = False  # hash every input for the resume manifest
     flagged_root: Path | None = None  # --skip-flagged: documents with placeholders go here
     max_bytes: int = DEFAULT_MAX_BYTES
+    output_file: bool = False  # INPUT is one file and OUTPUT names the file to write (data.jsonl clean.jsonl)
 
     def __post_init__(self) -> None:
         if self.single_file is None:
@@ -41,6 +44,11 @@ class Job:
     def output_str(self) -> str:
         """OUTPUT as a string (os.path is cheaper than pathlib once per file)."""
         return os.fspath(self.output_root)
+
+    def output_of(self, rel: str) -> str:
+        """Where the cleaned ``rel`` is written: under OUTPUT, or OUTPUT itself when it names a
+        file; never outside OUTPUT (see :func:`.io.safe_output_str`)."""
+        return self.output_str if self.output_file else safe_output_str(self.output_str, rel)
 
     def source(self, rel: str) -> Path:
         """The input file of a relative path."""

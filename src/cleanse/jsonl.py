@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .document import Document
 from .errors import InputError
-from .io import safe_output_path, write_atomic
+from .io import write_atomic
 from .report import document_entry, problem_entry
 
 if TYPE_CHECKING:
@@ -140,9 +140,7 @@ def clean_jsonl_bytes(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> list
         if line is not None:
             out.append(line)
     if not job.dry_run:
-        write_atomic(
-            safe_output_path(job.output_root, rel), compress(rel, b"".join(out)), durable=job.durable
-        )
+        write_atomic(job.output_of(rel), compress(rel, b"".join(out)), durable=job.durable)
     return entries
 
 
@@ -184,7 +182,7 @@ def clean_parquet_bytes(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> li
     if not job.dry_run:
         sink = io.BytesIO()
         pq.write_table(table, sink)
-        write_atomic(safe_output_path(job.output_root, rel), sink.getvalue(), durable=job.durable)
+        write_atomic(job.output_of(rel), sink.getvalue(), durable=job.durable)
     return entries
 
 

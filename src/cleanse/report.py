@@ -34,7 +34,7 @@ def document_entry(path: str, doc: Document) -> dict[str, Any]:
         "replacements": meta.get("replacements", 0),
         "bytes_in": meta.get("bytes_in"),
         "chars_out": len(doc.text),
-        "removed": [removal_record(r) for r in doc.removals],
+        "removed": [removal_record(r) for r in doc.removed],
         "changes": _changes(doc, lines) if doc.changes else [],
         "flags": [_flag(f, lines) for f in doc.flags],
         "warnings": list(meta.get("warnings", ())),
@@ -162,6 +162,7 @@ class Tally(NamedTuple):
     changed: bool
     encoding: str | None
     rules: tuple[tuple[str, int, int], ...]  # (rule, distinct lines touched, records)
+    removed: int = 0  # ad lines and spans removed (``removed`` records but blank lines)
 
 
 def tally(entry: Mapping[str, Any]) -> Tally:
@@ -182,6 +183,7 @@ def tally(entry: Mapping[str, Any]) -> Tally:
         bool(entry.get("changed")),
         entry.get("encoding"),
         tuple((rule, len(lines), hits[rule]) for rule, lines in touched.items()),
+        sum(not r["rule"].startswith("whitespace.") for r in entry.get("removed") or ()),
     )
 
 
@@ -204,6 +206,7 @@ class Summary:
     skipped: int = 0
     failed: int = 0
     bytes_in: int = 0
+    removed: int = 0
     seconds: float = 0.0
     rule_docs: Counter[str] = field(default_factory=Counter)
     rule_lines: Counter[str] = field(default_factory=Counter)
@@ -229,7 +232,9 @@ class Summary:
             self.cleaned += 1
         else:
             self.unchanged += 1
-        self.encodings[t.encoding or "?"] += 1
+        self.removed += t.removed
+        if t.encoding is not None:  # a JSONL record was text already: it had no encoding
+            self.encodings[t.encoding] += 1
         for rule, lines, hits in t.rules:
             self.rule_docs[rule] += 1
             self.rule_lines[rule] += lines
@@ -244,9 +249,10 @@ class Summary:
         """The one-line summary printed at the end of a run."""
         mb = self.bytes_in / 1e6
         rate = mb / self.seconds if self.seconds > 0 else 0.0
+        removed = f"{self.removed} ad line{'s' if self.removed != 1 else ''} or spans removed"
         return (
             f"{self.cleaned} cleaned, {self.unchanged} unchanged, {self.skipped} skipped, "
-            f"{self.failed} failed in {self.seconds:.1f}s ({mb:.1f} MB, {rate:.1f} MB/s)"
+            f"{self.failed} failed; {removed}; in {self.seconds:.1f}s ({mb:.1f} MB, {rate:.1f} MB/s)"
         )
 
     def rules(self) -> list[tuple[str, int, int, int]]:
@@ -263,6 +269,7 @@ class Summary:
             "skipped": self.skipped,
             "failed": self.failed,
             "bytes_in": self.bytes_in,
+            "removed": self.removed,
             "seconds": round(self.seconds, 3),
             "rules": [
                 {"rule": r, "documents": n, "lines": lines, "records": hits}
@@ -288,7 +295,11 @@ def summarize(entries: Iterable[Mapping[str, Any]]) -> Summary:
 
 
 def summary_table(summary: Summary, *, top: int = 10, problems: int = 10) -> str:
-    """The compact text table printed at the end of a run: top rules, encodings, problems."""
+    """The compact text table printed at the end of a run: top rules, encodings, problems.
+
+    ``problems``: how many problems to list one by one (0 where the run said each as it
+    happened; the counts by reason are always given).
+    """
     rows = summary.rules()
     lines: list[str] = []
     if rows:
@@ -303,6 +314,6 @@ def summary_table(summary: Summary, *, top: int = 10, problems: int = 10) -> str
     if summary.reasons:
         lines.append("not cleaned: " + ", ".join(f"{r} {n}" for r, n in sorted(summary.reasons.items())))
         lines += [f"  {s}: {e or p}" for p, s, e in summary.problems[:problems]]
-        if len(summary.problems) > problems:
+        if problems and len(summary.problems) > problems:
             lines.append(f"  … {len(summary.problems) - problems} more (see the report)")
     return "\n".join(lines)

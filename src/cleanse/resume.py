@@ -157,7 +157,7 @@ class Manifest:
                 return False
         except OSError:
             return False
-        target = Path(rec.output) if rec.output else job.output_root / rel
+        target = Path(rec.output) if rec.output else Path(job.output_of(rel))
         return not (rec.wrote and not job.dry_run and not target.is_file())
 
     def entries(self, rel: str) -> list[dict[str, Any]]:

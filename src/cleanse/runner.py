@@ -15,7 +15,6 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import CleanseError, DecodeError, InputError
@@ -37,12 +36,13 @@ def _has_placeholders(doc: Document) -> bool:
 
 
 def _route(job: Job, doc: Document, rel: str, entry: dict[str, Any]) -> str:
-    """Where a cleaned document is written: OUTPUT, or the --skip-flagged folder (said in the entry)."""
+    """Where a cleaned document is written: in OUTPUT, or in the --skip-flagged folder (said
+    in the entry)."""
     if job.flagged_root is not None and _has_placeholders(doc):
         entry["routed"] = "skip-flagged"
         entry["output"] = str(job.flagged_root / rel)
-        return os.fspath(job.flagged_root)
-    return job.output_str
+        return safe_output_str(os.fspath(job.flagged_root), rel)
+    return job.output_of(rel)
 
 
 def clean_data(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, Any]:
@@ -55,14 +55,14 @@ def clean_data(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, A
     entry = document_entry(rel, doc)
     if not data:
         entry["warnings"].append("empty file")
-    root = _route(job, doc, rel, entry)
-    if job.dry_run:
-        return entry
+    target = ""
     try:
-        out = doc.text.encode(job.output_encoding)
-        write_atomic(safe_output_str(root, rel), out, durable=job.durable)
+        target = _route(job, doc, rel, entry)
+        if job.dry_run:
+            return entry
+        write_atomic(target, doc.text.encode(job.output_encoding), durable=job.durable)
     except (OSError, CleanseError) as exc:
-        target = Path(root) / rel
+        target = target or os.path.join(job.output_str, rel)
         msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return problem_entry(
             rel, "failed", f"{target}: cannot write: {msg}", reason="write", bytes_in=len(data)

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from ..cli import cleaner_from, cleaning_options, echo_err, handle_errors, rule_options, ruleset_from
+from ..cli import STARTED, cleaner_from, cleaning_options, echo_err, handle_errors, rule_options, ruleset_from
 from ..corpus_rules import LearnOptions
-from ..io import DEFAULT_GLOBS, EntrySpool, check_run_paths, discover, remove_stale_temps, write_atomic
+from ..io import (
+    DEFAULT_GLOBS,
+    EntrySpool,
+    check_run_paths,
+    discover,
+    left_out_line,
+    remove_stale_temps,
+    write_atomic,
+)
 from ..job import DEFAULT_MAX_BYTES, OUTPUT_ENCODINGS, Job
 from ..report import Summary, Tally, summary_table, write_report, write_summary
 from ..report_html import write_page
@@ -173,7 +183,7 @@ def run(
 
     \b
     Example:
-      cleanse run corpus/ clean/ --report clean/../report.jsonl -j 4
+      cleanse run corpus/ clean/ --report report.jsonl -j 4
       cleanse run corpus/ clean/ --skip-flagged redacted/   # placeholders kept apart
       cleanse run corpus/ clean/ --report report.jsonl --resume      # after a crash
       cleanse run dumps/ clean/ --format jsonl --text-field content --meta-field cleanse
@@ -207,18 +217,31 @@ def run(
             echo_err(learned_line(learned, str(target)))
     globs = globs or default_globs(fmt)
     unreadable: list[str] = []
-    paths = discover(input_path, globs, follow_symlinks=follow_symlinks, unreadable=unreadable)
+    left_out: Counter[str] = Counter()
+    paths = discover(
+        input_path, globs, follow_symlinks=follow_symlinks, unreadable=unreadable, left_out=left_out
+    )
     for message in unreadable:
         echo_err(f"failed: {message}")
     if not paths:
         echo_err(f"warning: no files matching {' '.join(globs)} under {input_path}")
+        left = left_out_line(left_out, globs)
+        if left:
+            echo_err(left)
     if not dry_run:
         for folder in (output_path, skip_flagged):
             if folder is not None:
                 list(remove_stale_temps(folder))
+    output_file = _names_a_file(input_path, output_path)
+    if output_file and resume:
+        raise click.UsageError(
+            f"--resume keeps its manifest in an OUTPUT folder; {output_path} names a file. "
+            "Rerun without --resume (one file has nothing to resume), or give a folder"
+        )
     job = Job(
         input_path,
         output_path,
+        output_file=output_file,
         output_encoding=output_encoding,
         dry_run=dry_run,
         flagged_root=skip_flagged,
@@ -250,6 +273,7 @@ def run(
         if manifest is not None:
             manifest.close()
     progress.close()
+    summary.seconds = time.perf_counter() - STARTED  # what the user waited: start-up included
     report_failed = report_path is not None and not _save_report(report_path, entries)
     if summary_path is not None:
         write_summary(summary_path, summary)
@@ -257,22 +281,34 @@ def run(
         write_page(html_path, entries, summary=summary, title=f"cleanse review: {input_path}")
     if not quiet:
         _print_summary(summary, entries, top=top, skip_flagged=skip_flagged, output_path=output_path)
+        left = left_out_line(left_out, globs) if paths else None
+        if left:
+            echo_err(left)
     if summary.failed or report_failed or unreadable:
         sys.exit(1)
 
 
+def _names_a_file(input_path: Path, output_path: Path) -> bool:
+    """INPUT is one file and OUTPUT a file name (``data.jsonl clean.jsonl``, ``a.txt b.txt``):
+    the cleaned file is written there. An OUTPUT without a suffix, or an existing folder, is
+    a folder that receives the file under its own name, as for a folder INPUT."""
+    return input_path.is_file() and bool(output_path.suffix) and not output_path.is_dir()
+
+
 class _Progress:
-    """The progress bar and the count of finished documents; problems are said as they happen."""
+    """The progress bar and the count of finished documents; problems are said as they happen
+    (with ``-q`` only failures: a skipped binary file is not news)."""
 
     def __init__(self, total: int, *, quiet: bool) -> None:
         self.bar = _progress(total, quiet)
+        self.quiet = quiet
         self.count = 0
 
     def add(self, t: Tally) -> None:
         self.count += 1
         if self.bar is not None:
             self.bar.update(1)
-        if t.status != "ok":
+        if t.status == "failed" or (t.status != "ok" and not self.quiet):
             message = f"{t.status}: {t.error}"
             (self.bar.write if self.bar is not None else echo_err)(message)
 
@@ -289,8 +325,9 @@ def _print_summary(
     skip_flagged: Path | None,
     output_path: Path,
 ) -> None:
-    """The rules table and the summary line, on stderr."""
-    table = summary_table(summary, top=top)
+    """The rules table and the summary line, on stderr (each problem was said as it happened:
+    the table gives their counts only)."""
+    table = summary_table(summary, top=top, problems=0)
     echo_err(table + "\n" + summary.line() if table else summary.line())
     if skip_flagged is not None:
         routed = sum(1 for e in entries if e.get("routed") == "skip-flagged")

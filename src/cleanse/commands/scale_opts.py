@@ -17,7 +17,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from ..cli import echo_err, stash_option
+from ..cli import STARTED, echo_err, stash_option
 from ..io import DEFAULT_GLOBS
 from ..job import FORMATS, Job
 from ..report import write_report
@@ -170,18 +170,18 @@ def run_stdin(
 
     to_stdout = str(output_path) == "-"
     sink = sys.stdout.buffer if to_stdout else tempfile.TemporaryFile()  # noqa: SIM115
-    spool, summary, start = EntrySpool(), Summary(), time.perf_counter()
+    spool, summary = EntrySpool(), Summary()
     for entry in clean_stream(cleaner, sys.stdin.buffer, sink, text_field, meta_field):
         spool.append(to_jsonl((entry,)))
         summary.add(entry)
-        if entry["status"] != "ok":
+        if entry["status"] == "failed" or (entry["status"] != "ok" and not quiet):
             echo_err(f"{entry['status']}: {entry['error']}")
     sink.flush()
     if not to_stdout:
         sink.seek(0)
         write_atomic(output_path, sink.read())
         sink.close()
-    summary.seconds = time.perf_counter() - start
+    summary.seconds = time.perf_counter() - STARTED  # what the user waited: start-up included
     if report is not None:
         write_report(report, spool)
     if not quiet:

@@ -328,7 +328,7 @@ def apply_plan(
         drops.update({i: BLANK_RULE for i, line in enumerate(lines) if not line.strip()})
     if removals:
         text = join_lines(out, final_newline=doc.text.endswith("\n"))
-        doc = doc.replace(text=text, origins=origins).add(removals=removals)
+        doc = doc.replace(text=text, origins=origins).add(removed=removals)
     return drop_lines(doc, drops, evidence)
 
 
