@@ -141,3 +141,45 @@ def test_rules_check_warns_on_a_file_without_rules(tmp_path: Path) -> None:
     assert (
         missing.exit_code == 2 and "--rules" not in missing.output and "no such rule file" in missing.output
     )
+
+
+BAD_KEYS = """[[rule]]
+id = "my.first"
+stage = "boilerplate"
+why = "x"
+pattern = 'ok'
+examples.match = ["ok"]
+examples.keep = ["b"]
+
+[[rule]]
+id = "my.bad"
+stage = "boilerplate"
+why = "x"
+zone = "middle"
+pattern = '(unclosed'
+examples.match = ["a"]
+examples.keep = ["b"]
+"""
+
+
+def test_a_problem_with_one_key_points_at_that_key_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(BAD_KEYS, encoding="utf-8")
+    result = CliRunner().invoke(main, ["rules", "check", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:13: rule 'my.bad': zone = 'middle'" in result.output, result.output
+    assert f"{path}:14: rule 'my.bad': pattern does not compile" in result.output, result.output
+    typo = BAD_KEYS.replace('zone = "middle"\n', "").replace("pattern = '(unclosed'", "patern = 'x'")
+    path.write_text(typo, encoding="utf-8")
+    result = CliRunner().invoke(main, ["rules", "check", str(path)])
+    assert f"{path}:13: rule 'my.bad': unknown key 'patern'" in result.output, result.output
+    assert f"{path}:10: rule 'my.bad': missing required key 'pattern'" in result.output, result.output
+
+
+def test_an_unknown_rule_id_gets_the_closest_one(tmp_path: Path) -> None:
+    shown = CliRunner().invoke(main, ["rules", "show", "ads.qq-grup"])
+    assert shown.exit_code == 2 and "did you mean 'ads.qq-group'?" in shown.output
+    src = tmp_path / "a.txt"
+    src.write_text("正文。\n", encoding="utf-8")
+    run = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "out"), "--disable", "ads.qq-grup"])
+    assert run.exit_code == 2 and "did you mean 'ads.qq-group'?" in run.output

@@ -68,6 +68,13 @@ def suggest(key: str, known: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
 
 
+def unknown_rule(rule_id: str, known: Iterable[str]) -> str:
+    """The message for a rule id nothing defines, with the closest one if there is one."""
+    close = difflib.get_close_matches(rule_id, list(known), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown rule {rule_id!r}; {hint}see `cleanse rules list`"
+
+
 def toml_type(value: Any) -> str:
     """The TOML word for a parsed value's type, for messages."""
     names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}

@@ -32,8 +32,10 @@ from .rule_checks import (
     compile_pattern,
     nesting_notes,
     suggest,
+    unknown_rule,
     validate_rule,
 )
+from .rule_lines import at_key_lines, rule_block, rule_line
 
 __all__ = ["ACTIONS", "STAGES", "STRENGTHS", "ZONES", "Rule", "RuleSet", "compile_pattern", "load_rules"]
 
@@ -133,25 +135,6 @@ def rule_files(path: Path) -> list[Path]:
 # -- parsing and validation ---------------------------------------------------------------------
 
 
-def _line_of(text: str, rule_id: str | None, index: int, occurrence: int = 0) -> int:
-    """Best-effort line number of a rule: its ``id = ...`` line, else its ``[[rule]]`` header.
-
-    ``occurrence`` picks the n-th definition of the same id (0-based), so a duplicate is
-    reported at its own line, not at the first definition's.
-    """
-    lines = text.splitlines()
-    if rule_id:
-        found = [
-            n
-            for n, line in enumerate(lines, 1)
-            if line.strip().replace(" ", "") in (f'id="{rule_id}"', f"id='{rule_id}'")
-        ]
-        if occurrence < len(found):
-            return found[occurrence]
-    headers = [n for n, line in enumerate(lines, 1) if line.strip().startswith("[[rule]]")]
-    return headers[index] if index < len(headers) else 0
-
-
 def _build_rule(raw: dict[str, Any], source: str, line: int) -> Rule:
     examples = raw["examples"]
     return Rule(
@@ -216,12 +199,12 @@ def parse_rule_text(text: str, source: str) -> ParsedFile:
     for index, raw in enumerate(raws):
         rule_id = raw.get("id") if isinstance(raw, dict) else None
         named = rule_id if isinstance(rule_id, str) else None
-        line = _line_of(text, named, index, counts.get(named or "", 0))
+        line = rule_line(text, named, index, counts.get(named or "", 0))
         if named:
             counts[named] = counts.get(named, 0) + 1
         label = f"rule {rule_id!r}" if isinstance(rule_id, str) else f"rule #{index + 1}"
         where = f"{source}:{line}: {label}" if line else f"{source}: {label}"
-        problems = validate_rule(raw, where)
+        problems = at_key_lines(validate_rule(raw, where), where, rule_block(text, index), label)
         if isinstance(rule_id, str) and rule_id in seen:
             problems.append(
                 f"{where}: duplicate id {rule_id!r} (first defined at line {seen[rule_id]}); "
@@ -302,9 +285,7 @@ def load_rules(
     off |= set(disable)
     on = set(enable)
     unknown = sorted((off | on) - set(merged))
-    problems += [
-        f"disable/enable names unknown rule {rule_id!r}; see `cleanse rules list`" for rule_id in unknown
-    ]
+    problems += [f"disable/enable: {unknown_rule(rule_id, merged)}" for rule_id in unknown]
     if problems:
         raise RuleFileError(problems)
     warnings = tuple(msg for layer in layers for parsed in layer for msg in parsed.warnings)

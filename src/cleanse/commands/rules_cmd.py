@@ -10,6 +10,7 @@ import click
 
 from ..cli import echo_err, rule_options, ruleset_from
 from ..errors import RuleFileError
+from ..rule_checks import unknown_rule
 from ..rules import default_rules_dir, example_failures, parse_rule_file, rule_files
 
 
@@ -51,7 +52,7 @@ def show_rule(rule_id: str, **options: Any) -> None:
     ruleset = ruleset_from(options)
     rule = ruleset.get(rule_id)
     if rule is None:
-        raise click.UsageError(f"no rule {rule_id!r}; see `cleanse rules list`")
+        raise click.UsageError(unknown_rule(rule_id, (r.id for r in ruleset.all_rules or ruleset.rules)))
     lines = [
         f"{rule.id}  ({rule.where})",
         f"  stage: {rule.stage}   zone: {rule.zone}   action: {rule.action}"
