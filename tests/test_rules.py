@@ -34,7 +34,8 @@ def test_valid_rule_parses() -> None:
 
 def test_unknown_key_suggests_the_intended_one() -> None:
     (msg,) = problems_of(GOOD.replace("pattern =", "patern ="))[:1]
-    assert "my.toml:3" in msg and "'my.ad'" in msg and "did you mean 'pattern'" in msg
+    assert "my.toml:6" in msg  # the line of patern = ..., not the rule's first line
+    assert "'my.ad'" in msg and "did you mean 'pattern'" in msg
 
 
 def test_unknown_example_key_and_top_level_key() -> None:
