@@ -180,7 +180,7 @@ def test_bad_rules_file_is_a_usage_error(corpus: Path, tmp_path: Path) -> None:
     bad.write_text('[[rule]]\nid = "x"\npatern = "a"\n', encoding="utf-8")
     result = invoke("run", corpus, tmp_path / "out", "--rules", bad)
     assert result.exit_code == 2
-    assert "bad.toml:2: rule 'x': unknown key 'patern'; did you mean 'pattern'?" in result.output
+    assert "bad.toml:3: rule 'x': unknown key 'patern'; did you mean 'pattern'?" in result.output
 
 
 def test_unknown_encoding_is_a_usage_error(corpus: Path, tmp_path: Path) -> None:
