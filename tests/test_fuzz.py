@@ -146,18 +146,9 @@ def test_fuzzer_atheris_bounded(tmp_path: Path) -> None:
     assert _inputs_tried(out) == 500, out[-500:]
 
 
-def slow_requested(config: pytest.Config) -> bool:
-    """Long runs need ``-m slow`` (or CLEANSE_SLOW=1): a plain ``pytest`` stays bounded."""
-    return "slow" in (config.getoption("markexpr") or "").replace("not slow", "") or bool(
-        os.environ.get("CLEANSE_SLOW")
-    )
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("target", ["clean_bytes", "rules"])
-def test_fuzzer_long(target: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    if not slow_requested(request.config):
-        pytest.skip("long fuzzing run: use -m slow or CLEANSE_SLOW=1")
+def test_fuzzer_long(target: str, tmp_path: Path) -> None:
     corpus = str(tmp_path / "corpus")
     out = _run_fuzzer("--target", target, "--runs", "100000", "--corpus", corpus, timeout=3600)
     assert _inputs_tried(out) >= 100_000

@@ -165,9 +165,7 @@ def test_folder_of_many_empty_files(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_folder_of_100000_empty_files(tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    if "slow" not in (request.config.getoption("markexpr") or "") and not os.environ.get("CLEANSE_SLOW"):
-        pytest.skip("100,000 files: use -m slow or CLEANSE_SLOW=1")
+def test_folder_of_100000_empty_files(tmp_path: Path) -> None:
     _many_empty_files(tmp_path, 100_000)
 
 
@@ -189,3 +187,42 @@ def test_forced_codec_never_raises_anything_but_decode_error(codec: str) -> None
         return  # refused up front: fine
     with contextlib.suppress(DecodeError):
         cleaner.clean_bytes(b"abc\xff\xfe")
+
+
+# -- outputs never land in INPUT (issue 21, item 1) ---------------------------------------------
+
+
+def test_a_symlinked_folder_inside_output_cannot_carry_writes_into_input(tmp_path: Path) -> None:
+    """The reproduction: ``ln -s ../in/docs out/docs; cleanse run in out`` rewrote in/docs/a.txt."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / "docs").mkdir(parents=True)
+    out.mkdir()
+    original = "正文第一段,这里是需要保留的内容.\n".encode()
+    (src / "docs" / "a.txt").write_bytes(original)
+    (out / "docs").symlink_to("../in/docs")
+    result = CliRunner().invoke(main, ["run", str(src), str(out), "-q", "-j", "1"])
+    assert (src / "docs" / "a.txt").read_bytes() == original, "the input was overwritten"
+    assert result.exit_code == 1 and "inside INPUT" in result.output
+    assert not list((src / "docs").glob(".cleanse-tmp-*")), "no temporary file left in INPUT either"
+
+
+@pytest.mark.parametrize("option", ["--report", "--html", "--summary"])
+def test_run_artifacts_may_not_replace_an_input(tmp_path: Path, option: str) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    victim = src / "f1.txt"
+    victim.write_bytes("正文。\n".encode())
+    result = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "out"), option, str(victim)])
+    assert result.exit_code == 2 and "inside INPUT" in result.output
+    assert victim.read_bytes() == "正文。\n".encode() and not (tmp_path / "out").exists()
+
+
+def test_skip_flagged_inside_output_is_refused(tmp_path: Path) -> None:
+    """``--skip-flagged out/flagged`` collided with the output of in/flagged/…: one document lost."""
+    src = tmp_path / "in"
+    (src / "flagged").mkdir(parents=True)
+    (src / "flagged" / "a.txt").write_text("正文。\n", encoding="utf-8")
+    (src / "a.txt").write_text("X同志说，约占X%。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(src), str(out), "--skip-flagged", str(out / "flagged")])
+    assert result.exit_code == 2 and "inside one another" in result.output

@@ -21,6 +21,13 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert _commands()[1] in ci
 
 
+def test_ci_then_runs_the_long_suites_the_readme_names() -> None:
+    """The default run leaves the ``slow`` tests out; CI runs them in a second call."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ci.index("pytest -m slow") > ci.index(_commands()[1])
+    assert "pytest -m slow" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def test_the_first_command_leaves_nothing_untracked_in_the_clone() -> None:
     """The README's first command writes out/ and report.jsonl at the repository root."""
     import subprocess

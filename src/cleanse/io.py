@@ -7,6 +7,7 @@ and renamed into place, so a crash or kill never leaves a partial file under OUT
 from __future__ import annotations
 
 import fnmatch
+import functools
 import itertools
 import json
 import logging
@@ -50,6 +51,56 @@ def check_run_paths(input_dir: Path, output_dir: Path) -> None:
             f"INPUT {input_dir} is inside OUTPUT {output_dir}; choose an output folder that does "
             "not contain the inputs"
         )
+
+
+def _inside(path: str, folder: str) -> bool:
+    """``path`` is ``folder`` or below it (both resolved)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+@functools.lru_cache(maxsize=4096)
+def _real(path: str) -> str:
+    """``os.path.realpath``, remembered: outputs share a few folders, and a run resolves each
+    folder once, not each file."""
+    return os.path.realpath(path)
+
+
+@functools.lru_cache(maxsize=64)
+def _is_dir(path: str) -> bool:
+    return os.path.isdir(path)
+
+
+def check_landing(path: str, input_root: str, output_root: str) -> None:
+    """Refuse a write whose folder, links resolved, is inside INPUT or outside ``output_root``.
+
+    ``safe_output_str`` refuses ``..`` and absolute names; a link *inside* OUTPUT
+    (``out/docs -> ../in/docs``) would still carry a write into the inputs. The folder of every
+    output is resolved (once per folder) and must stay in OUTPUT and out of INPUT. The file
+    name itself may be a link: the rename replaces the link, never what it points at.
+    """
+    folder = _real(os.path.dirname(path) or ".")
+    source, target = _real(input_root), _real(output_root)
+    if (_is_dir(source) and _inside(folder, source)) or not _inside(folder, target):
+        raise InputError(
+            f"its folder resolves to {folder}, "
+            + ("inside INPUT" if _inside(folder, source) else f"outside {output_root}")
+            + " (a symbolic link in the output folder?); refusing to write it, so no input is "
+            "overwritten; remove the link or choose another output folder"
+        )
+
+
+def check_artifact_paths(input_path: Path, artifacts: dict[str, Path | None]) -> None:
+    """Refuse a report, summary, page or rules file that would replace or land in INPUT."""
+    source = os.path.realpath(input_path)
+    for option, path in artifacts.items():
+        if path is None or str(path) == "-":
+            continue
+        real = os.path.realpath(path)
+        if real == source or (input_path.is_dir() and _inside(real, source)):
+            raise OptionError(
+                f"{option} {path} is inside INPUT {input_path}; it would replace or add an input "
+                "file; write it outside INPUT"
+            )
 
 
 def _glob_matcher(globs: Iterable[str]) -> Callable[[str], bool]:

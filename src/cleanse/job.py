@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .io import safe_output_str
+from .io import check_landing, safe_output_str
 
 OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB: larger files are skipped with reason "too-large"
@@ -48,7 +48,10 @@ class Job:
     def output_of(self, rel: str) -> str:
         """Where the cleaned ``rel`` is written: under OUTPUT, or OUTPUT itself when it names a
         file; never outside OUTPUT (see :func:`.io.safe_output_str`)."""
-        return self.output_str if self.output_file else safe_output_str(self.output_str, rel)
+        path = self.output_str if self.output_file else safe_output_str(self.output_str, rel)
+        if not self.output_file:
+            check_landing(path, os.fspath(self.input_root), self.output_str)
+        return path
 
     def source(self, rel: str) -> Path:
         """The input file of a relative path."""

@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .errors import CleanseError, DecodeError, InputError
-from .io import EntrySpool, TooLarge, read_bytes, safe_output_str, write_atomic
+from .io import EntrySpool, TooLarge, check_landing, read_bytes, safe_output_str, write_atomic
 from .job import Job
 from .jsonl import clean_record_file, format_of
 from .report import Summary, Tally, document_entry, problem_entry, tally, to_jsonl
@@ -41,7 +41,9 @@ def _route(job: Job, doc: Document, rel: str, entry: dict[str, Any]) -> str:
     if job.flagged_root is not None and _has_placeholders(doc):
         entry["routed"] = "skip-flagged"
         entry["output"] = str(job.flagged_root / rel)
-        return safe_output_str(os.fspath(job.flagged_root), rel)
+        path = safe_output_str(os.fspath(job.flagged_root), rel)
+        check_landing(path, os.fspath(job.input_root), os.fspath(job.flagged_root))
+        return path
     return job.output_of(rel)
 
 

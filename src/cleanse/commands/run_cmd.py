@@ -16,6 +16,7 @@ from ..corpus_rules import LearnOptions
 from ..io import (
     DEFAULT_GLOBS,
     EntrySpool,
+    check_artifact_paths,
     check_run_paths,
     discover,
     left_out_line,
@@ -55,8 +56,14 @@ def _check_skip_flagged(input_path: Path, output_path: Path, folder: Path | None
         return
     if placeholders == "off":
         raise click.UsageError("--skip-flagged needs placeholder detection; drop --placeholders off")
-    if folder.resolve() == output_path.resolve():
+    flagged, out = folder.resolve(), output_path.resolve()
+    if flagged == out:
         raise click.UsageError("--skip-flagged DIR is OUTPUT itself; choose a separate folder")
+    if out in flagged.parents or flagged in out.parents:
+        raise click.UsageError(
+            f"--skip-flagged {folder} and OUTPUT {output_path} are inside one another, so a cleaned "
+            "file and a flagged one could land on the same path; choose folders side by side"
+        )
     check_run_paths(input_path, folder)
 
 
@@ -191,6 +198,8 @@ def run(
     """
     if str(input_path) != "-":
         check_run_paths(input_path, output_path)
+        artifacts = {"--report": report_path, "--summary": summary_path, "--html": html_path}
+        check_artifact_paths(input_path, artifacts)
         _check_skip_flagged(input_path, output_path, skip_flagged, options["placeholders"])
     ruleset = ruleset_from(options)
     cleaner = cleaner_from(ruleset, options)
