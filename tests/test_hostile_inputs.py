@@ -226,3 +226,65 @@ def test_skip_flagged_inside_output_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["run", str(src), str(out), "--skip-flagged", str(out / "flagged")])
     assert result.exit_code == 2 and "inside one another" in result.output
+
+
+# -- lone surrogates and names that are not UTF-8 (issue 21, items 3 and 4) ---------------------
+
+
+def test_a_lone_surrogate_in_a_record_keeps_every_record(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    lines = [
+        '{"text":"good one."}',
+        '{"text":"x \\udc80 y"}',
+        '{"text":"ok","note":"\\ud800"}',
+        '{"text":"last."}',
+    ]
+    (src / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    records = [
+        json.loads(line) for line in (tmp_path / "out" / "a.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert [r["text"] for r in records] == ["good one.\n", "x \ufffd y\n", "ok\n", "last.\n"]
+    assert records[2]["note"] == "\ud800", "a field cleanse does not clean is copied as it was"
+    streamed = CliRunner().invoke(
+        main, ["run", "--format", "jsonl", "-", "-"], input='{"text":"x \\udc80 y"}\n{"text":"after."}\n'
+    )
+    assert streamed.exit_code == 0, streamed.output
+    assert '"after.\\n"' in streamed.output
+
+
+def test_every_writer_takes_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    name = "文件".encode("gbk") + b".txt"  # not UTF-8: reaches Python as lone surrogates
+    with open(os.path.join(os.fsencode(src), name), "wb") as fh:
+        fh.write("仅供学习 禁止外传\n\n正文第一段，内容完整。\n".encode())
+    out, report, page, summary = (
+        tmp_path / "out",
+        tmp_path / "r.jsonl",
+        tmp_path / "p.html",
+        tmp_path / "s.json",
+    )
+    args = [
+        "run",
+        str(src),
+        str(out),
+        "--report",
+        str(report),
+        "--html",
+        str(page),
+        "--summary",
+        str(summary),
+    ]
+    result = CliRunner().invoke(main, [*args, "--resume", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    (entry,) = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert os.fsencode(entry["path"]) == name, "the report gives back the very name"
+    assert json.loads(summary.read_text(encoding="utf-8"))["documents"] == 1
+    assert page.read_text(encoding="utf-8").count("\\udc") >= 1
+    assert CliRunner().invoke(main, [*args, "--resume", "-j", "1"]).exit_code == 0  # manifest read back
+    assert (
+        CliRunner().invoke(main, ["report", str(report), "-o", str(tmp_path / "again.html")]).exit_code == 0
+    )

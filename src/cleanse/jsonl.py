@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 from .document import Document
 from .errors import InputError
 from .io import write_atomic
-from .report import document_entry, problem_entry
+from .report import document_entry, json_line, problem_entry, utf8
 
 if TYPE_CHECKING:
     from .job import Job
@@ -88,7 +88,7 @@ def clean_record(
         why = "missing" if text is None else f"a {type(text).__name__}, not a string"
         error = f"{source}: field {text_field!r} is {why}; record copied unchanged (see --text-field)"
         return record, problem_entry(source, "skipped", error, reason="no-text")
-    doc = cleaner.clean(Document(text=text, source=source, meta={"bytes_in": len(text.encode("utf-8"))}))
+    doc = cleaner.clean(Document(text=text, source=source, meta={"bytes_in": len(utf8(text))}))
     entry = document_entry(source, doc)
     out = {**record, text_field: doc.text}
     if meta_field:
@@ -124,7 +124,7 @@ def clean_lines(
             yield None, problem
             continue
         out, entry = clean_record(cleaner, record, source, text_field, meta_field)
-        yield (json.dumps(out, ensure_ascii=False) + "\n").encode("utf-8"), entry
+        yield json_line(out), entry
 
 
 # -- whole files ------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def clean_parquet_bytes(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> li
         out, entry = clean_record(cleaner, record, f"{rel}:{n}", job.text_field, None)
         texts.append(out[job.text_field])
         entries.append(entry)
-        metas.append(json.dumps(meta_of(entry), ensure_ascii=False))
+        metas.append(utf8(json.dumps(meta_of(entry), ensure_ascii=False)).decode("utf-8"))
     index = table.column_names.index(job.text_field)
     table = table.set_column(index, job.text_field, pa.array(texts, type=pa.string()))
     if job.meta_field:

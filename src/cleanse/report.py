@@ -123,6 +123,22 @@ def problem_entry(
 _JSON = json.JSONEncoder(ensure_ascii=False)
 
 
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8, each lone surrogate written as its ``\\udcXX`` escape.
+
+    The one way every writer turns text into bytes. Lone surrogates come from file names that
+    are not UTF-8 (``surrogateescape``) and from JSON input (``"\\ud800"``); inside a JSON
+    string the escape is valid JSON that ``json.loads`` turns back into the same str, and in
+    plain text (an HTML page, a TOML comment) it is a readable stand-in instead of a crash.
+    """
+    return text.encode("utf-8", errors="backslashreplace")
+
+
+def json_line(obj: Any, **options: Any) -> bytes:
+    """One JSON value (non-ASCII kept readable) and a newline, as UTF-8 via :func:`utf8`."""
+    return utf8(json.dumps(obj, ensure_ascii=False, **options) + "\n")
+
+
 def to_jsonl(entries: Iterable[Mapping[str, Any]]) -> bytes:
     """Entries as JSON Lines (UTF-8, non-ASCII kept readable).
 
@@ -130,8 +146,7 @@ def to_jsonl(entries: Iterable[Mapping[str, Any]]) -> bytes:
     they are written as JSON ``\\udcXX`` escapes, so the report stays valid UTF-8 and JSON and
     ``json.loads`` gives back the very str that ``os`` functions accept as that name.
     """
-    text = "".join(_JSON.encode(e) + "\n" for e in entries)
-    return text.encode("utf-8", errors="backslashreplace")
+    return utf8("".join(_JSON.encode(e) + "\n" for e in entries))
 
 
 def write_report(path: Path, entries: Iterable[Mapping[str, Any]]) -> None:
@@ -283,7 +298,7 @@ class Summary:
 
 def write_summary(path: Path, summary: Summary) -> None:
     """Write the summary as JSON (``--summary FILE``), atomically."""
-    write_atomic(path, (json.dumps(summary.as_dict(), ensure_ascii=False, indent=1) + "\n").encode())
+    write_atomic(path, json_line(summary.as_dict(), indent=1))
 
 
 def summarize(entries: Iterable[Mapping[str, Any]]) -> Summary:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .io import write_atomic
-from .report import Summary, summarize
+from .report import Summary, summarize, utf8
 
 MAX_RECORDS = 100
 RECORD_BUDGET = 2_000_000  # records of each kind in all; past 20,000 documents each keeps fewer
@@ -271,4 +271,4 @@ def render_page(
 
 def write_page(path: Path, entries: Iterable[Mapping[str, Any]], **options: Any) -> None:
     """Write the review page atomically (``--html FILE``); ``options`` go to :func:`render_page`."""
-    write_atomic(path, render_page(entries, **options).encode("utf-8"))
+    write_atomic(path, utf8(render_page(entries, **options)))

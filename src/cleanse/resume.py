@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ._version import __version__
+from .report import json_line
 
 log = logging.getLogger(__name__)
 
@@ -200,4 +201,4 @@ def manifest_line(
 
 
 def _line(obj: Mapping[str, Any]) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return json_line(obj, separators=(",", ":"))
