@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from cleanse import Cleaner, InputError
 from cleanse.cli import main
-from cleanse.io import discover, safe_output_path
+from cleanse.io import TooLarge, discover, safe_output_path
 from cleanse.job import Job
 from cleanse.runner import clean_file, run
 
@@ -288,3 +288,53 @@ def test_every_writer_takes_a_file_name_that_is_not_utf8(tmp_path: Path) -> None
     assert (
         CliRunner().invoke(main, ["report", str(report), "-o", str(tmp_path / "again.html")]).exit_code == 0
     )
+
+
+# -- containers: every frame, no silent loss, bounded expansion (issue 21, items 2 and 9) -------
+
+
+def _run_records(tmp_path: Path, files: dict[str, bytes], *extra: str) -> tuple[int, str, Path]:
+    src = tmp_path / "in"
+    src.mkdir(exist_ok=True)
+    for name, data in files.items():
+        (src / name).write_bytes(data)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(src), str(out), "-j", "1", *extra])
+    return result.exit_code, result.output, out
+
+
+def test_zstd_frames_are_all_read_and_a_cut_one_is_an_error(tmp_path: Path) -> None:
+    zstd = pytest.importorskip("zstandard")
+    one, two = (zstd.ZstdCompressor().compress(f'{{"text":"{t}."}}\n'.encode()) for t in ("one", "two"))
+    code, output, out = _run_records(tmp_path, {"two.jsonl.zst": one + two, "cut.jsonl.zst": one[:-3]})
+    assert code == 1 and "cut.jsonl.zst: the zstandard data is cut short" in output
+    got = zstd.ZstdDecompressor().decompressobj().decompress((out / "two.jsonl.zst").read_bytes())
+    assert [json.loads(line)["text"] for line in got.splitlines()] == ["one.\n", "two.\n"]
+    assert not (out / "cut.jsonl.zst").exists()
+
+
+def test_broken_gzip_and_parquet_are_failed_entries_not_internal_errors(tmp_path: Path) -> None:
+    import gzip
+
+    files = {
+        "cut.jsonl.gz": gzip.compress(b'{"text":"x"}\n' * 100)[:-10],
+        "bad.jsonl.gz": b"not gzip",
+        "two.jsonl.gz": gzip.compress(b'{"text":"a."}\n') + gzip.compress(b'{"text":"b."}\n'),
+    }
+    code, output, out = _run_records(tmp_path, files)
+    assert code == 1 and "internal error" not in output
+    assert "cut.jsonl.gz: the gzip data is cut short" in output and "bad.jsonl.gz: not a valid gzip" in output
+    assert gzip.decompress((out / "two.jsonl.gz").read_bytes()).count(b'"text"') == 2
+
+
+def test_a_decompression_bomb_stops_near_max_bytes(tmp_path: Path) -> None:
+    import gzip
+
+    bomb = gzip.compress(b'{"text":"' + b"a" * 20_000_000 + b'"}\n')  # 20 KB -> 20 MB
+    code, output, _ = _run_records(tmp_path, {"bomb.jsonl.gz": bomb}, "--max-bytes", "1000000")
+    assert code == 0 and "bomb.jsonl.gz (decompressed)" in output and "skipped" in output
+    from cleanse.jsonl import decompress
+
+    with pytest.raises(TooLarge) as info:
+        decompress("bomb.jsonl.gz", bomb, 1_000_000)
+    assert info.value.size < 3_000_000, "stopped soon after the limit, not after inflating it all"

@@ -12,12 +12,13 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from .document import Document
 from .errors import InputError
-from .io import write_atomic
+from .io import TooLarge, write_atomic
 from .report import document_entry, json_line, problem_entry, utf8
 
 if TYPE_CHECKING:
@@ -53,13 +54,51 @@ def _zstd() -> Any:
     return zstandard
 
 
-def decompress(rel: str, data: bytes) -> bytes:
-    """The JSONL bytes of a plain, gzip or zstandard file (chosen by its name)."""
+def decompress(rel: str, data: bytes, limit: int | None = None) -> bytes:
+    """The JSONL bytes of a plain, gzip or zstandard file (chosen by its name).
+
+    Every gzip member and every zstandard frame is read (both formats allow several, one
+    after another); a container cut short or corrupt is an :class:`InputError` for that
+    file, never a silent loss of its last records; more than ``limit`` decompressed bytes is
+    :class:`TooLarge`, found while decompressing, so a small bomb cannot fill memory.
+    """
     if rel.endswith(".gz"):
-        return gzip.decompress(data)
+        return _members(rel, data, limit, lambda: zlib.decompressobj(wbits=31), zlib.error, "gzip")
     if rel.endswith(".zst"):
-        return _zstd().ZstdDecompressor().decompressobj().decompress(data)
+        zstd = _zstd()
+        return _members(rel, data, limit, zstd.ZstdDecompressor().decompressobj, zstd.ZstdError, "zstandard")
     return data
+
+
+FEED = 1024
+"""Compressed bytes handed to the decompressor at a time: what one call can expand to stays
+bounded (deflate ~1,000:1, zstandard's run-length blocks more), so a bomb is caught near
+``--max-bytes`` instead of after filling memory."""
+
+
+def _members(rel: str, data: bytes, limit: int | None, new: Any, error: Any, kind: str) -> bytes:
+    """Decompress member after member (gzip) or frame after frame (zstandard)."""
+    out: list[bytes] = []
+    size, rest = 0, data
+    while rest:
+        unpack, pos = new(), 0
+        try:
+            while pos < len(rest) and not unpack.eof:
+                piece = unpack.decompress(rest[pos : pos + FEED])
+                pos += FEED
+                size += len(piece)
+                if limit is not None and size > limit:
+                    raise TooLarge(f"{rel} (decompressed)", size, limit)
+                out.append(piece)
+        except error as exc:
+            raise InputError(f"not a valid {kind} file ({exc}); no record of it was cleaned") from None
+        if not unpack.eof:
+            raise InputError(
+                f"the {kind} data is cut short (a truncated download?); no record of it was "
+                "cleaned: fetch the file again"
+            )
+        rest = unpack.unused_data + rest[pos:]
+    return b"".join(out)
 
 
 def compress(rel: str, data: bytes) -> bytes:
@@ -132,7 +171,7 @@ def clean_lines(
 
 def clean_jsonl_bytes(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> list[dict[str, Any]]:
     """Clean one JSONL file's bytes, write its output, return one entry per record."""
-    lines = decompress(rel, data).split(b"\n")
+    lines = decompress(rel, data, job.max_bytes).split(b"\n")
     out: list[bytes] = []
     entries: list[dict[str, Any]] = []
     for line, entry in clean_lines(cleaner, lines, rel, job.text_field, job.meta_field):
@@ -163,10 +202,13 @@ def _pyarrow() -> tuple[Any, Any]:
 def clean_parquet_bytes(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> list[dict[str, Any]]:
     """Clean the text column of one Parquet file; other columns and the schema's order stay."""
     pa, pq = _pyarrow()
-    table = pq.read_table(io.BytesIO(data))
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"not a readable Parquet file ({exc}); no record of it was cleaned") from None
     if job.text_field not in table.column_names:
         raise InputError(
-            f"{rel}: no column {job.text_field!r} (columns: {', '.join(table.column_names)}); "
+            f"no column {job.text_field!r} (columns: {', '.join(table.column_names)}); "
             "name the text column with --text-field"
         )
     texts, entries, metas = [], [], []

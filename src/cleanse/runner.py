@@ -96,6 +96,8 @@ def _guarded(rel: str, fn: Callable[[], list[dict[str, Any]]]) -> list[dict[str,
     """``fn()``, with any unexpected exception turned into one failed entry."""
     try:
         return fn()
+    except TooLarge as exc:  # a compressed file that expands past --max-bytes
+        return [problem_entry(rel, "skipped", str(exc), reason="too-large")]
     except CleanseError as exc:
         return [problem_entry(rel, "failed", f"{rel}: {exc}", reason="error")]
     except Exception as exc:  # a bug must not stop a run over millions of files
