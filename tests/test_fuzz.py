@@ -151,4 +151,7 @@ def test_fuzzer_atheris_bounded(tmp_path: Path) -> None:
 def test_fuzzer_long(target: str, tmp_path: Path) -> None:
     corpus = str(tmp_path / "corpus")
     out = _run_fuzzer("--target", target, "--runs", "100000", "--corpus", corpus, timeout=3600)
-    assert _inputs_tried(out) >= 100_000
+    # atheris runs exactly as many inputs as asked; hypothesis (used without atheris) counts an
+    # input it generated twice once and calls the target only for new ones (81,017 of 100,000
+    # for clean_bytes, 2026-12-04)
+    assert _inputs_tried(out) >= (100_000 if "Done " in out else 50_000), out[-500:]
