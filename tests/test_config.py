@@ -129,3 +129,21 @@ def test_every_long_option_of_run_is_a_config_key(tmp_path: Path) -> None:
         main, ["run", str(tmp_path / "in"), str(tmp_path / "out"), "--config", str(config)]
     )
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("rules = 5", "is not a path"),
+        ('disable = "ads.qq-group"', "must be a list"),
+        ('jobs = "many"', "jobs"),
+    ],
+)
+def test_a_config_value_of_the_wrong_type_is_a_usage_error(tmp_path: Path, line: str, said: str) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(line + "\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("正文。\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["run", str(tmp_path / "a.txt"), str(tmp_path / "o"), "--config", str(config)]
+    )
+    assert result.exit_code == 2 and said in result.output and "Traceback" not in result.output

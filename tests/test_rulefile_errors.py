@@ -183,3 +183,39 @@ def test_an_unknown_rule_id_gets_the_closest_one(tmp_path: Path) -> None:
     src.write_text("正文。\n", encoding="utf-8")
     run = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "out"), "--disable", "ads.qq-grup"])
     assert run.exit_code == 2 and "did you mean 'ads.qq-group'?" in run.output
+
+
+# -- issue 21: templates, ids, big files --------------------------------------------------------
+
+
+def _check(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "r.toml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["rules", "check", str(path)])
+    assert result.exit_code == 2, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("template", [r"\5", r"\g<nope>", r"\g<2>"])
+def test_a_replace_template_naming_a_missing_group_fails_at_load(tmp_path: Path, template: str) -> None:
+    text = rule("(a)b", "my.tpl").replace('stage = "boilerplate"', 'stage = "punctuation"')
+    text += f"action = \"replace\"\nreplace = '{template}'\n"
+    assert "refers to group" in _check(tmp_path, text)
+
+
+@pytest.mark.parametrize("rule_id", ["whitespace.blank-lines", "block:head:x", "my.{{x}}", "a b", "中文"])
+def test_rule_ids_are_plain_names_not_the_stages_own(tmp_path: Path, rule_id: str) -> None:
+    output = _check(tmp_path, rule(rule_id=rule_id))
+    assert "stages' own record id" in output or "may hold only letters" in output
+
+
+def test_a_file_of_many_rules_is_read_in_one_pass(tmp_path: Path) -> None:
+    """Looking a rule's lines up used to re-split the whole file per rule (N² for N rules)."""
+    from cleanse.rule_lines import _index
+    from cleanse.rules import parse_rule_text
+
+    text = "".join(rule(f"foo{n}", f"my.r{n}") for n in range(300))
+    _index.cache_clear()
+    parsed = parse_rule_text(text, "big.toml")
+    assert len(parsed.rules) == 300 and not parsed.problems
+    assert _index.cache_info().misses == 1

@@ -130,3 +130,11 @@ def test_files_left_out_by_the_glob_are_counted_with_how_to_include_them(tmp_pat
     assert "--glob '*.txt' --glob '*.docx'" in left
     quiet = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "o2"), "-q", "--glob", "*.txt"])
     assert "left out" not in quiet.output
+
+
+@pytest.mark.parametrize("content", ['{"a": 1}\n', "[1, 2]\n", '{"path": 3, "status": "ok"}\n'])
+def test_report_on_a_file_that_is_not_a_report_says_so(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", str(path), "-o", str(tmp_path / "p.html")])
+    assert result.exit_code == 2 and f"{path}:1: not a report entry" in result.output

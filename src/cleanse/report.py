@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .document import Document, Flag, Removal
+from .errors import InputError
 from .io import write_atomic
 
 STATUSES = ("ok", "skipped", "failed")
@@ -202,10 +203,28 @@ def tally(entry: Mapping[str, Any]) -> Tally:
     )
 
 
+_ENTRY_KEYS = {"path": str, "status": str}
+
+
 def read_report(path: Path) -> list[dict[str, Any]]:
-    """Read a JSONL report back (for ``cleanse report``)."""
+    """Read a JSONL report back (for ``cleanse report``); InputError naming the first line
+    that is not a report entry (a JSON object with a ``path`` and a ``status``)."""
+    entries: list[dict[str, Any]] = []
     with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            entry = json.loads(line)
+            bad = not isinstance(entry, dict) or any(
+                not isinstance(entry.get(key), kind) for key, kind in _ENTRY_KEYS.items()
+            )
+            if bad:
+                raise InputError(
+                    f"{path}:{n}: not a report entry (a JSON object with 'path' and 'status'); "
+                    "pass the file written by `cleanse run --report`"
+                )
+            entries.append(entry)
+    return entries
 
 
 @dataclass

@@ -128,6 +128,52 @@ def _check_pattern(raw: dict[str, Any], where: str) -> list[str]:
             f"{where}: pattern {pattern!r} matches empty text, so it would match every line; "
             "make it require at least one character"
         ]
+    template = raw.get("replace")
+    return _check_template(template, compiled, where) if isinstance(template, str) else []
+
+
+_GROUP_REF = regex.compile(r"\\(?:g<([^>]*)>|(\d{1,2}))")
+
+
+def _check_template(template: str, compiled: regex.Pattern[str], where: str) -> list[str]:
+    """Every group a ``replace`` template names (``\\1``, ``\\g<name>``) must exist in the
+    pattern; otherwise each document would fail to expand it at run time."""
+    problems = []
+    for m in _GROUP_REF.finditer(template):
+        ref = m.group(1) if m.group(1) is not None else m.group(2)
+        known = int(ref) <= compiled.groups if ref.isdigit() else ref in compiled.groupindex
+        if not known:
+            problems.append(
+                f"{where}: replace template {template!r} refers to group {ref!r}, which the pattern "
+                f"does not have (it has {compiled.groups}); number or name an existing group"
+            )
+    return problems
+
+
+# Ids of records the stages make themselves: a rule taking one would be mistaken for them.
+RESERVED_IDS = frozenset(
+    {
+        "whitespace.blank-lines",
+        "whitespace.line-endings",
+        "whitespace.final-newline",
+        "whitespace.indent",
+        "whitespace.tabs",
+        "encoding.lone-surrogate",
+        "encoding.replacement",
+    }
+)
+_ID = regex.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def check_id(rule_id: str, where: str) -> list[str]:
+    """Ids are names: letters, digits, ``.``, ``_`` and ``-``, not one the stages use."""
+    if _ID.fullmatch(rule_id) is None:
+        return [
+            f"{where}: id {rule_id!r} may hold only letters, digits, '.', '_' and '-' "
+            "(it appears in reports, pages and --disable); rename it, e.g. 'my-site.slogan'"
+        ]
+    if rule_id in RESERVED_IDS or rule_id.startswith("block:"):
+        return [f"{where}: id {rule_id!r} is the stages' own record id; give your rule another id"]
     return []
 
 
@@ -205,6 +251,7 @@ def validate_rule(raw: Any, where: str) -> list[str]:
     action = raw.get("action", DEFAULT_ACTION.get(raw["stage"], "drop-line"))
     if action == "replace" and "replace" not in raw and "translate" not in raw:
         problems.append(f"{where}: action 'replace' needs a 'replace' template (or a 'translate' table)")
+    problems += check_id(raw["id"], where)
     problems += _check_pattern(raw, where)
     problems += _check_translate(raw, where)
     problems += _check_score(raw, action, where)

@@ -9,11 +9,40 @@ edit, not at the top of the rule.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import NamedTuple
 
 # What a problem message says first, after "<where>: ": the key it is about.
 _KEY_IN_MESSAGE = re.compile(
     r"(?:unknown key )?'?(?P<key>[a-z_]+(?:\.[a-z_]+)?)'?(?= =| must| is | does| matches| needs| has |;|$)"
 )
+
+
+class _Index(NamedTuple):
+    lines: list[str]
+    headers: list[int]  # 0-based line of each [[rule]] header
+    ids: dict[str, list[int]]  # id -> 1-based lines of its id = "..." definitions
+
+
+@lru_cache(maxsize=4)
+def _index(text: str) -> _Index:
+    """The file's lines, rule headers and id lines, found once per file: looking them up per
+    rule made checking a file of N rules take N² time (5,000 learned rules: 329 s). A str
+    caches its hash, so each further lookup of the same text is O(1)."""
+    lines = text.splitlines()
+    headers: list[int] = []
+    ids: dict[str, list[int]] = {}
+    for n, line in enumerate(lines):
+        bare = line.strip()
+        if bare.startswith("[[rule]]"):
+            headers.append(n)
+        found = _ID_LINE.fullmatch(bare)
+        if found:
+            ids.setdefault(found.group(2), []).append(n + 1)
+    return _Index(lines, headers, ids)
+
+
+_ID_LINE = re.compile(r"""id\s*=\s*(["'])(.*)\1""")
 
 
 def rule_line(text: str, rule_id: str | None, index: int, occurrence: int = 0) -> int:
@@ -22,28 +51,23 @@ def rule_line(text: str, rule_id: str | None, index: int, occurrence: int = 0) -
     ``occurrence`` picks the n-th definition of the same id (0-based), so a duplicate is
     reported at its own line, not at the first definition's.
     """
-    lines = text.splitlines()
+    found = _index(text)
     if rule_id:
-        found = [
-            n
-            for n, line in enumerate(lines, 1)
-            if line.strip().replace(" ", "") in (f'id="{rule_id}"', f"id='{rule_id}'")
-        ]
-        if occurrence < len(found):
-            return found[occurrence]
-    headers = [n for n, line in enumerate(lines, 1) if line.strip().startswith("[[rule]]")]
-    return headers[index] if index < len(headers) else 0
+        lines = found.ids.get(rule_id, [])
+        if occurrence < len(lines):
+            return lines[occurrence]
+    return found.headers[index] + 1 if index < len(found.headers) else 0
 
 
 def rule_block(text: str, index: int) -> tuple[list[str], int]:
     """The lines of the ``index``-th ``[[rule]]`` (up to the next one) and the 1-based number
     of its first line; ([], 0) when the headers cannot be found."""
-    lines = text.splitlines()
-    headers = [n for n, line in enumerate(lines) if line.strip().startswith("[[rule]]")]
+    found = _index(text)
+    headers = found.headers
     if index >= len(headers):
         return [], 0
-    end = headers[index + 1] if index + 1 < len(headers) else len(lines)
-    return lines[headers[index] : end], headers[index] + 1
+    end = headers[index + 1] if index + 1 < len(headers) else len(found.lines)
+    return found.lines[headers[index] : end], headers[index] + 1
 
 
 def key_line(block: tuple[list[str], int], key: str) -> int | None:

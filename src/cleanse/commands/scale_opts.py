@@ -102,15 +102,22 @@ def _option_keys(command: click.Command) -> dict[str, click.Option]:
 
 def _config_value(ctx: click.Context, key: str, param: click.Option, value: Any, base: Path) -> Any:
     """A value from the file, relative paths resolved against the file's folder, type-checked."""
+    where = f"{ctx.meta['cleanse.config_path']}: {key.replace('_', '-')}"
     if isinstance(param.type, click.Path):
         values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str) for v in values):
+            want = "a path (a string) or a list of paths" if param.multiple else "a path (a string)"
+            raise click.UsageError(f"{where}: {value!r} is not {want}; write it in quotes")
         resolved = [v if Path(v).is_absolute() else str(base / v) for v in values]
         value = resolved if isinstance(value, list) else resolved[0]
+    if param.multiple and not isinstance(value, list):
+        raise click.UsageError(f"{where}: {value!r} must be a list, e.g. [{value!r}]")
     try:
         return param.type_cast_value(ctx, value)
     except click.BadParameter as exc:
-        where = ctx.meta["cleanse.config_path"]
-        raise click.UsageError(f"{where}: {key.replace('_', '-')}: {exc.message}") from None
+        raise click.UsageError(f"{where}: {exc.message}") from None
+    except (TypeError, ValueError) as exc:
+        raise click.UsageError(f"{where}: {value!r} does not fit this option ({exc})") from None
 
 
 def apply_config(ctx: click.Context) -> None:
