@@ -125,7 +125,25 @@ def test_discover_skips_symlinks_unless_asked(tmp_path: Path) -> None:
     (tmp_path / "linkdir").symlink_to(tmp_path / "a")
     (tmp_path / "link.txt").symlink_to(tmp_path / "x.txt")
     assert discover(tmp_path) == ["a/z.txt", "x.txt"]
-    assert discover(tmp_path, follow_symlinks=True) == ["a/z.txt", "link.txt", "linkdir/z.txt", "x.txt"]
+    # linkdir is a second path to a/, which is listed once, under its real path
+    assert discover(tmp_path, follow_symlinks=True) == ["a/z.txt", "link.txt", "x.txt"]
+
+
+def test_following_links_lists_each_real_folder_once(tmp_path: Path) -> None:
+    """Issue 21: levels each holding two links to the next gave 2^levels copies of one file."""
+    levels = 18
+    for i in range(levels):
+        (tmp_path / f"l{i}").mkdir()
+    for i in range(levels - 1):
+        (tmp_path / f"l{i}" / "a").symlink_to(f"../l{i + 1}")
+        (tmp_path / f"l{i}" / "b").symlink_to(f"../l{i + 1}")
+    (tmp_path / f"l{levels - 1}" / "doc.txt").write_text("x")
+    assert discover(tmp_path, follow_symlinks=True) == [f"l{levels - 1}/doc.txt"]
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "far.txt").write_text("x")
+    (tmp_path / "far").symlink_to(outside)
+    assert "far/far.txt" in discover(tmp_path, follow_symlinks=True), "a folder only a link reaches"
 
 
 def test_read_bytes_reads_whole_files_and_refuses_big_ones_before_reading(tmp_path: Path) -> None:

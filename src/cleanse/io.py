@@ -137,24 +137,34 @@ def discover(
     if root.is_file():
         return [root.name]
     found: list[str] = []
-    stack: list[tuple[str, str, frozenset[tuple[int, int]]]] = [(os.fspath(root), "", frozenset())]
-    while stack:  # os.scandir: the entry types come with the listing, no stat per file
-        folder, prefix, ancestors = stack.pop()
+    # Folders to list: those reached without a link first, then those only links reach, so
+    # a folder linked from elsewhere is listed under its real path. Following links, each real
+    # folder is listed once (by device and inode): two links per level to the next level
+    # would otherwise list the last one 2^levels times.
+    plain: list[tuple[str, str]] = [(os.fspath(root), "")]
+    linked: list[tuple[str, str]] = []
+    seen: set[tuple[int, int]] = set()
+    while plain or linked:  # os.scandir: the entry types come with the listing, no stat per file
+        via_link = not plain
+        folder, prefix = plain.pop() if plain else linked.pop()
         if follow_symlinks:
             ident = _identity(folder)
-            if ident is None or ident in ancestors:
-                continue  # a link back to a folder above it: a loop
-            ancestors = ancestors | {ident}
+            if ident is None or ident in seen:
+                continue  # listed already (through another path), or a loop
+            seen.add(ident)
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError as exc:
             listing_failed(folder, exc)
             continue
+        if follow_symlinks:  # which path of a folder is kept must not depend on listing order
+            entries.sort(key=lambda e: e.name, reverse=True)
         for entry in entries:
             kind = _entry_kind(entry, follow_symlinks)
             if kind == "dir":
-                stack.append((entry.path, f"{prefix}{entry.name}/", ancestors))
+                todo = linked if via_link or entry.is_symlink() else plain
+                todo.append((entry.path, f"{prefix}{entry.name}/"))
             elif kind == "file" and not entry.name.startswith(OWN_PREFIX):
                 if matches(entry.name):
                     found.append(prefix + entry.name)
