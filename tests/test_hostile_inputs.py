@@ -338,3 +338,14 @@ def test_a_decompression_bomb_stops_near_max_bytes(tmp_path: Path) -> None:
     with pytest.raises(TooLarge) as info:
         decompress("bomb.jsonl.gz", bomb, 1_000_000)
     assert info.value.size < 3_000_000, "stopped soon after the limit, not after inflating it all"
+
+
+def test_a_file_name_near_the_length_limit_is_cleaned(tmp_path: Path) -> None:
+    """Issue 21: names of ~235+ bytes failed: the temporary name added a prefix to them."""
+    src = tmp_path / "in"
+    src.mkdir()
+    name = "长" * 80 + ".txt"  # 244 bytes in UTF-8
+    (src / name).write_text("正文;内容。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / name).read_text(encoding="utf-8") == "正文；内容。\n"

@@ -288,9 +288,13 @@ _TMP_COUNTER = itertools.count()
 
 
 def _open_new(path: str) -> tuple[int, str]:
-    """A new temporary file beside ``path``; creates missing folders on first need only."""
-    folder, name = os.path.split(path)
-    tmp = os.path.join(folder, f"{TMP_PREFIX}{os.getpid()}-{next(_TMP_COUNTER)}-{name}")
+    """A new temporary file beside ``path``; creates missing folders on first need only.
+
+    Its name holds no part of the target's (process id and a counter make it unique): a
+    target name near the system's 255-byte limit must still get a temporary file.
+    """
+    folder = os.path.dirname(path)
+    tmp = os.path.join(folder, f"{TMP_PREFIX}{os.getpid()}-{next(_TMP_COUNTER)}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
         return os.open(tmp, flags, 0o644), tmp
