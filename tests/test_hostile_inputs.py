@@ -349,3 +349,23 @@ def test_a_file_name_near_the_length_limit_is_cleaned(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "out"), "-j", "1"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / name).read_text(encoding="utf-8") == "正文；内容。\n"
+
+
+def test_a_big_file_of_nuls_is_skipped_without_being_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: an all-NUL 1 GB file was read whole (2 GB RSS) before being skipped."""
+    from cleanse import io as cio
+
+    src = tmp_path / "in"
+    src.mkdir()
+    with open(src / "zeros.txt", "wb") as fh:
+        fh.truncate(64 << 20)  # 64 MB of NULs (sparse: costs no disk)
+    (src / "big.txt").write_bytes("正文第一段，内容完整。\n".encode() * 100_000)  # 3.3 MB of text
+    reads: list[int] = []
+    real = cio._read_all
+    monkeypatch.setattr(cio, "_read_all", lambda fd, size: reads.append(size) or real(fd, size))
+    result = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "zeros.txt: binary data (only NUL bytes" in result.output
+    assert reads == [(src / "big.txt").stat().st_size], "only the text file was read whole"

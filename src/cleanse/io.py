@@ -241,11 +241,26 @@ class TooLarge(InputError):
         self.size = size
 
 
-def read_bytes(path: str | os.PathLike[str], max_bytes: int | None = None) -> bytes:
+class NotText(InputError):
+    """A big file whose first bytes already show it is not text; raised before reading it all."""
+
+
+SNIFF_FROM = 1 << 20  # files this big are sniffed before being read whole
+SNIFF_BYTES = 1 << 16
+
+
+def read_bytes(
+    path: str | os.PathLike[str],
+    max_bytes: int | None = None,
+    not_text: Callable[[bytes], str | None] | None = None,
+) -> bytes:
     """A file's bytes; InputError with a clear message for the usual failures.
 
-    ``max_bytes``: raise :class:`TooLarge` instead of reading a bigger file. One open, one
-    fstat and one read per file, in plain ``os`` calls: this runs for every input.
+    ``max_bytes``: raise :class:`TooLarge` instead of reading a bigger file. ``not_text``:
+    for a file over ``SNIFF_FROM`` bytes, a test of its first ``SNIFF_BYTES`` that says why it
+    is not text (or None); :class:`NotText` is raised then, so a 1 GB image or block of NULs
+    is never read whole. One open, one fstat and one read per file, in plain ``os`` calls:
+    this runs for every input.
     """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
@@ -259,6 +274,10 @@ def read_bytes(path: str | os.PathLike[str], max_bytes: int | None = None) -> by
         size = os.fstat(fd).st_size
         if max_bytes is not None and size > max_bytes:
             raise TooLarge(path, size, max_bytes)
+        if not_text is not None and size > SNIFF_FROM:
+            why = not_text(os.pread(fd, SNIFF_BYTES, 0))
+            if why:
+                raise NotText(f"{path}: binary data ({why}, in its first {SNIFF_BYTES:,} bytes); skipped")
         return _read_all(fd, size)
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder, not a file") from None

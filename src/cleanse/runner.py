@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .errors import CleanseError, DecodeError, InputError
-from .io import EntrySpool, TooLarge, check_landing, read_bytes, safe_output_str, write_atomic
+from .io import EntrySpool, NotText, TooLarge, check_landing, read_bytes, safe_output_str, write_atomic
 from .job import Job
 from .jsonl import clean_record_file, format_of
 from .report import Summary, Tally, document_entry, problem_entry, tally, to_jsonl
@@ -125,13 +125,19 @@ def _result(rel: str, entries: list[dict[str, Any]], manifest: bytes | None = No
 def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
     """Clean one input of the Job's format; the unit of work of every engine."""
     src = job.source(rel)
+    from .stages.encoding import binary_head  # loaded with the Cleaner's stages already
+
+    text = format_of(rel, job.format) == "text"
+    sniff = binary_head if text and cleaner.options.encoding is None else None
     try:
-        data = read_bytes(src, job.max_bytes)
+        data = read_bytes(src, job.max_bytes, sniff)
     except TooLarge as exc:
         return _result(rel, [problem_entry(rel, "skipped", str(exc), reason="too-large")])
+    except NotText as exc:
+        return _result(rel, [problem_entry(rel, "skipped", str(exc), reason="binary")])
     except InputError as exc:
         return _result(rel, [problem_entry(rel, "failed", str(exc), reason="unreadable")])
-    if format_of(rel, job.format) == "text":
+    if text:
         entries = _guarded(rel, lambda: [clean_data(cleaner, job, rel, data)])
     else:
         entries = _guarded(rel, lambda: clean_record_file(cleaner, job, rel, data))

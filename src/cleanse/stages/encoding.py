@@ -234,6 +234,16 @@ def _forced(data: bytes, codec: str) -> Decoded:
     return Decoded(text, codec, 1.0 if not replaced else 0.5, "forced", replaced)
 
 
+def binary_head(head: bytes) -> str | None:
+    """Why the first bytes of a big file show it is not text, or None: a known binary
+    signature, or nothing but NUL bytes (no text encoding writes that)."""
+    if head.startswith(detect.MAGIC):
+        return "a known binary file signature"
+    if head and not head.strip(b"\x00"):
+        return "only NUL bytes"
+    return None
+
+
 def decode(data: bytes, *, forced: str | None = None) -> Decoded:
     """Decode one file's bytes. Raises DecodeError(reason='binary') for binary data."""
     if forced:
