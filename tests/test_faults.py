@@ -206,3 +206,50 @@ def test_kill_9_never_leaves_a_partial_or_wrong_file(tmp_path: Path, kills: int)
             assert data == reference[rel], f"{rel} is partial or differs from the uninterrupted run"
     subprocess.run(cleanse_cmd(src, out, "-j", "2"), env=ENV, check=True, timeout=300)
     assert snapshot(out) == reference, "a finished re-run equals the uninterrupted run, no temp files"
+
+
+def test_a_full_tmpdir_keeps_the_report_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21: a full TMPDIR (where report entries are spooled) aborted the run with a
+    traceback and no report. The spool cuts the line it could not finish and goes on in memory."""
+    import errno
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from cleanse.cli import main
+
+    src = tmp_path / "in"
+    make_inputs(src, 30)
+    reference = tmp_path / "ref.jsonl"
+    assert (
+        CliRunner()
+        .invoke(main, ["run", str(src), str(tmp_path / "o1"), "-j", "1", "--report", str(reference)])
+        .exit_code
+        == 0
+    )
+    real = tempfile.TemporaryFile
+
+    class Filling:
+        """A spool file that takes 3,000 bytes, then half of the next write, then ENOSPC."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            self.raw = real(*args, **kwargs)
+            self.room = 3000
+
+        def write(self, data: bytes) -> int:
+            if self.room <= 0:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            n = min(len(data), max(1, self.room // 2) if len(data) > self.room else len(data))
+            self.room -= n
+            return self.raw.write(bytes(data[:n]))
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.raw, name)
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", Filling)
+    report = tmp_path / "r.jsonl"
+    result = CliRunner().invoke(
+        main, ["run", str(src), str(tmp_path / "o2"), "-j", "1", "--report", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    assert report.read_bytes() == reference.read_bytes()

@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -381,23 +380,61 @@ class EntrySpool:
     """
 
     def __init__(self) -> None:
-        self._fh = tempfile.TemporaryFile(prefix="cleanse-entries-")  # noqa: SIM115 (lives with self)
         self._count = 0
+        self._size = 0  # bytes of whole lines in the file
+        self._memory: list[bytes] = []  # lines kept here once the file cannot grow
+        try:
+            self._fh: Any = tempfile.TemporaryFile(prefix="cleanse-entries-", buffering=0)  # noqa: SIM115
+        except OSError as exc:
+            self._fh = None
+            self._spill_failed(exc)
+
+    def _spill_failed(self, exc: OSError) -> None:
+        log.warning(
+            "cannot keep report entries in a temporary file (%s); keeping the rest in memory "
+            "(set TMPDIR to a folder with free space for very large runs)",
+            exc.strerror or exc,
+        )
 
     def append(self, lines: bytes, count: int = 1) -> None:
         """Add ``count`` entries, already encoded as JSON lines."""
-        self._fh.write(lines)
         self._count += count
+        if self._fh is None or self._memory:
+            self._memory.append(lines)
+            return
+        try:
+            view = memoryview(lines)
+            while view:
+                view = view[self._fh.write(view) :]
+            self._size += len(lines)
+        except OSError as exc:  # a full TMPDIR: cut the partial line, go on in memory
+            with _suppress_oserror():
+                os.ftruncate(self._fh.fileno(), self._size)
+                self._fh.seek(self._size)
+            self._memory.append(lines)
+            self._spill_failed(exc)
 
     def __len__(self) -> int:
         return self._count
 
+    def _chunks(self) -> Iterator[bytes]:
+        """The spooled bytes in order: the file's, then those kept in memory."""
+        if self._fh is not None:
+            with open(self._fh.fileno(), "rb", closefd=False) as reader:
+                reader.seek(0)
+                while self._size > reader.tell():
+                    yield reader.read(min(1 << 20, self._size - reader.tell()))
+        yield from self._memory
+
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        self._fh.flush()
-        with open(self._fh.fileno(), "rb", closefd=False) as reader:
-            reader.seek(0)
-            for line in reader:
+        rest = b""
+        for chunk in self._chunks():
+            lines = (rest + chunk).split(b"\n")
+            rest = lines.pop()
+            for line in lines:
                 yield json.loads(line)
+        if rest.strip():
+            yield json.loads(rest)
 
     def __getitem__(self, index: int) -> dict[str, Any]:
         if index < 0:
@@ -409,12 +446,11 @@ class EntrySpool:
 
     def write_jsonl(self, path: Path) -> None:
         """Copy the entries to ``path`` atomically, in run order (= sorted input paths)."""
-        self._fh.flush()
         fd, tmp = _open_new(os.fspath(path))
         try:
-            with os.fdopen(fd, "wb") as out, open(self._fh.fileno(), "rb", closefd=False) as reader:
-                reader.seek(0)
-                shutil.copyfileobj(reader, out, 1 << 20)
+            with os.fdopen(fd, "wb") as out:
+                for chunk in self._chunks():
+                    out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, path)
@@ -425,4 +461,5 @@ class EntrySpool:
 
     def close(self) -> None:
         """Delete the spool file."""
-        self._fh.close()
+        if self._fh is not None:
+            self._fh.close()
