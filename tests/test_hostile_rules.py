@@ -95,3 +95,36 @@ def test_timed_out_rule_end_to_end_through_the_cli(tmp_path: Path) -> None:
     entries = {e["path"]: e for e in map(json.loads, report.read_text(encoding="utf-8").splitlines())}
     assert any("my.slow" in w for w in entries["1-hostile.txt"]["warnings"])
     assert sorted(p.name for p in out.iterdir()) == ["1-hostile.txt", "2-fine.txt"]
+
+
+KEEP_RULE = """
+[[rule]]
+id = "my.keep"
+stage = "boilerplate"
+why = "Our own slogan is content."
+action = "keep"
+pattern = '{pattern}'
+long_lines = true
+examples.match = ["{match}"]
+examples.keep = ["bbb"]
+"""
+
+
+def test_a_keep_rule_keeps_only_the_lines_it_matches(tmp_path: Path) -> None:
+    """A boilerplate keep rule protected every line (a generator is always true), so one user
+    keep rule turned all ad removal off."""
+    path = tmp_path / "keep.toml"
+    path.write_text(KEEP_RULE.format(pattern="^我们的口号$", match="我们的口号"), encoding="utf-8")
+    doc = Cleaner(load_rules([path])).clean(f"{QQ_LINE}\n我们的口号\n正文第一段，内容完整。\n")
+    assert [r.rule for r in doc.removed] == ["ads.qq-group"]
+    assert doc.text == "我们的口号\n正文第一段，内容完整。\n"
+
+
+def test_a_slow_keep_rule_keeps_its_line_and_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "keep.toml"
+    path.write_text(KEEP_RULE.format(pattern="^(a|aa)+$", match="aaa"), encoding="utf-8")
+    doc = Cleaner(load_rules([path]), Options(rule_timeout=0.05)).clean(
+        f"{QQ_LINE}\n正文。\n{HOSTILE_LINE}\n"
+    )
+    assert HOSTILE_LINE in doc.text and QQ_LINE not in doc.text
+    assert any("my.keep" in w for w in doc.meta.get("warnings", ())), doc.meta

@@ -247,16 +247,24 @@ def _cut_all(text: str, lines: list[str], matchers: BoilerplateMatchers) -> list
     return [matchers.cut(line) for line in lines]
 
 
-def _protected(lines: list[str], keep: RuleMatcher | None) -> frozenset[int]:
-    """Lines a boilerplate ``keep`` rule matches: the stage never removes or cuts them."""
+def _protected(
+    lines: list[str], keep: RuleMatcher | None, warnings: list[str] | None = None
+) -> frozenset[int]:
+    """Lines a boilerplate ``keep`` rule matches: the stage never removes or cuts them.
+
+    A keep rule too slow to answer on a line keeps that line (keeping loses nothing) and is
+    named in ``warnings``.
+    """
     if not keep:
         return frozenset()
 
     def kept(line: str) -> bool:
         try:
-            return bool(keep.matching(line))
-        except RuleTimeout:
-            return True  # a keep rule too slow to answer: keeping the line loses nothing
+            return keep.first(line) is not None
+        except RuleTimeout as exc:
+            if warnings is not None and str(exc) not in warnings:
+                warnings.append(str(exc))
+            return True
 
     return frozenset(i for i, line in enumerate(lines) if line.strip() and kept(line))
 
@@ -274,7 +282,8 @@ def _remove_with(
     A line removed on its score carries the score and its top features (:data:`Evidence`).
     """
     lines = doc.lines
-    protected = _protected(lines, keep)
+    slow: list[str] = []
+    protected = _protected(lines, keep, slow)
     cut = _cut_all(doc.text, lines, matchers)
     for i in protected:
         cut[i] = (lines[i], ())
@@ -291,7 +300,7 @@ def _remove_with(
     if scoring is not None and scorer is not None:
         drops = _keep_some_content(lines, drops, scoring.rule.id)
         evidence = {i: scorer.evidence(i) for i, rule in drops.items() if rule == scoring.rule.id}
-    return apply_plan(doc, cut, drops, evidence)
+    return apply_plan(doc, cut, drops, evidence).add(warnings=slow)
 
 
 def _keep_some_content(lines: list[str], drops: dict[int, str], score_id: str) -> dict[int, str]:
