@@ -133,3 +133,40 @@ def test_the_timer_is_disarmed_after_each_document() -> None:
     Cleaner().clean(HOSTILE)
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
     assert budget._armed is False
+
+
+SLOW_EACH_LINE = """
+[[rule]]
+id = "my.commas"
+stage = "boilerplate"
+why = "Slow on lines of many commas, yet under the limit on each (issue 21, item 6)."
+pattern = '(.*?,){11}P'
+zone = "anywhere"
+long_lines = true
+examples.match = ["a,b,c,d,e,f,g,h,i,j,k,P"]
+examples.keep = ["bbb"]
+"""
+
+
+def test_a_rule_slow_on_every_line_is_stopped_per_document(tmp_path: Path) -> None:
+    """Each call stays under the per-call limit, so only the per-rule budget can stop it."""
+    rules = tmp_path / "commas.toml"
+    rules.write_text(SLOW_EACH_LINE, encoding="utf-8")
+    lines = [f"P{',' * 18}{n}" for n in range(60)]  # ~0.04 s each (2-core VM); all different,
+    cleaner = Cleaner(load_rules([rules]), Options(rule_timeout=0.15))  # so none is cached
+    doc = cleaner.clean("加入免费QQ群：123456\n正文。\n" + "".join(f"{line}\n" for line in lines))
+    assert any("my.commas" in w for w in doc.meta.get("warnings", ())), doc.meta
+    assert "QQ群" not in doc.text, "the other rules still ran"
+    assert all(line in doc.text for line in lines), "nothing was lost"
+
+
+def test_a_document_past_its_overall_cap_is_left_as_decoded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleanse import pipeline
+
+    monkeypatch.setattr(pipeline, "DOCUMENT_CAP", 0)  # any tick is past the cap
+    monkeypatch.setattr(
+        budget, "run_within", lambda seconds, fn, arg: (_ for _ in ()).throw(budget.BudgetExceeded)
+    )
+    text = "加入免费QQ群：123456\n正文。\n" * 20000
+    doc = Cleaner().clean(text)
+    assert doc.text == text and any("left as decoded" in w for w in doc.meta["warnings"])

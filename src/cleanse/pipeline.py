@@ -148,6 +148,19 @@ and is cleaned twice only when a rule really is slow; a longer one goes straight
 per-call limits, whose cost (a clock read per call) is small beside its own."""
 
 
+DOCUMENT_CAP = 10
+"""On the per-call path a document may use this many times ``rule_timeout`` of CPU in all
+(each rule at most ``rule_timeout``); past that it is left as decoded, with a warning."""
+
+
+def _too_slow(seconds: float) -> str:
+    return (
+        f"cleaning took over {seconds:g} s of CPU, rule by rule under their limits; the document "
+        "is left as decoded (not cleaned). Look for slow user rules with `cleanse rules check`, "
+        "or raise --rule-timeout"
+    )
+
+
 def _through(stages: tuple[Stage, ...], doc: Document) -> Document:
     for stage in stages:
         doc = stage(doc)
@@ -201,7 +214,13 @@ class Cleaner:
                 return budget.run_within(limit, partial(_through, self._budgeted), doc)
             except budget.BudgetExceeded:
                 self._budgeted = None  # an interrupted stage may have left a cache half-built
-        return _through(self.stages, doc)
+        if not budget.available():
+            return _through(self.stages, doc)
+        try:
+            return budget.run_sampled(limit, DOCUMENT_CAP * limit, partial(_through, self.stages), doc)
+        except budget.DocumentTooSlow:
+            self._stages = None
+            return doc.add(warnings=[_too_slow(DOCUMENT_CAP * limit)])
 
     def __reduce__(self) -> tuple[type, tuple[RuleSet, Options]]:
         return (Cleaner, (self.ruleset, self.options))

@@ -242,6 +242,9 @@ def run_without_timeouts(body: StageBody, doc: Document, matcher: RuleMatcher) -
             if matcher.timeout is None:
                 raise BudgetExceeded from exc
             warnings.append(str(exc))
-            matcher = matcher.without(exc.rule_id)
+            smaller = matcher.without(exc.rule_id)
+            if len(smaller.rules) == len(matcher.rules):  # not this stage's rule: stop here,
+                return doc.add(warnings=warnings)  # leaving the document as the stage got it
+            matcher = smaller
             continue
         return result.add(warnings=warnings)
