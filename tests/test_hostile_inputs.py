@@ -369,3 +369,25 @@ def test_a_big_file_of_nuls_is_skipped_without_being_read_whole(
     assert result.exit_code == 0, result.output
     assert "zeros.txt: binary data (only NUL bytes" in result.output
     assert reads == [(src / "big.txt").stat().st_size], "only the text file was read whole"
+
+
+def test_an_input_tree_a_thousand_folders_deep_is_mirrored(tmp_path: Path) -> None:
+    """Issue 21: os.makedirs and os.walk recurse; 1,000 nested folders gave a RecursionError."""
+    src = tmp_path / "in"
+    here = os.getcwd()
+    src.mkdir()
+    os.chdir(src)
+    try:
+        for _ in range(1000):
+            os.mkdir("d")
+            os.chdir("d")
+        with open("a.txt", "w", encoding="utf-8") as fh:
+            fh.write("正文,内容。\n")
+    finally:
+        os.chdir(here)
+    out = tmp_path / "out"
+    for _ in range(2):  # the second run also walks OUTPUT for stale temporary files
+        result = CliRunner().invoke(main, ["run", str(src), str(out), "-j", "1"])
+        assert result.exit_code == 0, result.output[-500:]
+    found = out.joinpath(*["d"] * 1000, "a.txt")  # (rglob itself would recurse too deep)
+    assert found.read_text(encoding="utf-8") == "正文，内容。\n"

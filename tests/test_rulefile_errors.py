@@ -219,3 +219,16 @@ def test_a_file_of_many_rules_is_read_in_one_pass(tmp_path: Path) -> None:
     parsed = parse_rule_text(text, "big.toml")
     assert len(parsed.rules) == 300 and not parsed.problems
     assert _index.cache_info().misses == 1
+
+
+def test_deeply_nested_toml_and_patterns_are_problems_not_tracebacks(tmp_path: Path) -> None:
+    nested = tmp_path / "nested.toml"
+    nested.write_text("a = " + "[" * 600 + "]" * 600 + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["rules", "check", str(nested)])
+    assert result.exit_code == 2 and "nested too deeply" in result.output
+    deep = "(" * 400 + "a" + ")" * 400
+    assert "nests groups too deeply" in _check(tmp_path, rule(deep))
+    src = tmp_path / "a.txt"
+    src.write_text("正文。\n", encoding="utf-8")
+    config = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "o"), "--config", str(nested)])
+    assert config.exit_code == 2 and "nested too deeply" in config.output

@@ -43,6 +43,8 @@ def _table(path: Path) -> dict[str, Any] | None:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise OptionError(f"{path}: not valid TOML ({exc}); fix the file or pass --config") from None
+    except RecursionError:
+        raise OptionError(f"{path}: arrays or tables nested too deeply to read; flatten them") from None
     except OSError as exc:
         raise OptionError(f"{path}: cannot read config: {exc.strerror or exc}") from None
     if path.name == "pyproject.toml":

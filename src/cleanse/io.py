@@ -305,6 +305,24 @@ def _read_rest(fd: int) -> bytes:
 _TMP_COUNTER = itertools.count()
 
 
+def make_folders(folder: str) -> None:
+    """``os.makedirs(folder, exist_ok=True)`` without recursion: an input tree 1,000 folders
+    deep (valid on Linux) must not end in a RecursionError when mirrored into OUTPUT."""
+    missing: list[str] = []
+    while folder and not os.path.isdir(folder):
+        missing.append(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise
+
+
 def _open_new(path: str) -> tuple[int, str]:
     """A new temporary file beside ``path``; creates missing folders on first need only.
 
@@ -317,7 +335,7 @@ def _open_new(path: str) -> tuple[int, str]:
     try:
         return os.open(tmp, flags, 0o644), tmp
     except FileNotFoundError:
-        os.makedirs(folder or ".", exist_ok=True)
+        make_folders(folder or ".")
         return os.open(tmp, flags, 0o644), tmp
 
 
@@ -360,13 +378,20 @@ def remove_stale_temps(root: Path) -> Iterator[Path]:
     """Delete temporary files a killed run left under ``root``; yields what was removed."""
     if not root.is_dir():
         return
-    for dirpath, _, filenames in os.walk(root):
-        for name in filenames:
-            if name.startswith(TMP_PREFIX):
-                p = Path(dirpath) / name
+    folders = [os.fspath(root)]
+    while folders:  # iterative: os.walk recurses, and OUTPUT may be 1,000 folders deep
+        try:
+            with os.scandir(folders.pop()) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            elif entry.name.startswith(TMP_PREFIX):
                 with _suppress_oserror():
-                    p.unlink()
-                    yield p
+                    os.unlink(entry.path)
+                    yield Path(entry.path)
 
 
 class EntrySpool:

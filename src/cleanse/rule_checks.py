@@ -123,6 +123,8 @@ def _check_pattern(raw: dict[str, Any], where: str) -> list[str]:
         compiled = compile_pattern(pattern, bool(raw.get("ignore_case", False)))
     except regex.error as exc:
         return [f"{where}: pattern does not compile: {exc}; fix the regular expression"]
+    except RecursionError:
+        return [f"{where}: pattern nests groups too deeply to compile; simplify it"]
     if compiled.search("", timeout=1.0) is not None:
         return [
             f"{where}: pattern {pattern!r} matches empty text, so it would match every line; "

@@ -182,6 +182,9 @@ def parse_rule_text(text: str, source: str) -> ParsedFile:
     except tomllib.TOMLDecodeError as exc:
         parsed.problems.append(f"{source}: not valid TOML: {exc}; fix the syntax at that line")
         return parsed
+    except RecursionError:
+        parsed.problems.append(f"{source}: arrays or tables nested too deeply to read; flatten them")
+        return parsed
     for key in data:
         if key not in _FILE_KEYS:
             parsed.problems.append(f"{source}: unknown top-level key {key!r}" + suggest(key, _FILE_KEYS))
