@@ -386,8 +386,29 @@ def test_an_input_tree_a_thousand_folders_deep_is_mirrored(tmp_path: Path) -> No
     finally:
         os.chdir(here)
     out = tmp_path / "out"
-    for _ in range(2):  # the second run also walks OUTPUT for stale temporary files
-        result = CliRunner().invoke(main, ["run", str(src), str(out), "-j", "1"])
-        assert result.exit_code == 0, result.output[-500:]
-    found = out.joinpath(*["d"] * 1000, "a.txt")  # (rglob itself would recurse too deep)
-    assert found.read_text(encoding="utf-8") == "正文，内容。\n"
+    try:
+        for _ in range(2):  # the second run also walks OUTPUT for stale temporary files
+            result = CliRunner().invoke(main, ["run", str(src), str(out), "-j", "1"])
+            assert result.exit_code == 0, result.output[-500:]
+        found = out.joinpath(*["d"] * 1000, "a.txt")  # (rglob itself would recurse too deep)
+        assert found.read_text(encoding="utf-8") == "正文，内容。\n"
+    finally:  # pytest's own clean-up (shutil.rmtree) recurses: leave nothing this deep
+        _remove_deep(src)
+        _remove_deep(out)
+
+
+def _remove_deep(root: Path) -> None:
+    """Delete a tree without recursion, deepest folders first."""
+    folders, order = [os.fspath(root)], []
+    while folders:
+        folder = folders.pop()
+        order.append(folder)
+        with contextlib.suppress(OSError), os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+    for folder in reversed(order):
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)

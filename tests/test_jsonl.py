@@ -147,3 +147,24 @@ def test_parquet_round_trip(tmp_path: Path) -> None:
     assert got.column("id").to_pylist() == [0, 1, 2, 3]
     assert got.column("text").to_pylist() == [Cleaner().clean(r["text"]).text for r in recs]
     assert all(json.loads(m)["removed"] is not None for m in got.column("cleanse").to_pylist())
+
+
+def test_meta_field_never_overwrites_the_record(tmp_path: Path) -> None:
+    """Issue 21: --meta-field replaced an existing field (or the text itself)."""
+    from click.testing import CliRunner
+
+    from cleanse.cli import main
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.jsonl").write_text(
+        '{"text":"正文;内容。","cleanse":"mine"}\n{"text":"另一条;"}\n', encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(src), str(out), "--meta-field", "cleanse", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(line) for line in (out / "a.jsonl").read_text(encoding="utf-8").splitlines())
+    assert first["cleanse"] == "mine" and first["text"] == "正文；内容。\n"
+    assert "changes" in second["cleanse"]
+    same = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "o2"), "--meta-field", "text"])
+    assert same.exit_code == 2 and "is the text field" in same.output

@@ -130,7 +130,12 @@ def clean_record(
     doc = cleaner.clean(Document(text=text, source=source, meta={"bytes_in": len(utf8(text))}))
     entry = document_entry(source, doc)
     out = {**record, text_field: doc.text}
-    if meta_field:
+    if meta_field and meta_field in record:  # the record's own data is never overwritten
+        entry["warnings"].append(
+            f"field {meta_field!r} already exists in the record and was left as it was; "
+            "choose another --meta-field to store the cleaning records"
+        )
+    elif meta_field:
         out[meta_field] = meta_of(entry)
     return out, entry
 
@@ -220,6 +225,11 @@ def clean_parquet_bytes(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> li
     index = table.column_names.index(job.text_field)
     table = table.set_column(index, job.text_field, pa.array(texts, type=pa.string()))
     if job.meta_field:
+        if job.meta_field in table.column_names:
+            raise InputError(
+                f"column {job.meta_field!r} already exists; choose another --meta-field "
+                "(a second column of that name could not be read back)"
+            )
         table = table.append_column(job.meta_field, pa.array(metas, type=pa.string()))
     if not job.dry_run:
         sink = io.BytesIO()

@@ -201,6 +201,11 @@ def run(
         artifacts = {"--report": report_path, "--summary": summary_path, "--html": html_path}
         check_artifact_paths(input_path, artifacts)
         _check_skip_flagged(input_path, output_path, skip_flagged, options["placeholders"])
+    if meta_field is not None and meta_field == text_field:
+        raise click.UsageError(
+            f"--meta-field {meta_field} is the text field: the cleaning records would replace the "
+            "cleaned text; choose another name"
+        )
     ruleset = ruleset_from(options)
     cleaner = cleaner_from(ruleset, options)
     if str(input_path) == "-":
