@@ -412,3 +412,33 @@ def _remove_deep(root: Path) -> None:
     for folder in reversed(order):
         with contextlib.suppress(OSError):
             os.rmdir(folder)
+
+
+def test_a_document_with_very_many_changes_keeps_bounded_records(tmp_path: Path) -> None:
+    """Issue 21, item 10: one record per change made a 10 MB text hold millions of records
+    (386 MB, a 600 MB report). Past MAX_RECORDS per rule they are counted, not kept."""
+    from cleanse.document import MAX_RECORDS
+    from cleanse.report import summarize
+
+    text = ("中文,中文;" * 50 + "\n") * 200  # 10,000 commas and 10,000 semicolons
+    doc = Cleaner().clean(text)
+    by_rule: dict[str, int] = {}
+    for change in doc.changes:
+        by_rule[change.rule] = by_rule.get(change.rule, 0) + 1
+    assert by_rule["punct.comma"] == MAX_RECORDS and by_rule["punct.semicolon"] == MAX_RECORDS
+    assert doc.meta["omitted"] == {
+        "punct.comma": 10_000 - MAX_RECORDS,
+        "punct.semicolon": 10_000 - MAX_RECORDS,
+    }
+    assert doc.text == text.replace(",", "，").replace(";", "；"), "every change is still made"
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(text, encoding="utf-8")
+    report = tmp_path / "r.jsonl"
+    assert (
+        CliRunner().invoke(main, ["run", str(src), str(tmp_path / "out"), "--report", str(report)]).exit_code
+        == 0
+    )
+    (entry,) = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert entry["omitted"]["punct.comma"] == 10_000 - MAX_RECORDS
+    assert dict((r, n) for r, _, _, n in summarize([entry]).rules())["punct.comma"] == 10_000

@@ -110,6 +110,8 @@ def check_document(source_text: str, doc: Document) -> None:
 @given(texts)
 # found by hypothesis: "：!" read as body only after the punctuation stage made it "：！"
 @example(text="新X组通〔2020〕X号\n新X组通〔2020〕X号\n：!\n😀群")
+# found by hypothesis (2026-12-04): "、." ended a sentence only once punct.period made it "、。"
+@example(text="ကကကကကࠀ\n\n、.\n\x01\n群")
 def test_clean_text_keeps_every_promise(text: str) -> None:
     doc = CLEANER.clean(text)
     check_document(text, doc)

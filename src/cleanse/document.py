@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,18 +101,28 @@ class Document:
         changes: Iterable[Change] = (),
         flags: Iterable[Flag] = (),
         warnings: Iterable[str] = (),
+        omitted: Mapping[str, int] | None = None,
     ) -> Document:
-        """A copy with more records appended (``warnings`` go to ``meta['warnings']``)."""
+        """A copy with more records appended (``warnings`` go to ``meta['warnings']``).
+
+        Past ``MAX_RECORDS`` changes (or flags) a document keeps no more records of them,
+        only their count by rule in ``meta['omitted']``; ``omitted`` adds counts a stage
+        kept without building records. Removals are never capped: removed text is kept.
+        """
         removed, changes, flags, warnings = tuple(removed), tuple(changes), tuple(flags), tuple(warnings)
-        if not (removed or changes or flags or warnings):
+        if not (removed or changes or flags or warnings or omitted):
             return self
-        doc = self.replace(
-            removed=self.removed + removed,
-            changes=self.changes + tuple(changes),
-            flags=self.flags + tuple(flags),
-        )
+        counts: dict[str, int] = dict(omitted or {})
+        changes = _within_cap(self.changes, changes, counts)
+        flags = _within_cap(self.flags, flags, counts)
+        doc = self.replace(removed=self.removed + removed, changes=changes, flags=flags)
         if warnings:
             doc = doc.with_meta(warnings=tuple(self.meta.get("warnings", ())) + warnings)
+        if counts:
+            merged = dict(self.meta.get("omitted", {}))
+            for rule, n in counts.items():
+                merged[rule] = merged.get(rule, 0) + n
+            doc = doc.with_meta(omitted=merged)
         return doc
 
     # -- line views -----------------------------------------------------------------------
@@ -140,6 +151,29 @@ class Document:
 
 
 _DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
+
+MAX_RECORDS = 2_000
+"""Changes, and flags, a document keeps records of per rule; each one past this is only
+counted (``meta['omitted']``, the report's ``omitted``), so every rule that acted still shows
+its first records. A 10 MB text of half-width commas made millions of records: 386 MB of
+memory and a 600 MB report for one document."""
+
+R = TypeVar("R", Change, Flag)
+
+
+def _within_cap(kept: tuple[R, ...], more: tuple[R, ...], counts: dict[str, int]) -> tuple[R, ...]:
+    """``kept + more``, at most ``MAX_RECORDS`` of each rule; the rest counted into ``counts``."""
+    if len(kept) + len(more) <= MAX_RECORDS:  # no rule can be over: the common case
+        return kept + more if more else kept
+    per_rule = Counter(r.rule for r in kept)
+    out: list[R] = []
+    for record in more:
+        if per_rule[record.rule] < MAX_RECORDS:
+            per_rule[record.rule] += 1
+            out.append(record)
+        else:
+            counts[record.rule] = counts.get(record.rule, 0) + 1
+    return kept + tuple(out)
 
 
 def split_lines(text: str) -> list[str]:
@@ -213,14 +247,27 @@ def map_lines(doc: Document, fix: LineFix, rows: Iterable[int] | None = None) ->
         raise ValueError(f"{len(lines)} lines but {len(origins)} origins")
     out = list(lines)
     changes: list[Change] = []
+    room = MAX_RECORDS - len(doc.changes)  # below this no rule can pass its cap
+    per_rule: Counter[str] | None = None  # counted once records may pass it
+    counts: dict[str, int] = {}  # changes past the cap: counted, never built
     for i in range(len(lines)) if rows is None else rows:
         new, records = fix(lines[i])
         if "\n" in new:
             raise ValueError("a line fix must not insert newlines")
         out[i] = new
         origin = origins[i]
-        changes.extend(Change(rule, origin, before, after) for rule, before, after in records)
-    if not changes and out == lines:
+        for rule, before, after in records:
+            if len(changes) < room:
+                changes.append(Change(rule, origin, before, after))
+                continue
+            if per_rule is None:
+                per_rule = Counter(c.rule for c in (*doc.changes, *changes))
+            if per_rule[rule] < MAX_RECORDS:
+                per_rule[rule] += 1
+                changes.append(Change(rule, origin, before, after))
+            else:
+                counts[rule] = counts.get(rule, 0) + 1
+    if not changes and not counts and out == lines:
         return doc
     text = join_lines(out, final_newline=doc.text.endswith("\n"))
-    return doc.replace(text=text, origins=_fit_origins(text, origins)).add(changes=changes)
+    return doc.replace(text=text, origins=_fit_origins(text, origins)).add(changes=changes, omitted=counts)

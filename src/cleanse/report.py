@@ -40,6 +40,7 @@ def document_entry(path: str, doc: Document) -> dict[str, Any]:
         "flags": [_flag(f, lines) for f in doc.flags],
         "warnings": list(meta.get("warnings", ())),
         "error": None,
+        **({"omitted": dict(meta["omitted"])} if meta.get("omitted") else {}),
     }
 
 
@@ -190,6 +191,9 @@ def tally(entry: Mapping[str, Any]) -> Tally:
             for record in entry.get(key, ()):
                 touched.setdefault(record["rule"], set()).add((key[0], record["line"]))
                 hits[record["rule"]] += 1
+        for rule, count in (entry.get("omitted") or {}).items():  # counted, not recorded
+            touched.setdefault(rule, set())
+            hits[rule] += count
     return Tally(
         entry["path"],
         entry["status"],

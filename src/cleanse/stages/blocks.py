@@ -74,17 +74,25 @@ def cjk_share(text: str) -> float:
 def ends_like_sentence(text: str) -> bool:
     """True when the text ends with sentence punctuation, closing quotes and brackets aside.
 
-    A half-width ``.`` right after a Han character counts too: the punctuation stage turns it
-    into ``。`` (punct.period), and a line must read the same before and after cleaning, or a
-    second cleaning would judge the document differently (not idempotent).
+    A half-width ``.`` that punct.period turns into ``。`` counts too — one after a Chinese
+    character or mark, a closing quote or bracket between them allowed (``好”.``, ``、.``):
+    a line must read the same before and after cleaning, or a second cleaning would judge the
+    document differently (not idempotent).
     """
     stripped = text.rstrip(_CLOSERS)
     if not stripped:
         return False
     last = stripped[-1]
     if last == ".":
-        return len(stripped) >= 2 and stripped[-2] != "." and _HAN.match(stripped[-2]) is not None
+        return _PERIOD_END.search(stripped) is not None
     return last in _SENTENCE_END
+
+
+# The final . that punct.period converts (its pattern's look-behind, at the end of the text).
+_PERIOD_END = regex.compile(
+    r"(?<=[\p{Han}\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65…—·][”’」』）)]?)"
+    r"(?<![.．])\.$"
+)
 
 
 def _full_stop(stripped: str) -> bool:
