@@ -52,7 +52,15 @@ def tree(tmp_path: Path) -> Path:
 def test_symlinks_are_not_followed_by_default(tree: Path, tmp_path: Path) -> None:
     code, output, entries = cli_run(tree, tmp_path / "out")
     assert code == 0, output
-    assert [e["path"] for e in entries] == ["real.txt"]
+    assert [(e["path"], e["status"], e.get("reason")) for e in entries] == [
+        ("dir-out", "skipped", "symlink"),
+        ("link-out.txt", "skipped", "symlink"),
+        ("real.txt", "ok", None),
+        ("sub/loop", "skipped", "symlink"),
+        ("sub/self", "skipped", "symlink"),
+        ("sub/self.txt", "skipped", "symlink"),
+    ], "links not followed are in the report, each with its reason"
+    assert all("--follow-symlinks" in str(e["error"]) for e in entries if e["status"] == "skipped")
     assert sorted(p.name for p in (tmp_path / "out").rglob("*")) == ["real.txt"]
 
 
@@ -111,7 +119,30 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_skipped_silently(
     code, output, entries = cli_run(src, tmp_path / "out")
     assert code == 1, output
     assert f"{src / 'locked'}: cannot list folder: Permission denied" in output
-    assert [e["path"] for e in entries] == ["open.txt"]
+    assert [(e["path"], e["status"], e.get("reason")) for e in entries] == [
+        ("locked", "failed", "unlistable"),
+        ("open.txt", "ok", None),
+    ], "the folder is in the report too, at its place in path order"
+
+
+def test_what_discovery_passes_over_is_in_the_report(tmp_path: Path) -> None:
+    """Issue 21: links not followed, FIFOs and .cleanse-* names were said on stderr only."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_bytes(CONTENT)
+    (src / ".cleanse-x.txt").write_bytes(CONTENT)
+    (src / "link.txt").symlink_to("a.txt")
+    os.mkfifo(src / "pipe.txt")
+    (src / "z.txt").write_bytes(CONTENT)
+    code, output, entries = cli_run(src, tmp_path / "out")
+    assert code == 0, output
+    assert [(e["path"], e["status"], e.get("reason")) for e in entries] == [
+        (".cleanse-x.txt", "skipped", "reserved-name"),
+        ("a.txt", "ok", None),
+        ("link.txt", "skipped", "symlink"),
+        ("pipe.txt", "skipped", "not-a-file"),
+        ("z.txt", "ok", None),
+    ]
 
 
 @pytest.mark.parametrize("rel", ["../escape.txt", "a/../../escape.txt", "/tmp/escape.txt", "a/../../../x"])

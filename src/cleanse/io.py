@@ -17,7 +17,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import InputError, OptionError
 
@@ -114,23 +114,27 @@ def discover(
     globs: Iterable[str] = DEFAULT_GLOBS,
     *,
     follow_symlinks: bool = False,
-    unreadable: list[str] | None = None,
+    passed_over: list[PassedOver] | None = None,
     left_out: Counter[str] | None = None,
 ) -> list[str]:
     """Relative POSIX paths of the files under ``root`` matching ``globs``, sorted.
 
     Symbolic links are not followed unless asked (they may point outside INPUT or loop).
-    A single file as ``root`` yields its own name. A folder that cannot be listed is not
-    skipped silently: a message naming it is appended to ``unreadable`` (and logged).
-    ``left_out`` counts the files the globs did not match, by lower-case suffix (``""``:
-    none), so that a run can say what it did not clean and how to include it.
+    A single file as ``root`` yields its own name. Nothing is passed over in silence: each
+    link not followed, FIFO, socket or device, file named like cleanse's own
+    (``.cleanse-*``) and folder that cannot be listed is appended to ``passed_over`` (for
+    the report). ``left_out`` counts the files the globs did not match, by lower-case suffix
+    (``""``: none), so that a run can say what it did not clean and how to include it.
     """
 
-    def listing_failed(folder: str, exc: OSError) -> None:
+    def pass_over(rel: str, status: str, reason: str, message: str) -> None:
+        log.info("%s", message)
+        if passed_over is not None:
+            passed_over.append(PassedOver(rel, status, reason, message))
+
+    def listing_failed(folder: str, prefix: str, exc: OSError) -> None:
         message = f"{folder}: cannot list folder: {exc.strerror or exc}; its files are not cleaned"
-        log.warning("%s", message)
-        if unreadable is not None:
-            unreadable.append(message)
+        pass_over(prefix.rstrip("/") or ".", "failed", "unlistable", message)
 
     matches = _glob_matcher(globs)
     if root.is_file():
@@ -155,7 +159,7 @@ def discover(
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError as exc:
-            listing_failed(folder, exc)
+            listing_failed(folder, prefix, exc)
             continue
         if follow_symlinks:  # which path of a folder is kept must not depend on listing order
             entries.sort(key=lambda e: e.name, reverse=True)
@@ -164,7 +168,12 @@ def discover(
             if kind == "dir":
                 todo = linked if via_link or entry.is_symlink() else plain
                 todo.append((entry.path, f"{prefix}{entry.name}/"))
-            elif kind == "file" and not entry.name.startswith(OWN_PREFIX):
+            elif kind in _PASSED_OVER:
+                pass_over(prefix + entry.name, "skipped", kind, f"{entry.path}: {_PASSED_OVER[kind]}")
+            elif kind == "file" and entry.name.startswith(OWN_PREFIX):
+                why = "named like cleanse's own files (.cleanse-*), which it never reads; rename it"
+                pass_over(prefix + entry.name, "skipped", "reserved-name", f"{entry.path}: {why}")
+            elif kind == "file":
                 if matches(entry.name):
                     found.append(prefix + entry.name)
                 elif left_out is not None:
@@ -189,17 +198,36 @@ def left_out_line(left_out: Counter[str], globs: Iterable[str]) -> str | None:
     )
 
 
-def _entry_kind(entry: os.DirEntry[str], follow_symlinks: bool) -> str | None:
-    """ "dir", "file" or None (skip): links unless followed (they may leave INPUT or loop), links
-    that loop onto themselves, and FIFOs, sockets or devices (reading one would block)."""
+class PassedOver(NamedTuple):
+    """An entry of INPUT that is not cleaned, and why (it goes into the report)."""
+
+    rel: str
+    status: str  # "skipped" or "failed"
+    reason: str
+    message: str
+
+
+_PASSED_OVER = {
+    "symlink": "a symbolic link, not followed (it may lead out of INPUT); use --follow-symlinks",
+    "not-a-file": "a FIFO, socket or device, not a file (reading it could block)",
+    "broken-link": "a symbolic link that leads nowhere, or back to itself",
+}
+
+
+def _entry_kind(entry: os.DirEntry[str], follow_symlinks: bool) -> str:
+    """ "dir", "file", or why the entry is passed over: a link not followed (it may leave INPUT
+    or loop), a link that loops onto itself or leads nowhere, a FIFO, socket or device
+    (reading one would block)."""
     try:
         if entry.is_symlink() and not follow_symlinks:
-            return None
+            return "symlink"
         if entry.is_dir():
             return "dir"
-        return "file" if entry.is_file() else None
+        if entry.is_file():
+            return "file"
+        return "broken-link" if entry.is_symlink() else "not-a-file"
     except OSError:  # ELOOP: a link pointing at itself
-        return None
+        return "broken-link"
 
 
 def _identity(folder: str) -> tuple[int, int] | None:

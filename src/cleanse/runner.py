@@ -13,7 +13,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -221,6 +221,7 @@ def run(
     manifest: Manifest | None = None,
     engine: Engine = iter_results,
     spool: EntrySpool | None = None,
+    passed_over: Sequence[dict[str, Any]] = (),
 ) -> tuple[EntrySpool, Summary]:
     """Clean every path; returns the report entries (in path order) and the summary.
 
@@ -231,17 +232,34 @@ def run(
 
     With a ``manifest`` (see ``resume.py``) inputs recorded as done with the same rules and
     options are not cleaned again; their stored entries still go into the report.
+    ``passed_over``: entries of what discovery did not clean (links, FIFOs, unlistable
+    folders), merged into the report at their place in path order.
     """
     start = time.perf_counter()
     if manifest is not None and not job.track:
         job = replace(job, track=True)  # a manifest needs the content hashes
     summary = Summary()
     entries = spool if spool is not None else EntrySpool()
-    for _, tallies, lines, _ in _with_manifest(cleaner, job, paths, jobs, manifest, engine):
+    extra = sorted(passed_over, key=lambda e: e["path"])
+    taken = 0
+
+    def add(lines: bytes, tallies: list[Tally]) -> None:
         entries.append(lines, len(tallies))
         for t in tallies:
             summary.add_tally(t)
             if on_result:
                 on_result(t)
+
+    for rel, tallies, lines, _ in _with_manifest(cleaner, job, paths, jobs, manifest, engine):
+        while taken < len(extra) and extra[taken]["path"] < rel:
+            add(*_entry_lines(extra[taken]))
+            taken += 1
+        add(lines, tallies)
+    for entry in extra[taken:]:
+        add(*_entry_lines(entry))
     summary.seconds = time.perf_counter() - start
     return entries, summary
+
+
+def _entry_lines(entry: dict[str, Any]) -> tuple[bytes, list[Tally]]:
+    return to_jsonl([entry]), [tally(entry)]

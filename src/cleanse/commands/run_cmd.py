@@ -16,6 +16,7 @@ from ..corpus_rules import LearnOptions
 from ..io import (
     DEFAULT_GLOBS,
     EntrySpool,
+    PassedOver,
     check_artifact_paths,
     check_run_paths,
     discover,
@@ -24,7 +25,7 @@ from ..io import (
     write_atomic,
 )
 from ..job import DEFAULT_MAX_BYTES, OUTPUT_ENCODINGS, Job
-from ..report import Summary, Tally, summary_table, write_report, write_summary
+from ..report import Summary, Tally, problem_entry, summary_table, write_report, write_summary
 from ..report_html import write_page
 from ..rules import with_rules
 from ..runner import default_jobs
@@ -230,13 +231,11 @@ def run(
         if not quiet:
             echo_err(learned_line(learned, str(target)))
     globs = globs or default_globs(fmt)
-    unreadable: list[str] = []
+    passed_over: list[PassedOver] = []
     left_out: Counter[str] = Counter()
     paths = discover(
-        input_path, globs, follow_symlinks=follow_symlinks, unreadable=unreadable, left_out=left_out
+        input_path, globs, follow_symlinks=follow_symlinks, passed_over=passed_over, left_out=left_out
     )
-    for message in unreadable:
-        echo_err(f"failed: {message}")
     if not paths:
         echo_err(f"warning: no files matching {' '.join(globs)} under {input_path}")
         left = left_out_line(left_out, globs)
@@ -278,6 +277,7 @@ def run(
             manifest=manifest,
             engine=run_engine,
             spool=spool,
+            passed_over=[problem_entry(p.rel, p.status, p.message, reason=p.reason) for p in passed_over],
         )
     except KeyboardInterrupt:
         if not dry_run:  # the workers are stopped by now: their half-written temp files can go
@@ -298,7 +298,7 @@ def run(
         left = left_out_line(left_out, globs) if paths else None
         if left:
             echo_err(left)
-    if summary.failed or report_failed or unreadable:
+    if summary.failed or report_failed:
         sys.exit(1)
 
 
