@@ -179,9 +179,12 @@ def check_id(rule_id: str, where: str) -> list[str]:
     return []
 
 
-# A group holding a + or * that is itself repeated: (a+)+, (\w+\s?)*, (?:x*y)+ ...
+# A group holding a + or * that is itself repeated: (a+)+, (\w+\s?)*, (?:x*y)+ ... A possessive
+# repetition (*+, ++) never gives characters back, so a group with one inside or repeated
+# possessively cannot backtrack catastrophically: the punctuation rules rely on that.
 _TOKEN = r"(?:\\.|\[(?:\\.|[^\]\\])*\]|[^()\\\[])"
-_NESTED = regex.compile(rf"\({_TOKEN}*[+*]{_TOKEN}*\)(?:[+*]|\{{\d*,\d*\}})")
+_GIVING_BACK = r"(?<![+*}])[+*](?!\+)"
+_NESTED = regex.compile(rf"\({_TOKEN}*{_GIVING_BACK}{_TOKEN}*\)(?:[+*]|\{{\d*,\d*\}})(?!\+)")
 PROBE_TIMEOUT = 0.05
 
 

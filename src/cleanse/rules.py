@@ -76,8 +76,12 @@ class Rule:
     def replacement(self, m: regex.Match[str]) -> str:
         """What one match becomes: the ``translate`` table applied, or ``replace`` expanded."""
         if self.translate is not None:
-            return m.group().translate(_translation(*self.translate))
+            return self.translated(m.group())
         return m.expand(self.replace or "")
+
+    def translated(self, text: str) -> str:
+        """``text`` through the rule's ``translate`` table (unchanged without one)."""
+        return text if self.translate is None else text.translate(_translation(*self.translate))
 
     @property
     def where(self) -> str:

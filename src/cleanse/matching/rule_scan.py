@@ -6,7 +6,8 @@ before overlaps are resolved. Every call of a rule's pattern runs with the rule 
 timed call costs ~1.5 us to set up plus ~0.7 us per match found, more than finding a comma
 costs. So, per rule and line:
 
-- a rule whose matches all start with one of a few characters is run once, as a *scanner*
+- a rule whose matches all start with one of a few characters, and whose replacement is a
+  constant or a ``translate`` table (so no match object is needed), is run once, as a *scanner*
   (:func:`_scanner`) whose single match captures every match of the rule;
 - any other rule runs one ``finditer`` (:func:`_finditer_matches`);
 - only when either runs out of time, or after an empty match, is the line searched one match
@@ -90,7 +91,7 @@ def _scanner(rule: Rule) -> regex.Pattern[str] | None:
 def _plan(rule: Rule) -> RulePlan:
     constant = _constant_replacement(rule)
     quote = QUOTES.get(constant) if constant is not None else None
-    scanner = _scanner(rule) if constant is not None else None
+    scanner = _scanner(rule) if constant is not None or rule.translate is not None else None
     return RulePlan(rule, constant, quote, needles(rule), scanner)
 
 
@@ -118,14 +119,17 @@ def replacements(line: str, matcher: RuleMatcher, plan: RulePlan) -> list[tuple[
     """``(start, end, replacement)`` of each match of the plan's rule in ``line``, in order."""
     rule, constant, _, _, scanner = plan
     timeout = matcher.timeout
-    if constant is None:
-        return [(m.start(), m.end(), matcher.expand(rule, m)) for m in _finditer_matches(rule, line, timeout)]
     if scanner is None or len(line) > SCAN_MAX:
-        return [(m.start(), m.end(), constant) for m in _finditer_matches(rule, line, timeout)]
+        found = _finditer_matches(rule, line, timeout)
+        if constant is None:
+            return [(m.start(), m.end(), matcher.expand(rule, m)) for m in found]
+        return [(m.start(), m.end(), constant) for m in found]
     try:
         spans = scanner.match(line, timeout=timeout).spans(1)  # type: ignore[union-attr]
     except TimeoutError:
         spans = [m.span() for m in _searched(rule, line, 0, timeout)]
+    if constant is None:  # a translate rule (the only other kind given a scanner)
+        return [(start, end, rule.translated(line[start:end])) for start, end in spans]
     return [(start, end, constant) for start, end in spans]
 
 
