@@ -168,3 +168,18 @@ def test_meta_field_never_overwrites_the_record(tmp_path: Path) -> None:
     assert "changes" in second["cleanse"]
     same = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "o2"), "--meta-field", "text"])
     assert same.exit_code == 2 and "is the text field" in same.output
+
+
+def test_numbers_a_float_cannot_hold_are_written_back_as_they_came(tmp_path: Path) -> None:
+    """Issue 21: ``1e400`` came out as ``Infinity``, which is not JSON (and 1e-400 as 0.0)."""
+    (tmp_path / "in").mkdir()
+    raw = '{"text":"正文,内容.","n":1e400,"m":[-2.5E-500,1.5,{"k":1e999}],"s":"1e400","f":0.0}\n'
+    (tmp_path / "in" / "a.jsonl").write_text(raw + '{"text":"b","x":2.5}\n', encoding="utf-8")
+    code, out = run_cli(str(tmp_path / "in"), str(tmp_path / "out"))
+    assert code == 0, out
+    first, second = (tmp_path / "out" / "a.jsonl").read_text(encoding="utf-8").splitlines()
+    assert first == (
+        '{"text": "正文，内容。\\n", "n": 1e400, "m": [-2.5E-500, 1.5, {"k": 1e999}], "s": "1e400", "f": 0.0}'
+    )
+    assert "Infinity" not in first
+    assert json.loads(second) == {"text": "b\n", "x": 2.5}

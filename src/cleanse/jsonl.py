@@ -5,6 +5,8 @@ Each record keeps every field; only ``text_field`` is replaced by its cleaned te
 entry per record, ``path`` = ``"<file>:<line>"`` (1-based line; row for Parquet). A line that
 is not a JSON object is reported with its file and line number and left out of the output —
 never the whole file. A record without the text field is copied unchanged and reported.
+Every other field is written back with the value it had: a number Python's float cannot hold
+(``1e400``, ``1e-400``) keeps its literal instead of becoming ``Infinity`` (not JSON) or ``0.0``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import math
+import secrets
 import zlib
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
@@ -140,18 +144,63 @@ def clean_record(
     return out, entry
 
 
-def parse_line(raw: bytes, source: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """(record, None) for a JSON object line, else (None, a 'skipped' entry saying why)."""
+class Literal(str):
+    """A JSON number whose float is not the same number (``1e400`` overflows to inf, ``1e-400``
+    underflows to 0.0): kept as its text and written back as it came (:func:`record_line`)."""
+
+
+def _number(text: str, found: list[Literal]) -> float | Literal:
+    value = float(text)
+    mantissa = text.lower().split("e")[0]
+    if math.isinf(value) or (value == 0.0 and any(c in "123456789" for c in mantissa)):
+        found.append(Literal(text))
+        return found[-1]
+    return value
+
+
+# Stands for a Literal while the record is encoded; the nonce keeps any real text from equalling it.
+_SLOT = "\x00cleanse-literal-" + secrets.token_hex(8) + "-"
+
+
+def record_line(record: dict[str, Any], *, has_literals: bool = True) -> bytes:
+    """One record as a JSON line, each :class:`Literal` number written as its own text
+    (``has_literals=False``: the parse made none, so the record is not walked)."""
+    if not has_literals:
+        return json_line(record)
+    literals: list[str] = []
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, Literal):
+            literals.append(str(value))
+            return f"{_SLOT}{len(literals) - 1}"
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swap(v) for v in value]
+        return value
+
+    swapped = swap(record)
+    if not literals:
+        return json_line(record)
+    line = json.dumps(swapped, ensure_ascii=False)
+    for i, text in enumerate(literals):
+        line = line.replace(json.dumps(f"{_SLOT}{i}"), text, 1)
+    return utf8(line + "\n")
+
+
+def parse_line(raw: bytes, source: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None, bool]:
+    """(record, None, whether it holds a :class:`Literal`) for a JSON object line, else
+    (None, a 'skipped' entry saying why, False)."""
+    found: list[Literal] = []
     try:
-        value = json.loads(raw)
+        value = json.loads(raw, parse_float=lambda text: _number(text, found))
     except ValueError as exc:
-        return None, problem_entry(
-            source, "skipped", f"{source}: not valid JSON ({exc}); line left out", reason="malformed"
-        )
+        error = f"{source}: not valid JSON ({exc}); line left out"
+        return None, problem_entry(source, "skipped", error, reason="malformed"), False
     if not isinstance(value, dict):
         error = f"{source}: a JSON {type(value).__name__}, not an object; line left out"
-        return None, problem_entry(source, "skipped", error, reason="malformed")
-    return value, None
+        return None, problem_entry(source, "skipped", error, reason="malformed"), False
+    return value, None, bool(found)
 
 
 def clean_lines(
@@ -162,13 +211,13 @@ def clean_lines(
         if not raw.strip():
             continue
         source = f"{name}:{n}"
-        record, problem = parse_line(raw, source)
+        record, problem, literals = parse_line(raw, source)
         if record is None:
             assert problem is not None
             yield None, problem
             continue
         out, entry = clean_record(cleaner, record, source, text_field, meta_field)
-        yield json_line(out), entry
+        yield record_line(out, has_literals=literals), entry
 
 
 # -- whole files ------------------------------------------------------------------------------
