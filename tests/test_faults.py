@@ -102,7 +102,69 @@ def test_report_that_cannot_be_written_is_a_message_not_a_traceback(tmp_path: Pa
     result = CliRunner().invoke(main, ["run", str(src), str(out), "--report", str(report), "-j", "1"])
     assert result.exit_code == 1
     assert f"cannot write the report {report}" in result.output and "Traceback" not in result.output
+    assert f"the outputs of the 2 documents cleaned are complete under {out}" in result.output
     assert len(snapshot(out)) == 2
+
+
+def test_an_unwritable_report_of_a_dry_run_claims_no_outputs(tmp_path: Path) -> None:
+    """Issue 21: the message said "the outputs are written" when none were."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    make_inputs(src, 2)
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    report = tmp_path / "blocker" / "report.jsonl"
+    args = ["run", str(src), str(out), "--report", str(report), "--dry-run", "-j", "1"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "this was a dry run: nothing else was written" in result.output
+    assert "outputs" not in result.output.split("cannot write the report")[1].splitlines()[0]
+    assert not out.exists()
+
+
+def test_resume_into_an_unwritable_output_is_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: --resume into an OUTPUT it cannot write ended in a traceback."""
+    from cleanse import resume
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    make_inputs(src, 2)
+
+    def refuse(*args: object, **kwargs: object) -> None:  # root ignores permission bits
+        raise PermissionError(13, "Permission denied", str(out))
+
+    monkeypatch.setattr(resume.Manifest, "open", classmethod(lambda cls, *a, **k: refuse()))
+    result = CliRunner().invoke(main, ["run", str(src), str(out), "--resume", "-j", "1"])
+    assert result.exit_code == 2, result.output
+    assert f"{out}: cannot keep the --resume manifest there (Permission denied)" in result.output
+    assert "make OUTPUT writable, or run without --resume" in result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+def test_resume_removes_outputs_whose_input_is_gone_or_no_longer_cleaned(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 21: stale outputs stayed when an input was deleted or turned binary under --resume."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    make_inputs(src, 4)
+
+    def outputs() -> list[str]:
+        return sorted(n for n in snapshot(out) if not n.rsplit("/", 1)[-1].startswith(".cleanse"))
+
+    first = CliRunner().invoke(main, ["run", str(src), str(out), "--resume", "-j", "1"])
+    assert first.exit_code == 0, first.output
+    names = outputs()
+    assert len(names) == 4
+    (src / names[0]).unlink()
+    (src / names[1]).write_bytes(b"\x00\x01binary\x00")
+    (tmp_path / "kept.txt").write_text("not an input")
+    second = CliRunner().invoke(main, ["run", str(src), str(out), "--resume", "-j", "1"])
+    assert second.exit_code == 0, second.output
+    assert outputs() == names[2:], "both stale outputs are gone, the others stay"
+    assert f"{names[0]} is no longer under INPUT" in caplog.text
+    assert f"{names[1]} is no longer cleaned" in caplog.text
+    # an input left out by a narrower --glob is not stale: its output stays
+    third = CliRunner().invoke(main, ["run", str(src), str(out), "--resume", "--glob", "nothing*", "-j", "1"])
+    assert outputs() == names[2:], third.output
 
 
 def test_a_file_that_vanishes_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:

@@ -124,6 +124,7 @@ class Manifest:
 
     def __init__(self, path: Path, config: str, done: dict[str, Done], fd: int) -> None:
         self.path, self.config, self.done, self._fd = path, config, done, fd
+        self.stale: list[str] = []  # outputs of earlier runs removed by this one
         self._fd_read = os.open(path, os.O_RDONLY)
 
     @classmethod
@@ -168,6 +169,26 @@ class Manifest:
         if line is None:  # pragma: no cover - the file changed under us
             raise OSError(f"{self.path}: record of {rel} is unreadable; run again without --resume")
         return line["entries"]
+
+    def remove_stale(self, job: Any, rel: str, why: str) -> str | None:
+        """Remove the output an earlier run wrote for ``rel`` when this run writes none (its
+        input is gone, or is now skipped or failed), so OUTPUT never keeps a cleaned copy of
+        something that is no longer cleaned; returns a message, or None when there was none.
+        Only a file this manifest recorded, inside OUTPUT (or the --skip-flagged folder)."""
+        rec = self.done.get(rel)
+        if rec is None or not rec.wrote:
+            return None
+        target = Path(rec.output) if rec.output else Path(job.output_of(rel))
+        roots = [Path(r).resolve() for r in (job.output_root, job.flagged_root) if r is not None]
+        resolved = target.resolve()
+        if not any(root in resolved.parents for root in roots) or not target.is_file():
+            return None
+        try:
+            target.unlink()
+        except OSError as exc:
+            return f"{target}: stale output of {rel} ({why}) could not be removed: {exc.strerror or exc}"
+        self.stale.append(str(target))
+        return f"{target}: removed, the output of an earlier run; {rel} {why}"
 
     def record(self, line: bytes) -> None:
         """Append one finished input's line (from :func:`manifest_line`, built in the worker)."""

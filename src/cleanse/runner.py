@@ -206,9 +206,21 @@ def _with_manifest(
             yield _result(rel, manifest.entries(rel))
             continue
         result = next(fresh)
-        if manifest is not None and result[3] is not None:
-            manifest.record(result[3])
+        if manifest is not None:
+            if result[3] is not None:
+                manifest.record(result[3])
+            if not any(t.status == "ok" for t in result[1]):
+                _say(manifest.remove_stale(job, rel, "is no longer cleaned (see its report entry)"))
         yield result
+    if manifest is not None:
+        for rel in sorted(set(manifest.done) - set(paths)):  # left out by --glob: kept
+            if not os.path.lexists(job.source(rel)):
+                _say(manifest.remove_stale(job, rel, "is no longer under INPUT"))
+
+
+def _say(message: str | None) -> None:
+    if message:
+        log.warning("%s", message)
 
 
 def run(

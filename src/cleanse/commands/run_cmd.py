@@ -68,14 +68,24 @@ def _check_skip_flagged(input_path: Path, output_path: Path, folder: Path | None
     check_run_paths(input_path, folder)
 
 
-def _save_report(path: Path, entries: Iterable[Mapping[str, Any]]) -> bool:
-    """Write the report; a failure (disk full, no such folder) is a message, not a traceback."""
+def _save_report(path: Path, entries: Iterable[Mapping[str, Any]], written: str) -> bool:
+    """Write the report; a failure (disk full, no such folder) is a message, not a traceback.
+    ``written`` says what the run did write, so the message never claims more."""
     try:
         write_report(path, entries)
     except OSError as exc:
-        echo_err(f"error: cannot write the report {path}: {exc.strerror or exc}; the outputs are written")
+        echo_err(f"error: cannot write the report {path}: {exc.strerror or exc}; {written}")
         return False
     return True
+
+
+def _written(count: int, dry_run: bool, output_path: Path) -> str:
+    if dry_run:
+        return "this was a dry run: nothing else was written"
+    if count == 0:
+        return "no output was written"
+    documents = f"{count:,} document{'s' if count != 1 else ''}"
+    return f"the outputs of the {documents} cleaned are complete under {output_path}"
 
 
 def _interrupted(done: EntrySpool, count: int, total: int, report_path: Path | None, bar: Any) -> NoReturn:
@@ -83,7 +93,7 @@ def _interrupted(done: EntrySpool, count: int, total: int, report_path: Path | N
     if bar is not None:
         bar.close()
     if report_path is not None and len(done):
-        _save_report(report_path, done)
+        _save_report(report_path, done, "every output written is complete")
     echo_err(
         f"interrupted: {count} of {total} files done; every output written is complete"
         + (f"; report of the done files: {report_path}" if report_path is not None and len(done) else "")
@@ -288,7 +298,8 @@ def run(
             manifest.close()
     progress.close()
     summary.seconds = time.perf_counter() - STARTED  # what the user waited: start-up included
-    report_failed = report_path is not None and not _save_report(report_path, entries)
+    written = _written(summary.cleaned + summary.unchanged, dry_run, output_path)
+    report_failed = report_path is not None and not _save_report(report_path, entries, written)
     if summary_path is not None:
         write_summary(summary_path, summary)
     if html_path is not None:

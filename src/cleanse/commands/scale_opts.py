@@ -18,6 +18,7 @@ import click
 from click.core import ParameterSource
 
 from ..cli import STARTED, echo_err, stash_option
+from ..errors import InputError
 from ..io import DEFAULT_GLOBS
 from ..job import FORMATS, Job
 from ..report import write_report
@@ -160,7 +161,13 @@ def open_manifest(cleaner: Any, job: Job, resume: bool) -> Any:
     from ..resume import Manifest, config_hash
 
     config = config_hash(cleaner.ruleset, cleaner.options, job.settings())
-    return Manifest.open(job.output_root, config, resume=resume)
+    try:
+        return Manifest.open(job.output_root, config, resume=resume)
+    except OSError as exc:
+        raise InputError(
+            f"{job.output_root}: cannot keep the --resume manifest there ({exc.strerror or exc}); "
+            "make OUTPUT writable, or run without --resume"
+        ) from None
 
 
 def run_stdin(
