@@ -183,3 +183,22 @@ def test_numbers_a_float_cannot_hold_are_written_back_as_they_came(tmp_path: Pat
     )
     assert "Infinity" not in first
     assert json.loads(second) == {"text": "b\n", "x": 2.5}
+
+
+def test_a_parquet_text_column_of_numbers_is_copied_and_each_row_reported(tmp_path: Path) -> None:
+    """Issue 21: an int64 text column lost the whole file (an internal error)."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    (tmp_path / "in").mkdir()
+    pq.write_table(pa.table({"text": [1, 2], "id": [7, 8]}), tmp_path / "in" / "n.parquet")
+    report = tmp_path / "report.jsonl"
+    code, out = run_cli(str(tmp_path / "in"), str(tmp_path / "out"), "--report", str(report))
+    assert code == 0, out
+    got = pq.read_table(tmp_path / "out" / "n.parquet")
+    assert got.to_pylist() == [{"text": 1, "id": 7}, {"text": 2, "id": 8}]
+    entries = read_jsonl(report.read_bytes())
+    assert [(e["path"], e["status"], e["reason"]) for e in entries] == [
+        ("n.parquet:1", "skipped", "no-text"),
+        ("n.parquet:2", "skipped", "no-text"),
+    ]
+    assert "of type int, not a string" in entries[0]["error"]

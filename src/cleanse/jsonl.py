@@ -128,7 +128,7 @@ def clean_record(
     """(cleaned record, report entry) for one parsed record."""
     text = record.get(text_field)
     if not isinstance(text, str):
-        why = "missing" if text is None else f"a {type(text).__name__}, not a string"
+        why = "missing" if text is None else f"of type {type(text).__name__}, not a string"
         error = f"{source}: field {text_field!r} is {why}; record copied unchanged (see --text-field)"
         return record, problem_entry(source, "skipped", error, reason="no-text")
     doc = cleaner.clean(Document(text=text, source=source, meta={"bytes_in": len(utf8(text))}))
@@ -272,7 +272,10 @@ def clean_parquet_bytes(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> li
         entries.append(entry)
         metas.append(utf8(json.dumps(meta_of(entry), ensure_ascii=False)).decode("utf-8"))
     index = table.column_names.index(job.text_field)
-    table = table.set_column(index, job.text_field, pa.array(texts, type=pa.string()))
+    kind = table.schema.field(index).type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        table = table.set_column(index, job.text_field, pa.array(texts, type=kind))
+    # else a column of numbers (or other non-text): every row was reported and is copied as it is
     if job.meta_field:
         if job.meta_field in table.column_names:
             raise InputError(
