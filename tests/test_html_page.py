@@ -41,6 +41,17 @@ def test_page_is_self_contained_and_only_its_script_may_run() -> None:
     assert csp and f"script-src 'sha256-{digest}'" in csp[1] and "default-src 'none'" in csp[1]
 
 
+def test_text_that_reads_like_a_template_slot_stays_text() -> None:
+    """Issue 21: ``{{…}}`` in a rule id (or a title) was copied into the page and then filled."""
+    rule = "old.{{DATA}}{{TOTALS}}"
+    page = render_page(
+        [entry("a.txt", removed=[{"rule": rule, "line": 1, "text": "x"}])], title="t {{CHARTS}}"
+    )
+    assert "old.{{DATA}}{{TOTALS}}" in page, "the chart label keeps the id as written"
+    assert "t {{CHARTS}}" in page
+    assert page.count("<script") == 2, "no data block was pasted into the chart"
+
+
 def test_page_data_counts_every_document_and_interns_strings() -> None:
     ad = {"rule": "ads.x", "line": 1, "text": "仅供学习 禁止外传"}
     entries = [entry(f"d{i}.txt", removed=[ad]) for i in range(50)]

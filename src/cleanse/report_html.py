@@ -22,6 +22,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -264,8 +265,9 @@ def render_page(
         "{{DATA}}": script_json(page_data(entries, summary)),
     }
     head, rest = template.split("<script>", 1)
-    for key, value in fills.items():
-        head = head.replace(key, value)
+    # One pass: a filled value is never scanned again, so text that happens to read {{DATA}}
+    # (in a title, a file name, an old report's rule id) stays text.
+    head = re.sub(r"\{\{[A-Z_]+\}\}", lambda m: fills.get(m.group(), m.group()), head)
     return head + "<script>" + rest
 
 
