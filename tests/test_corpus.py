@@ -9,7 +9,7 @@ import pytest
 from cleanse.corpus import AD, _ad_flags, is_content_line, normalize_line
 from cleanse.corpus_count import Corpus, CountTable, PathTable, count_corpus
 from cleanse.corpus_rules import LearnOptions, learn_corpus, line_pattern
-from cleanse.io import discover
+from cleanse.discovery import discover
 from cleanse.pipeline import Cleaner
 from cleanse.rules import compile_pattern, load_rules, with_rules
 from test_corpus_gen import PLATFORMS, make_docs, write_docs

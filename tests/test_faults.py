@@ -169,7 +169,7 @@ def test_resume_removes_outputs_whose_input_is_gone_or_no_longer_cleaned(
 
 def test_a_file_that_vanishes_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     from cleanse import Cleaner
-    from cleanse.io import discover
+    from cleanse.discovery import discover
     from cleanse.job import Job
     from cleanse.runner import run
 

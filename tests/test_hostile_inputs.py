@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from cleanse import Cleaner, InputError
 from cleanse.cli import main
-from cleanse.io import TooLarge, discover, safe_output_path
+from cleanse.discovery import discover
+from cleanse.io import TooLarge, safe_output_path
 from cleanse.job import Job
 from cleanse.runner import clean_file, run
 

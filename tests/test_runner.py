@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from cleanse import Cleaner
-from cleanse.io import TMP_PREFIX, discover, write_atomic
+from cleanse.discovery import discover
+from cleanse.io import TMP_PREFIX, write_atomic
 from cleanse.job import Job
 from cleanse.runner import run
 from conftest import ROOT, SAMPLE
@@ -187,7 +188,7 @@ def test_summary_from_worker_tallies_equals_summary_of_the_report(tmp_path: Path
 
 
 def test_globs_match_any_letter_case(tmp_path: Path) -> None:
-    from cleanse.io import discover
+    from cleanse.discovery import discover
 
     for name in ("a.txt", "B.TXT", "c.Md", "d.text", "e"):
         (tmp_path / name).write_text("正文。\n", encoding="utf-8")

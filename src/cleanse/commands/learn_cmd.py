@@ -11,7 +11,8 @@ import click
 from ..cli import build_cleaner, echo_err, handle_errors, rule_options, ruleset_from
 from ..corpus_count import TABLE_CAP, Corpus
 from ..corpus_rules import Learned, LearnOptions, learn_corpus, show_table
-from ..io import DEFAULT_GLOBS, discover, write_atomic
+from ..discovery import DEFAULT_GLOBS, discover
+from ..io import write_atomic
 from ..pipeline import Cleaner
 from ..runner import default_jobs
 

@@ -13,17 +13,8 @@ import click
 
 from ..cli import STARTED, cleaner_from, cleaning_options, echo_err, handle_errors, rule_options, ruleset_from
 from ..corpus_rules import LearnOptions
-from ..io import (
-    DEFAULT_GLOBS,
-    EntrySpool,
-    PassedOver,
-    check_artifact_paths,
-    check_run_paths,
-    discover,
-    left_out_line,
-    remove_stale_temps,
-    write_atomic,
-)
+from ..discovery import DEFAULT_GLOBS, PassedOver, discover, left_out_line
+from ..io import EntrySpool, check_artifact_paths, check_run_paths, remove_stale_temps, write_atomic
 from ..job import DEFAULT_MAX_BYTES, OUTPUT_ENCODINGS, Job
 from ..report import Summary, Tally, problem_entry, summary_table, write_report, write_summary
 from ..report_html import write_page

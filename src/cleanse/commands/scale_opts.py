@@ -18,8 +18,8 @@ import click
 from click.core import ParameterSource
 
 from ..cli import STARTED, echo_err, stash_option
+from ..discovery import DEFAULT_GLOBS
 from ..errors import InputError
-from ..io import DEFAULT_GLOBS
 from ..job import FORMATS, Job
 from ..report import write_report
 
