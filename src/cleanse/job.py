@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .io import check_landing, safe_output_str
+from .readers import is_document, text_name
 
 OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB: larger files are skipped with reason "too-large"
@@ -45,10 +46,19 @@ class Job:
         """OUTPUT as a string (os.path is cheaper than pathlib once per file)."""
         return os.fspath(self.output_root)
 
+    def reads_documents(self, rel: str) -> bool:
+        """Is ``rel`` read by a document reader (.docx, .html, .pdf, .doc ...: see
+        :mod:`.readers`)? Only in ``auto`` format; ``--format text`` reads every file as text."""
+        return self.format == "auto" and is_document(rel)
+
+    def output_rel(self, rel: str) -> str:
+        """The output's path relative to OUTPUT: ``rel``, or for a document its ``.txt`` name."""
+        return text_name(rel) if self.reads_documents(rel) else rel
+
     def output_of(self, rel: str) -> str:
         """Where the cleaned ``rel`` is written: under OUTPUT, or OUTPUT itself when it names a
         file; never outside OUTPUT (see :func:`.io.safe_output_str`)."""
-        path = self.output_str if self.output_file else safe_output_str(self.output_str, rel)
+        path = self.output_str if self.output_file else safe_output_str(self.output_str, self.output_rel(rel))
         if not self.output_file:
             check_landing(path, os.fspath(self.input_root), self.output_str)
         return path

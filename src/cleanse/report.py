@@ -180,6 +180,7 @@ class Tally(NamedTuple):
     encoding: str | None
     rules: tuple[tuple[str, int, int], ...]  # (rule, distinct lines touched, records)
     removed: int = 0  # ad lines and spans removed (``removed`` records but blank lines)
+    format: str | None = None  # a document read by a reader (docx, html, pdf ...); None: text
 
 
 def tally(entry: Mapping[str, Any]) -> Tally:
@@ -204,6 +205,7 @@ def tally(entry: Mapping[str, Any]) -> Tally:
         entry.get("encoding"),
         tuple((rule, len(lines), hits[rule]) for rule, lines in touched.items()),
         sum(not r["rule"].startswith("whitespace.") for r in entry.get("removed") or ()),
+        entry.get("format"),
     )
 
 
@@ -250,6 +252,7 @@ class Summary:
     rule_lines: Counter[str] = field(default_factory=Counter)
     rule_hits: Counter[str] = field(default_factory=Counter)
     encodings: Counter[str] = field(default_factory=Counter)
+    formats: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     problems: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -260,6 +263,8 @@ class Summary:
     def add_tally(self, t: Tally) -> None:
         """Count one entry from its :class:`Tally` (what a worker sends instead of the entry)."""
         self.bytes_in += t.bytes_in
+        if t.format is not None:
+            self.formats[t.format] += 1
         if t.status != "ok":
             self.skipped += t.status == "skipped"
             self.failed += t.status == "failed"
@@ -314,6 +319,7 @@ class Summary:
                 for r, n, lines, hits in self.rules()
             ],
             "encodings": dict(sorted(self.encodings.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "formats": dict(sorted(self.formats.items(), key=lambda kv: (-kv[1], kv[0]))),
             "reasons": dict(sorted(self.reasons.items())),
             "problems": [{"path": p, "status": s, "error": e} for p, s, e in self.problems],
         }
@@ -349,6 +355,9 @@ def summary_table(summary: Summary, *, top: int = 10, problems: int = 10) -> str
     if summary.encodings:
         encodings = ", ".join(f"{e} {n}" for e, n in summary.encodings.most_common())
         lines.append(f"encodings: {encodings}")
+    if summary.formats:
+        formats = ", ".join(f"{f} {n}" for f, n in summary.formats.most_common())
+        lines.append(f"documents read by format: {formats}")
     if summary.reasons:
         lines.append("not cleaned: " + ", ".join(f"{r} {n}" for r, n in sorted(summary.reasons.items())))
         lines += [f"  {s}: {e or p}" for p, s, e in summary.problems[:problems]]

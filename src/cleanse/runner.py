@@ -39,9 +39,10 @@ def _route(job: Job, doc: Document, rel: str, entry: dict[str, Any]) -> str:
     """Where a cleaned document is written: in OUTPUT, or in the --skip-flagged folder (said
     in the entry)."""
     if job.flagged_root is not None and _has_placeholders(doc):
+        out = job.output_rel(rel)
         entry["routed"] = "skip-flagged"
-        entry["output"] = str(job.flagged_root / rel)
-        path = safe_output_str(os.fspath(job.flagged_root), rel)
+        entry["output"] = str(job.flagged_root / out)
+        path = safe_output_str(os.fspath(job.flagged_root), out)
         check_landing(path, os.fspath(job.input_root), os.fspath(job.flagged_root))
         return path
     return job.output_of(rel)
@@ -57,6 +58,29 @@ def clean_data(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, A
     entry = document_entry(rel, doc)
     if not data:
         entry["warnings"].append("empty file")
+    return _write(job, rel, doc, entry, len(data))
+
+
+def clean_document(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, Any]:
+    """Read a .docx, web page or PDF into lines (:mod:`.readers`), clean them, write the text
+    as ``.txt``; the entry names the format and where each removed or changed line was."""
+    from . import readers
+    from .stages.encoding import flag_replacements
+
+    try:
+        extracted = readers.read_limited(rel, data, max_bytes=job.max_bytes)
+    except readers.Unreadable as exc:
+        message = f"{job.source(rel)}: {exc}"
+        entry = problem_entry(rel, exc.status, message, reason=exc.reason, bytes_in=len(data))
+        entry["format"] = readers.sniff(rel, data)
+        return entry
+    doc = flag_replacements(cleaner.clean(readers.to_document(extracted, rel, len(data))))
+    entry = readers.annotate(document_entry(rel, doc), extracted)
+    return _write(job, rel, doc, entry, len(data))
+
+
+def _write(job: Job, rel: str, doc: Document, entry: dict[str, Any], bytes_in: int) -> dict[str, Any]:
+    """Write a cleaned document where it goes; a failure to write becomes its entry."""
     target = ""
     try:
         target = _route(job, doc, rel, entry)
@@ -64,11 +88,10 @@ def clean_data(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, A
             return entry
         write_atomic(target, doc.text.encode(job.output_encoding), durable=job.durable)
     except (OSError, CleanseError) as exc:
-        target = target or os.path.join(job.output_str, rel)
+        target = target or os.path.join(job.output_str, job.output_rel(rel))
         msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return problem_entry(
-            rel, "failed", f"{target}: cannot write: {msg}", reason="write", bytes_in=len(data)
-        )
+        message = f"{target}: cannot write: {msg}"
+        return problem_entry(rel, "failed", message, reason="write", bytes_in=bytes_in)
     return entry
 
 
@@ -128,7 +151,8 @@ def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
     from .stages.encoding import binary_head  # loaded with the Cleaner's stages already
 
     text = format_of(rel, job.format) == "text"
-    sniff = binary_head if text and cleaner.options.encoding is None else None
+    document = text and job.reads_documents(rel)
+    sniff = binary_head if text and not document and cleaner.options.encoding is None else None
     try:
         data = read_bytes(src, job.max_bytes, sniff)
     except TooLarge as exc:
@@ -137,7 +161,9 @@ def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
         return _result(rel, [problem_entry(rel, "skipped", str(exc), reason="binary")])
     except InputError as exc:
         return _result(rel, [problem_entry(rel, "failed", str(exc), reason="unreadable")])
-    if text:
+    if document and _sniff(rel, data) != "text":
+        entries = _guarded(rel, lambda: [clean_document(cleaner, job, rel, data)])
+    elif text:
         entries = _guarded(rel, lambda: [clean_data(cleaner, job, rel, data)])
     else:
         entries = _guarded(rel, lambda: clean_record_file(cleaner, job, rel, data))
@@ -147,6 +173,12 @@ def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
 
     lines = to_jsonl(entries)
     return rel, [tally(e) for e in entries], lines, manifest_line(src, rel, data, entries, lines)
+
+
+def _sniff(rel: str, data: bytes) -> str:
+    from .readers import sniff
+
+    return sniff(rel, data)
 
 
 _WORKER: tuple[Cleaner, Job] | None = None

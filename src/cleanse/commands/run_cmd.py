@@ -237,6 +237,8 @@ def run(
     paths = discover(
         input_path, globs, follow_symlinks=follow_symlinks, passed_over=passed_over, left_out=left_out
     )
+    if fmt == "auto":
+        paths = _without_clashes(paths, passed_over, input_path, output_path)
     if not paths:
         echo_err(f"warning: no files matching {' '.join(globs)} under {input_path}")
         left = left_out_line(left_out, globs)
@@ -302,6 +304,23 @@ def run(
             echo_err(left)
     if summary.failed or report_failed:
         sys.exit(1)
+
+
+def _without_clashes(
+    paths: list[str], passed_over: list[PassedOver], input_path: Path, output_path: Path
+) -> list[str]:
+    """Documents whose text would land on another input's output (``b.docx`` beside ``b.txt``
+    or ``b.pdf``) are not cleaned: each is a failed entry naming both, never a silent overwrite."""
+    from ..readers import name_clashes, text_name
+
+    clashes = name_clashes(paths)
+    for rel, other in clashes.items():
+        message = (
+            f"{input_path / rel}: its text would be written to {output_path / text_name(rel)}, "
+            f"where the output of {other} goes; rename one of them"
+        )
+        passed_over.append(PassedOver(rel, "failed", "name-clash", message))
+    return [p for p in paths if p not in clashes] if clashes else paths
 
 
 def _names_a_file(input_path: Path, output_path: Path) -> bool:

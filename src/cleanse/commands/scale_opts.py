@@ -229,6 +229,7 @@ def document_total(paths: list[str], fmt: str) -> Any:
 def default_globs(fmt: str) -> tuple[str, ...]:
     """The file names each --format looks for."""
     from ..jsonl import JSONL_GLOBS, PARQUET_GLOBS
+    from ..readers import available_globs
 
     by_format = {"text": DEFAULT_GLOBS, "jsonl": JSONL_GLOBS, "parquet": PARQUET_GLOBS}
-    return by_format.get(fmt, DEFAULT_GLOBS + JSONL_GLOBS + PARQUET_GLOBS)
+    return by_format.get(fmt, DEFAULT_GLOBS + JSONL_GLOBS + PARQUET_GLOBS + available_globs())

@@ -1,0 +1,205 @@
+"""PDF: the text layer page by page, page furniture found, wrapped Chinese lines rejoined.
+
+- **Running headers and footers.** A stamp in a PDF's page header or footer is printed on
+  every page. A line among the first or last two of a page that comes back at the same edge
+  of at least half the pages (three pages at least) is furniture; digits may differ only in
+  a line that names its page (``内部资料 第 3 页`` and ``内部资料 第 4 页`` are one line,
+  ``第1部分`` and ``第2部分`` are not): each copy is removed with rule
+  ``pdf.running-header`` or ``pdf.running-footer``, and its text is kept in the report. This
+  is what the template learner does across a corpus, applied within one document. A page
+  number alone at a page's edge (``- 3 -``, ``第3页``, ``3/12``, ``Page 3 of 12``) is removed as
+  ``pdf.page-number``.
+- **Wrapped lines.** A PDF breaks a paragraph where the page is full, which in Chinese can
+  fall inside a word. A line that ends in a Chinese character or a non-final mark (，、：；
+  “（《) and is nearly as long as the page's longest line is joined with the next line when
+  that starts with Chinese text; an English word hyphenated at a line end is joined without
+  its hyphen. Short lines (headings, list items, the last line of a paragraph) are never
+  joined. The report counts the lines rejoined (``rejoined``).
+- A PDF with no text on any page (a scan) is skipped with reason ``no-text-layer``: it needs
+  OCR first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import itertools
+import logging
+import re
+from collections import Counter
+
+from . import Extracted, Unreadable
+
+MAX_PAGES = 5_000
+EDGE = 2  # lines at each end of a page that may be furniture
+FULL = 0.8  # a line this share of the page's longest is full: the paragraph goes on
+
+_DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(
+    r"[-–—\s]*(?:第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*(?:/\s*\d+)?|"
+    r"(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?)[-–—\s]*",
+    re.I,
+)
+_PAGE_MENTION = re.compile(r"第\s*\d+\s*页|\bpage\s*\d+|\d+\s*/\s*\d+|[-–—]\s*\d+\s*[-–—]", re.I)
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_GOES_ON = re.compile(rf"[{_CJK}，、：；“‘（《〈「『]$")
+_STARTS_CJK = re.compile(rf"^[{_CJK}，、。：；！？”’）》〉」』]")
+_HYPHENATED = re.compile(r"[a-z]-$")
+
+HEADER_RULE = "pdf.running-header"
+FOOTER_RULE = "pdf.running-footer"
+PAGE_NUMBER_RULE = "pdf.page-number"
+
+
+class _Notes(logging.Handler):
+    """pypdf's warnings about a damaged file (``EOF marker not found``), kept for the report
+    instead of printed on the terminal for every file."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.notes: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        note = f"pdf: {record.getMessage()}"
+        if len(self.notes) < 5 and note not in self.notes:
+            self.notes.append(note)
+
+
+def read_pdf(data: bytes) -> Extracted:
+    """The lines of a PDF's text layer, placed as ``page P, line L``, with its furniture."""
+    logger = logging.getLogger("pypdf")
+    notes = _Notes()
+    logger.addHandler(notes)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        extracted = _read(data)
+    finally:
+        logger.removeHandler(notes)
+        logger.propagate = propagate
+    if notes.notes:
+        extracted = dataclasses.replace(extracted, warnings=(*notes.notes, *extracted.warnings))
+    return extracted
+
+
+def _read(data: bytes) -> Extracted:
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise Unreadable("encrypted with a password; decrypt it first", reason="encrypted")
+        pages = list(reader.pages)
+    except Unreadable:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on a damaged file
+        raise Unreadable(f"not a readable PDF ({type(exc).__name__}: {exc})", reason="damaged") from None
+    if len(pages) > MAX_PAGES:
+        raise Unreadable(
+            f"{len(pages):,} pages, more than the {MAX_PAGES:,} read", reason="too-large", status="skipped"
+        )
+    texts: list[list[str]] = []
+    warnings: list[str] = []
+    for number, page in enumerate(pages, 1):
+        try:
+            text = page.extract_text() or ""
+        except Exception as exc:  # one damaged page loses its text, not the document
+            warnings.append(f"page {number}: its text could not be read ({type(exc).__name__}); left out")
+            text = ""
+        text = text.replace("\r", "\n").strip("\n")  # a page break is not a blank line
+        texts.append([line.rstrip() for line in text.split("\n")] if text else [])
+    if not any(line.strip() for page in texts for line in page):
+        raise Unreadable(
+            "no text layer (a scanned PDF?); run OCR first (e.g. ocrmypdf) and clean its output",
+            reason="no-text-layer",
+            status="skipped",
+        )
+    return _assemble(texts, warnings)
+
+
+def _assemble(texts: list[list[str]], warnings: list[str]) -> Extracted:
+    """Number the lines, mark the furniture, rejoin wrapped lines."""
+    lines: list[str] = []
+    where: list[str] = []
+    pages: list[list[int]] = []  # per page, indexes of its non-blank lines
+    for p, page in enumerate(texts, 1):
+        own: list[int] = []
+        for n, line in enumerate(page, 1):
+            if line.strip():
+                own.append(len(lines))
+            lines.append(line)
+            where.append(f"page {p}, line {n}")
+        pages.append(own)
+    drops = furniture(lines, pages)
+    taken = _rejoin(lines, pages, drops)
+    kept = [i for i in range(len(lines)) if i not in taken]
+    index = {old: new for new, old in enumerate(kept)}
+    counts = {"pages": len(texts)}
+    if taken:
+        counts["rejoined"] = len(taken)
+    return Extracted(
+        "pdf",
+        tuple(lines[i] for i in kept),
+        tuple(where[i] for i in kept),
+        drops={index[i]: rule for i, rule in drops.items()},
+        counts=counts,
+        warnings=tuple(warnings),
+    )
+
+
+def _shape(line: str) -> str:
+    return _DIGITS.sub("#", "".join(line.split()))
+
+
+def furniture(lines: list[str], pages: list[list[int]]) -> dict[int, str]:
+    """Line index -> rule, for running headers and footers and lone page numbers."""
+    drops: dict[int, str] = {}
+    for own in pages:
+        for i in own[:EDGE] + own[-EDGE:]:
+            if _PAGE_NUMBER.fullmatch(lines[i]):
+                drops[i] = PAGE_NUMBER_RULE
+    with_text = [own for own in pages if own]
+    if len(with_text) < 3:
+        return drops
+    need = max(3, (len(with_text) + 1) // 2)
+    for rule, edge in ((HEADER_RULE, lambda own: own[:EDGE]), (FOOTER_RULE, lambda own: own[-EDGE:])):
+        exact: Counter[str] = Counter()
+        shapes: Counter[str] = Counter()
+        for own in with_text:
+            exact.update({lines[i].strip() for i in edge(own) if i not in drops})
+            shapes.update({_shape(lines[i]) for i in edge(own) if i not in drops})
+        for own in with_text:
+            for i in edge(own):
+                line = lines[i].strip()
+                # digits may differ only where the line says which page it is (第 3 页 共 9 页)
+                if i not in drops and (
+                    exact[line] >= need or (shapes[_shape(line)] >= need and _PAGE_MENTION.search(line))
+                ):
+                    drops[i] = rule
+    return drops
+
+
+def _rejoin(lines: list[str], pages: list[list[int]], drops: dict[int, str]) -> set[int]:
+    """Join wrapped lines in place: the joined line keeps the first one's place; the indexes
+    of the lines taken into it are returned (the caller leaves them out)."""
+    original = list(lines)
+    body = [i for own in pages for i in own if i not in drops]
+    widths: dict[int, int] = {}
+    for own in pages:
+        longest = max((len(original[i].strip()) for i in own if i not in drops), default=0)
+        widths.update(dict.fromkeys(own, longest))
+    taken: set[int] = set()
+    head: int | None = None  # index of the line being built
+    for prev, nxt in itertools.pairwise(body):
+        last, first = original[prev].strip(), original[nxt].strip()
+        full = widths[prev] >= 10 and len(last) >= FULL * widths[prev]
+        keep = prev if head is None else head
+        if full and _GOES_ON.search(last) and _STARTS_CJK.match(first):
+            lines[keep] = lines[keep].rstrip() + first
+        elif full and _HYPHENATED.search(last) and first[:1].islower():
+            lines[keep] = lines[keep].rstrip()[:-1] + first
+        else:
+            head = None
+            continue
+        taken.add(nxt)
+        head = keep
+    return taken

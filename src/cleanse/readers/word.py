@@ -1,0 +1,260 @@
+"""Word .docx: headers, body paragraphs and tables in reading order, then footers.
+
+Ads on material-sharing sites live in a .docx's section headers and footers as often as in
+its first and last paragraphs, so those are read too: each section's own header first, then
+the body, then each section's own footer (a header linked to the previous section's is the
+same text and is read once). A table row is one line, its cells joined by a tab. List
+numbering that Word draws (``1.``, ``一、``, ``(a)``) is not in the paragraph's text; it is
+rebuilt from the numbering definitions so the line reads as the document shows it.
+
+A .docx is a ZIP archive: before anything is decompressed, the sizes its directory declares
+are added up and a file that would expand past a limit is refused (a "zip bomb" is a few KB
+that expands to gigabytes). ``zipfile`` never inflates a member past its declared size.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from . import Extracted, Unreadable
+
+MAX_EXPANDED = 256 * 1024 * 1024
+"""Bytes a .docx may expand to (all members together); real documents hold a few MB of XML
+and images. A run's --max-bytes lowers it."""
+MAX_MEMBERS = 10_000
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def check_archive(data: bytes, limit: int) -> None:
+    """Refuse an archive whose declared members would expand past ``limit`` bytes, before
+    decompressing anything; :class:`Unreadable` for a damaged archive."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise Unreadable(f"not a readable .docx (damaged ZIP archive: {exc})", reason="damaged") from None
+    total = sum(m.file_size for m in members)
+    if len(members) > MAX_MEMBERS or total > limit:
+        raise Unreadable(
+            f"refused before decompressing: its {len(members):,} archive members would expand to "
+            f"{total:,} bytes, more than the {limit:,} allowed (a ZIP bomb, or raise --max-bytes)",
+            reason="too-large",
+            status="skipped",
+        )
+
+
+def read_docx(data: bytes, *, max_bytes: int) -> Extracted:
+    """The lines of a .docx with their places (``header``, ``paragraph 3``, ``table 1, row 2``)."""
+    check_archive(data, min(MAX_EXPANDED, max_bytes))
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds on a broken package
+        raise Unreadable(f"not a readable .docx ({type(exc).__name__}: {exc})", reason="damaged") from None
+    numbers = Numbering(document)
+    lines: list[str] = []
+    where: list[str] = []
+
+    def add(text: str, place: str) -> None:
+        for line in text.split("\n"):
+            lines.append(line)
+            where.append(place)
+
+    for text, place in _edges(document, "header"):
+        add(text, place)
+    paragraphs = tables = 0
+    for item in document.iter_inner_content():
+        if item.__class__.__name__ == "Table":
+            tables += 1
+            for r, row in enumerate(_rows(item), 1):
+                add(row, f"table {tables}, row {r}")
+        else:
+            paragraphs += 1
+            add(numbers.label(item) + item.text, f"paragraph {paragraphs}")
+    for text, place in _edges(document, "footer"):
+        add(text, place)
+    return Extracted("docx", tuple(lines), tuple(where), counts={"paragraphs": paragraphs})
+
+
+def _edges(document: Any, kind: str) -> Iterator[tuple[str, str]]:
+    """Each section's own headers (or footers), once each; the place names the section when
+    the document has several."""
+    seen: set[str] = set()
+    sections = list(document.sections)
+    for n, section in enumerate(sections, 1):
+        place = kind if len(sections) == 1 else f"{kind} (section {n})"
+        parts = [getattr(section, kind)]
+        if section.different_first_page_header_footer:
+            parts.append(getattr(section, f"first_page_{kind}"))
+        for part in parts:
+            if part.is_linked_to_previous:
+                continue
+            for item in part.iter_inner_content():
+                texts = list(_rows(item)) if item.__class__.__name__ == "Table" else [item.text]
+                for text in texts:
+                    if text.strip() and text not in seen:
+                        seen.add(text)
+                        yield text, place
+
+
+def _rows(table: Any) -> Iterator[str]:
+    """Each row's cells joined by a tab (a merged cell once; a cell's paragraphs by a space)."""
+    for row in table.rows:
+        cells: list[str] = []
+        last = None
+        for cell in row.cells:
+            if cell._tc is last:
+                continue
+            last = cell._tc
+            cells.append(" ".join(p.strip() for p in cell.text.split("\n") if p.strip()))
+        yield "\t".join(cells)
+
+
+# -- list numbering -----------------------------------------------------------------------------
+
+_CHINESE_DIGITS = "零一二三四五六七八九"
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"))
+_ROMAN += ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def chinese_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 105 -> 一百零五 (Word's chineseCounting)."""
+    if n < 10:
+        return _CHINESE_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _CHINESE_DIGITS[tens]) + "十" + (_CHINESE_DIGITS[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    if rest == 0:
+        return _CHINESE_DIGITS[hundreds] + "百"
+    tail = chinese_number(rest)
+    if rest < 10:
+        tail = "零" + tail
+    elif rest < 20:
+        tail = "一" + tail
+    return _CHINESE_DIGITS[hundreds] + "百" + tail
+
+
+def _letters(n: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA (Word repeats the letter)."""
+    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, text in _ROMAN:
+        count, n = divmod(n, value)
+        out.append(text * count)
+    return "".join(out)
+
+
+def format_number(n: int, fmt: str) -> str:
+    """A list number in one of Word's number formats (decimal for formats not known here)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "ideographDigital"):
+        return chinese_number(n) if n < 1000 else str(n)
+    if fmt == "ideographTraditional" and 1 <= n <= 10:
+        return _STEMS[n - 1]
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= 20:
+        return _CIRCLED[n - 1]
+    if fmt in ("upperLetter", "lowerLetter") and n >= 1:
+        text = _letters(n)
+        return text if fmt == "upperLetter" else text.lower()
+    if fmt in ("upperRoman", "lowerRoman") and n >= 1:
+        text = _roman(n)
+        return text if fmt == "upperRoman" else text.lower()
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "none":
+        return ""
+    return str(n)
+
+
+class Numbering:
+    """The list labels Word draws before numbered paragraphs, counted in document order."""
+
+    def __init__(self, document: Any) -> None:
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            root = None
+        self.levels: dict[str, dict[int, tuple[int, str, str, str]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        if root is not None:
+            self._read(root)
+
+    def _read(self, root: Any) -> None:
+        abstract: dict[str, dict[int, tuple[int, str, str, str]]] = {}
+        for node in root.iterchildren(f"{_W}abstractNum"):
+            levels = {}
+            for lvl in node.iterchildren(f"{_W}lvl"):
+                levels[int(lvl.get(f"{_W}ilvl", "0"))] = (
+                    int(_val(lvl, "start") or 1),
+                    _val(lvl, "numFmt") or "decimal",
+                    _val(lvl, "lvlText") or "",
+                    _val(lvl, "suff") or "tab",
+                )
+            abstract[node.get(f"{_W}abstractNumId", "")] = levels
+        for num in root.iterchildren(f"{_W}num"):
+            levels = dict(abstract.get(_val(num, "abstractNumId") or "", {}))
+            for override in num.iterchildren(f"{_W}lvlOverride"):
+                level = int(override.get(f"{_W}ilvl", "0"))
+                start = _val(override, "startOverride")
+                if start is not None and level in levels:
+                    levels[level] = (int(start), *levels[level][1:])
+            self.levels[num.get(f"{_W}numId", "")] = levels
+
+    def label(self, paragraph: Any) -> str:
+        """The label before ``paragraph`` (``""`` when it is not a numbered list item)."""
+        numpr = _numbering_of(paragraph)
+        if numpr is None:
+            return ""
+        num_id = str(numpr.numId.val)
+        level = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
+        levels = self.levels.get(num_id, {})
+        if level not in levels:
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        counters[level] = counters.get(level, levels[level][0] - 1) + 1
+        for deeper in [k for k in counters if k > level]:
+            del counters[deeper]
+        _, fmt, text, suffix = levels[level]
+        if fmt == "bullet":
+            label = "•" if not text or "\ue000" <= text[0] <= "\uf8ff" else text
+        else:
+            label = text
+            for k in range(9):
+                if f"%{k + 1}" in label:
+                    start, kfmt = levels.get(k, (1, "decimal", "", ""))[:2]
+                    label = label.replace(f"%{k + 1}", format_number(counters.get(k, start), kfmt))
+        if not label or suffix == "nothing" or not label[-1].isascii():
+            return label
+        return label + " "
+
+
+def _numbering_of(paragraph: Any) -> Any:
+    """The paragraph's list numbering: its own, or its style's (``List Number``), or a base
+    style's; None when it has none."""
+    ppr = paragraph._p.pPr
+    if ppr is not None and ppr.numPr is not None and ppr.numPr.numId is not None:
+        return ppr.numPr
+    style = paragraph.style
+    for _ in range(20):  # base styles chain; a loop in a broken file must end
+        if style is None:
+            return None
+        sppr = style.element.pPr
+        if sppr is not None and sppr.numPr is not None and sppr.numPr.numId is not None:
+            return sppr.numPr
+        style = style.base_style
+    return None
+
+
+def _val(node: Any, child: str) -> str | None:
+    found = node.find(f"{_W}{child}")
+    return None if found is None else found.get(f"{_W}val")

@@ -1,0 +1,139 @@
+"""Real-looking .docx, web pages, MHTML and PDFs with ads in their headers and footers, and the
+.txt twin of each (the same lines as a text file), for the reader tests and bench_formats.
+
+Bodies are paragraphs of the bundled sample speech (real Chinese prose); the stamps are real
+ones from the sample's header and footer. python-docx writes the .docx, reportlab the PDF
+(its built-in STSong-Light CID font, whose text pypdf reads back), the pages are built here.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "fixtures" / "sample" / "speech-with-ads.txt"
+HEADER = "仅供学习 禁止外传"
+FOOTER = "更多资料请关注公众号"
+WRAP = 32  # characters per PDF line
+_NO_END = "。！？”’）》」』"  # a typeset line does not end a paragraph's line on these mid-text
+
+
+def paragraphs() -> list[str]:
+    """Body paragraphs of the sample: long lines of Chinese prose without placeholders."""
+    text = SAMPLE.read_text(encoding="utf-8", errors="replace")
+    lines = [ln.strip() for ln in text.splitlines()]
+    return [ln for ln in lines if len(ln) >= 60 and "\ufffd" not in ln and "X" not in ln and "×" not in ln]
+
+
+def body(rng: random.Random, count: int) -> list[str]:
+    """``count`` paragraphs drawn from the sample."""
+    pool = paragraphs()
+    return [rng.choice(pool) for _ in range(count)]
+
+
+def twin_text(paras: list[str]) -> str:
+    """The .txt twin: the stamp, the paragraphs, the footer stamp."""
+    return "\n".join([HEADER, "", *paras, "", FOOTER]) + "\n"
+
+
+def docx_bytes(paras: list[str]) -> bytes:
+    """A .docx with the stamp in the section header, the footer stamp in its footer."""
+    import docx
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = HEADER
+    section.footer.paragraphs[0].text = FOOTER
+    for par in paras:
+        document.add_paragraph(par)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def html_bytes(paras: list[str], encoding: str = "utf-8") -> bytes:
+    """A page declaring its charset, with scripts, a stamp above and one below the text."""
+    blocks = "\n".join(f"<p>{par}</p>" for par in paras)
+    page = (
+        f'<!DOCTYPE html>\n<html><head><meta charset="{encoding}"><title>资料 - 文库</title>'
+        "<script>var tracker = '仅供学习';</script><style>p{margin:0}</style></head>\n"
+        f'<body><div class="stamp">{HEADER}</div>\n{blocks}\n<div class="foot">{FOOTER}</div></body></html>'
+    )
+    return page.encode(encoding)
+
+
+def mhtml_bytes(paras: list[str]) -> bytes:
+    """The page saved as MHTML (quoted-printable, charset in the part's header)."""
+    import quopri
+
+    page = html_bytes(paras, "gb18030")
+    encoded = quopri.encodestring(page).decode("ascii")
+    return (
+        "From: <Saved by Blink>\r\nSubject: page\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related; type="text/html"; boundary="----B"\r\n\r\n'
+        "------B\r\nContent-Type: text/html; charset=gb18030\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        f"{encoded}\r\n------B--\r\n"
+    ).encode("ascii")
+
+
+def wrap(par: str, width: int = WRAP) -> list[str]:
+    """A paragraph broken into typeset lines of about ``width`` characters; a break is moved
+    on by a character where the line would end on a closing mark (as typesetting does)."""
+    lines: list[str] = []
+    while len(par) > width:
+        cut = width
+        while cut < len(par) and par[cut - 1] in _NO_END:
+            cut += 1
+        lines.append(par[:cut])
+        par = par[cut:]
+    if par:
+        lines.append(par)
+    return lines
+
+
+def pdf_bytes(paras: list[str], *, per_page: int = 30, text_layer: bool = True) -> bytes:
+    """A PDF: the stamp as a running header and ``第 N 页`` as the footer of every page, the
+    paragraphs typeset in wrapped lines; ``text_layer=False`` draws only boxes (a 'scan')."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    lines = [line for par in paras for line in wrap(par)]
+    pages = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
+    for number, page in enumerate(pages, 1):
+        if text_layer:
+            pdf.setFont("STSong-Light", 9)
+            pdf.drawString(72, 805, HEADER)
+            pdf.drawString(280, 30, f"第 {number} 页")
+            pdf.setFont("STSong-Light", 12)
+            for k, line in enumerate(page):
+                pdf.drawString(60, 770 - 22 * k, line)
+        else:
+            for k in range(len(page)):
+                pdf.rect(60, 770 - 22 * k, 380, 12, fill=1)
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def pdf_paragraphs(rng: random.Random, count: int) -> list[str]:
+    """Paragraphs whose typeset lines rejoin exactly: each wrapped line but the last ends in
+    Chinese text and the next starts with it (digits or Latin at a break stay a break)."""
+    import re
+
+    cjk = re.compile(r"[\u4e00-\u9fff，、：；“（《]$")
+    start = re.compile(r"^[\u4e00-\u9fff，、。：；！？”）》]")
+    good = []
+    for par in paragraphs():
+        lines = wrap(par)
+        if len(lines) >= 2 and len(lines[-1]) >= 2 and all(
+            cjk.search(a) and start.match(b) for a, b in zip(lines, lines[1:], strict=False)
+        ):
+            good.append(par)
+    return [rng.choice(good) for _ in range(count)]

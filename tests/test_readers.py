@@ -1,0 +1,318 @@
+"""Word .docx, web pages (.html, .mhtml) and PDF in, clean text out (cleanse.readers).
+
+For each format a real-looking file with ads in its header and footer is cleaned to the same
+text as its .txt twin, and the report says where each removed line was. Hostile and broken
+files give a clear entry and the run goes on.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import documents_gen as gen
+from cleanse import readers
+from cleanse.cli import main
+from cleanse.readers import pdf as pdf_reader
+from cleanse.readers import word
+
+pytest.importorskip("docx")
+pytest.importorskip("lxml")
+pytest.importorskip("pypdf")
+pytest.importorskip("reportlab")
+
+
+def run(*args: object) -> object:
+    return CliRunner().invoke(main, ["run", *map(str, args)], catch_exceptions=False)
+
+
+def clean_folder(tmp: Path, files: dict[str, bytes], *extra: str) -> tuple[dict[str, str], dict[str, dict]]:
+    """Run ``cleanse run`` on ``files``; the output texts and the report entries by path."""
+    src, out, report = tmp / "in", tmp / "out", tmp / "report.jsonl"
+    for rel, data in files.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_bytes(data)
+    result = run(src, out, "--report", report, "-q", *extra)
+    assert result.exit_code in (0, 1), result.output
+    texts = {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*") if p.is_file()}
+    entries = {e["path"]: e for e in map(json.loads, report.read_text("utf-8").splitlines())}
+    return texts, entries
+
+
+def twin_output(tmp: Path, paras: list[str]) -> str:
+    texts, _ = clean_folder(tmp / "twin", {"doc.txt": gen.twin_text(paras).encode("utf-8")})
+    return texts["doc.txt"]
+
+
+# -- each format against its .txt twin ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("doc.docx", gen.docx_bytes),
+        ("doc.html", gen.html_bytes),
+        ("doc.htm", lambda paras: gen.html_bytes(paras, "gbk")),
+        ("doc.mhtml", gen.mhtml_bytes),
+    ],
+)
+def test_document_is_cleaned_like_its_txt_twin(tmp_path: Path, name: str, make) -> None:
+    paras = gen.body(random.Random(name), 6)
+    texts, entries = clean_folder(tmp_path, {name: make(paras)})
+    assert texts == {"doc.txt": twin_output(tmp_path, paras)}
+    entry = entries[name]
+    assert entry["status"] == "ok"
+    removed = {r["text"] for r in entry["removed"]}
+    assert {gen.HEADER, gen.FOOTER} <= removed
+    assert all(p in texts["doc.txt"] for p in {p.replace(",", "，") for p in paras} if "," not in p)
+
+
+def test_pdf_is_cleaned_like_its_txt_twin_and_says_which_page(tmp_path: Path) -> None:
+    paras = gen.pdf_paragraphs(random.Random(3), 12)
+    texts, entries = clean_folder(tmp_path, {"doc.pdf": gen.pdf_bytes(paras, per_page=20)})
+    assert texts == {"doc.txt": twin_output(tmp_path, paras)}
+    entry = entries["doc.pdf"]
+    assert entry["format"] == "pdf"
+    assert entry["pages"] >= 3
+    assert entry["rejoined"] > 0
+    headers = [r for r in entry["removed"] if r["rule"] == "pdf.running-header"]
+    numbers = [r for r in entry["removed"] if r["rule"] == "pdf.page-number"]
+    assert len(headers) == len(numbers) == entry["pages"]
+    assert [r["where"] for r in headers] == [f"page {p}, line 1" for p in range(1, entry["pages"] + 1)]
+    assert all(r["text"] == gen.HEADER for r in headers)
+    assert numbers[1]["text"] == "第 2 页" and numbers[1]["where"].startswith("page 2, line ")
+
+
+def test_docx_report_places_point_at_header_footer_and_paragraph(tmp_path: Path) -> None:
+    paras = gen.body(random.Random(5), 3)
+    paras[1] = paras[1][:20] + "," + paras[1][20:]  # a half-width comma in paragraph 2
+    _, entries = clean_folder(tmp_path, {"a.docx": gen.docx_bytes(paras)})
+    entry = entries["a.docx"]
+    assert entry["format"] == "docx" and entry["paragraphs"] == 3
+    where = {r["text"]: r["where"] for r in entry["removed"]}
+    assert where[gen.HEADER] == "header" and where[gen.FOOTER] == "footer"
+    comma = [c for c in entry["changes"] if c["rule"] == "punct.comma"]
+    assert comma and comma[0]["where"] == "paragraph 2"
+
+
+def test_html_places_name_the_block(tmp_path: Path) -> None:
+    paras = gen.body(random.Random(6), 2)
+    _, entries = clean_folder(tmp_path, {"p.html": gen.html_bytes(paras)})
+    entry = entries["p.html"]
+    assert entry["format"] == "html" and entry["encoding"] == "utf-8" and entry["decided_by"] == "declared"
+    where = {r["text"]: r["where"] for r in entry["removed"]}
+    assert where[gen.HEADER] == "block 1 <div>"
+    assert where[gen.FOOTER] == f"block {len(paras) + 2} <div>"
+
+
+# -- reading: what each reader gives -----------------------------------------------------------
+
+
+def test_docx_reads_tables_numbering_and_each_header_once() -> None:
+    import docx
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "页眉广告"
+    document.add_paragraph("第一项", style="List Number")
+    document.add_paragraph("第二项", style="List Number")
+    table = document.add_table(rows=2, cols=3)
+    for r, row in enumerate([["姓名", "职务", "备注"], ["张三", "局长", ""]]):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.add_paragraph("正文。\n换行后")
+    document.add_section()  # its header is linked to the first: read once
+    out = io.BytesIO()
+    document.save(out)
+    got = readers.read_document("a.docx", out.getvalue(), max_bytes=1 << 30)
+    # the new section's break sits in an empty paragraph of its own: a blank line
+    assert got.lines == (
+        "页眉广告", "1. 第一项", "2. 第二项", "姓名\t职务\t备注", "张三\t局长\t", "正文。", "换行后", "",
+    )  # fmt: skip
+    assert got.where == (
+        "header (section 1)", "paragraph 1", "paragraph 2", "table 1, row 1", "table 1, row 2",
+        "paragraph 3", "paragraph 3", "paragraph 4",
+    )  # fmt: skip
+    assert got.counts == {"paragraphs": 4}
+
+
+@pytest.mark.parametrize(
+    ("n", "fmt", "text"),
+    [
+        (1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (12, "chineseCounting", "十二"),
+        (20, "chineseCountingThousand", "二十"), (105, "chineseCounting", "一百零五"),
+        (110, "chineseCounting", "一百一十"), (3, "ideographTraditional", "丙"),
+        (2, "decimalEnclosedCircle", "②"), (28, "upperLetter", "BB"), (4, "lowerRoman", "iv"),
+        (7, "decimalZero", "07"), (9, "decimal", "9"), (5, "someNewFormat", "5"),
+    ],
+)  # fmt: skip
+def test_word_number_formats(n: int, fmt: str, text: str) -> None:
+    assert word.format_number(n, fmt) == text
+
+
+def test_html_reader_skips_scripts_keeps_rows_pre_and_breaks() -> None:
+    page = (
+        "<html><head><title>站名</title><style>x{}</style></head><body><nav>首页 | 下载</nav>"
+        "<script>alert('广告')</script><p>第一段  文字\n续</p><p>甲<br>乙</p>"
+        "<table><tr><td> 一 </td><td><p>二</p></td></tr></table><pre>a  b\n c</pre>尾巴</body></html>"
+    ).encode()
+    got = readers.read_document("x.html", page, max_bytes=1 << 30)
+    assert got.lines == ("首页 | 下载", "第一段 文字 续", "甲", "乙", "一\t二", "a  b", " c", "尾巴")
+    assert got.where[0] == "block 1 <nav>" and got.where[4] == "block 5 <tr>"
+
+
+def test_html_nested_a_thousand_deep_keeps_its_text() -> None:
+    page = b"<html><body>" + b"<div>" * 1500 + "深处的文字。".encode() + b"</div>" * 1500
+    assert readers.read_document("x.html", page, max_bytes=1 << 30).lines == ("深处的文字。",)
+
+
+def test_html_declared_charset_that_does_not_decode_falls_back_to_detection() -> None:
+    page = '<html><head><meta charset="utf-8"></head><body><p>这是GBK编码的网页正文内容。</p></body></html>'
+    got = readers.read_document("x.html", page.encode("gbk"), max_bytes=1 << 30)
+    assert got.lines == ("这是GBK编码的网页正文内容。",)
+    assert got.decoding["decided_by"] != "declared" and got.decoding["encoding"] in ("gbk", "gb18030")
+
+
+def test_pdf_furniture_needs_repetition_and_digits_only_where_a_page_is_named() -> None:
+    pages = [
+        ["内部资料 第 %d 页 共 4 页" % p, "正文第%d部分的内容。" % p, "第%d部分" % p, "- %d -" % p] for p in range(1, 5)
+    ]
+    lines = [line for page in pages for line in page]
+    own = [list(range(4 * p, 4 * p + 4)) for p in range(4)]
+    drops = pdf_reader.furniture(lines, own)
+    assert {lines[i] for i, rule in drops.items() if rule == pdf_reader.HEADER_RULE} == {
+        f"内部资料 第 {p} 页 共 4 页" for p in range(1, 5)
+    }
+    assert {lines[i] for i, r in drops.items() if r == pdf_reader.PAGE_NUMBER_RULE} == {f"- {p} -" for p in range(1, 5)}
+    assert not any(lines[i].startswith("第") and lines[i].endswith("部分") for i in drops)  # 第1部分 stays
+
+
+def test_pdf_rejoin_joins_full_chinese_lines_only() -> None:
+    lines = ["近年来我市搭建五大工作平台，深入实施工程，组织成立", "了各级理论宣讲团。", "二、短标题", "下一段开始。"]
+    taken = pdf_reader._rejoin(lines, [[0, 1, 2, 3]], {})
+    assert taken == {1}
+    assert lines[0] == "近年来我市搭建五大工作平台，深入实施工程，组织成立了各级理论宣讲团。"
+    hyphen = ["The committee agreed that the imple-", "mentation starts now"]
+    assert pdf_reader._rejoin(hyphen, [[0, 1]], {}) == {1} and hyphen[0].endswith("implementation starts now")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind"),
+    [
+        ("a.docx", b"%PDF-1.4 ...", "pdf"),
+        ("a.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "legacy"),
+        ("a.doc", "<html><body><p>网页</p></body></html>".encode(), "html"),
+        ("a.doc", "纯文本文件。".encode("gbk"), "text"),
+        ("a.rtf", b"{\\rtf1\\ansi hello}", "rtf"),
+        ("a.pdf", "<!DOCTYPE html><html>".encode(), "html"),
+        ("a.htm", "只有文字".encode(), "html"),
+        ("a.mht", b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n", "mhtml"),
+    ],
+)
+def test_reader_is_chosen_by_content(name: str, data: bytes, kind: str) -> None:
+    assert readers.sniff(name, data) == kind
+
+
+def test_text_names_and_clashes() -> None:
+    assert readers.text_name("a/b.DOCX") == "a/b.txt" and readers.text_name("a/b.txt") == "a/b.txt"
+    clashes = readers.name_clashes(["a/b.docx", "a/b.txt", "a/b.pdf", "c.pdf", "c.html"])
+    assert clashes == {"a/b.docx": "a/b.txt", "a/b.pdf": "a/b.txt", "c.pdf": "c.html"}
+
+
+# -- the run: globs, clashes, legacy files, hostile and broken files ---------------------------
+
+
+def test_default_globs_include_installed_formats(tmp_path: Path) -> None:
+    from cleanse.commands.scale_opts import default_globs
+
+    globs = default_globs("auto")
+    assert {"*.docx", "*.html", "*.pdf", "*.doc"} <= set(globs)
+    assert "*.docx" not in default_globs("text")
+
+
+def test_a_missing_library_skips_with_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(readers.Unreadable) as info:
+        readers.read_document("a.docx", gen.docx_bytes(["正文。"]), max_bytes=1 << 30)
+    assert info.value.status == "skipped" and "pip install 'cleanse[docx]'" in str(info.value)
+    assert "*.docx" not in readers.available_globs()
+
+
+def test_run_goes_on_past_legacy_broken_clashing_and_hostile_files(tmp_path: Path) -> None:
+    paras = gen.body(random.Random(9), 3)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" + b"a" * (3 << 20))
+    pdf = gen.pdf_bytes(paras)
+    broken_xref = pdf.replace(b"startxref", b"startxref\n999999999\n%")
+    files = {
+        "good.docx": gen.docx_bytes(paras),
+        "old.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+        "notes.doc": "会议纪要正文内容。\n".encode("gbk"),
+        "same.docx": gen.docx_bytes(paras),
+        "same.txt": "同名的文本文件。\n".encode(),
+        "bomb.docx": bomb.getvalue(),
+        "scan.pdf": gen.pdf_bytes(paras, text_layer=False),
+        "garbage.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 40,
+        "broken-xref.pdf": broken_xref,
+        "deep.html": b"<html><body>" + b"<div>" * 50_000 + "深处的文字。".encode() + b"</div>" * 50_000,
+        "not-zip.docx": "不是压缩包".encode(),
+    }
+    texts, entries = clean_folder(tmp_path, files, "--max-bytes", 2_000_000)
+    status = {path: (e["status"], e.get("reason")) for path, e in entries.items()}
+    assert status["good.docx"] == ("ok", None) and status["notes.doc"] == ("ok", None)
+    assert status["old.doc"] == ("skipped", "legacy-format")
+    assert "soffice --headless --convert-to docx" in entries["old.doc"]["error"]
+    assert status["same.docx"] == ("failed", "name-clash") and status["same.txt"] == ("ok", None)
+    assert "same.txt" in entries["same.docx"]["error"]
+    assert status["bomb.docx"] == ("skipped", "too-large")
+    assert "refused before decompressing" in entries["bomb.docx"]["error"]
+    assert status["scan.pdf"] == ("skipped", "no-text-layer")
+    assert status["garbage.pdf"][0] == "failed" and "PDF" in entries["garbage.pdf"]["error"]
+    assert status["broken-xref.pdf"][0] in ("ok", "failed")
+    if status["broken-xref.pdf"][0] == "ok":  # pypdf rebuilt the xref: the text is whole
+        assert texts["broken-xref.txt"].strip()
+    assert status["deep.html"] == ("failed", "too-deep")  # never a page with its text cut off
+    if status["broken-xref.pdf"][0] == "ok":
+        assert any(w.startswith("pdf: ") for w in entries["broken-xref.pdf"]["warnings"])
+    assert status["not-zip.docx"][0] == "failed" and entries["not-zip.docx"]["error"]
+    assert texts["notes.txt"] == "会议纪要正文内容。\n"
+    assert texts["same.txt"] == "同名的文本文件。\n" and "good.txt" in texts
+    for path, entry in entries.items():  # each problem names its file
+        if entry["status"] != "ok":
+            assert path in entry["error"]
+
+
+def test_summary_lists_formats_and_cleaned_output_is_stable(tmp_path: Path) -> None:
+    paras = gen.body(random.Random(11), 4)
+    files = {"a.docx": gen.docx_bytes(paras), "b.html": gen.html_bytes(paras), "c.txt": b"text\n"}
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for rel, data in files.items():
+        (src / rel).write_bytes(data)
+    summary = tmp_path / "summary.json"
+    result = run(src, out, "--summary", summary)
+    assert result.exit_code == 0, result.output
+    assert json.loads(summary.read_text())["formats"] == {"docx": 1, "html": 1}
+    assert "documents read by format: " in result.output
+    again = run(out, tmp_path / "again", "-q")  # cleaning the cleaned text changes nothing
+    assert again.exit_code == 0
+    for path in out.iterdir():
+        assert (tmp_path / "again" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_resume_finds_a_documents_txt_output(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.docx").write_bytes(gen.docx_bytes(gen.body(random.Random(2), 2)))
+    out, report = tmp_path / "out", tmp_path / "r.jsonl"
+    assert run(src, out, "--resume", "--report", report, "-q").exit_code == 0
+    first = report.read_bytes()
+    assert (out / "a.txt").is_file()
+    assert run(src, out, "--resume", "--report", report, "-q").exit_code == 0
+    assert report.read_bytes() == first  # taken from the manifest, not cleaned again
