@@ -9,6 +9,7 @@ ones from the sample's header and footer. python-docx writes the .docx, reportla
 from __future__ import annotations
 
 import io
+import itertools
 import random
 from pathlib import Path
 
@@ -132,8 +133,10 @@ def pdf_paragraphs(rng: random.Random, count: int) -> list[str]:
     good = []
     for par in paragraphs():
         lines = wrap(par)
-        if len(lines) >= 2 and len(lines[-1]) >= 2 and all(
-            cjk.search(a) and start.match(b) for a, b in zip(lines, lines[1:], strict=False)
+        if (
+            len(lines) >= 2
+            and len(lines[-1]) >= 2
+            and all(cjk.search(a) and start.match(b) for a, b in itertools.pairwise(lines))
         ):
             good.append(par)
     return [rng.choice(good) for _ in range(count)]

@@ -180,7 +180,8 @@ def test_html_declared_charset_that_does_not_decode_falls_back_to_detection() ->
 
 def test_pdf_furniture_needs_repetition_and_digits_only_where_a_page_is_named() -> None:
     pages = [
-        ["内部资料 第 %d 页 共 4 页" % p, "正文第%d部分的内容。" % p, "第%d部分" % p, "- %d -" % p] for p in range(1, 5)
+        [f"内部资料 第 {p} 页 共 4 页", f"正文第{p}部分的内容。", f"第{p}部分", f"- {p} -"]
+        for p in range(1, 5)
     ]
     lines = [line for page in pages for line in page]
     own = [list(range(4 * p, 4 * p + 4)) for p in range(4)]
@@ -188,12 +189,19 @@ def test_pdf_furniture_needs_repetition_and_digits_only_where_a_page_is_named() 
     assert {lines[i] for i, rule in drops.items() if rule == pdf_reader.HEADER_RULE} == {
         f"内部资料 第 {p} 页 共 4 页" for p in range(1, 5)
     }
-    assert {lines[i] for i, r in drops.items() if r == pdf_reader.PAGE_NUMBER_RULE} == {f"- {p} -" for p in range(1, 5)}
+    assert {lines[i] for i, r in drops.items() if r == pdf_reader.PAGE_NUMBER_RULE} == {
+        f"- {p} -" for p in range(1, 5)
+    }
     assert not any(lines[i].startswith("第") and lines[i].endswith("部分") for i in drops)  # 第1部分 stays
 
 
 def test_pdf_rejoin_joins_full_chinese_lines_only() -> None:
-    lines = ["近年来我市搭建五大工作平台，深入实施工程，组织成立", "了各级理论宣讲团。", "二、短标题", "下一段开始。"]
+    lines = [
+        "近年来我市搭建五大工作平台，深入实施工程，组织成立",
+        "了各级理论宣讲团。",
+        "二、短标题",
+        "下一段开始。",
+    ]
     taken = pdf_reader._rejoin(lines, [[0, 1, 2, 3]], {})
     assert taken == {1}
     assert lines[0] == "近年来我市搭建五大工作平台，深入实施工程，组织成立了各级理论宣讲团。"
@@ -209,7 +217,7 @@ def test_pdf_rejoin_joins_full_chinese_lines_only() -> None:
         ("a.doc", "<html><body><p>网页</p></body></html>".encode(), "html"),
         ("a.doc", "纯文本文件。".encode("gbk"), "text"),
         ("a.rtf", b"{\\rtf1\\ansi hello}", "rtf"),
-        ("a.pdf", "<!DOCTYPE html><html>".encode(), "html"),
+        ("a.pdf", b"<!DOCTYPE html><html>", "html"),
         ("a.htm", "只有文字".encode(), "html"),
         ("a.mht", b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n", "mhtml"),
     ],
