@@ -324,3 +324,15 @@ def test_resume_finds_a_documents_txt_output(tmp_path: Path) -> None:
     assert (out / "a.txt").is_file()
     assert run(src, out, "--resume", "--report", report, "-q").exit_code == 0
     assert report.read_bytes() == first  # taken from the manifest, not cleaned again
+
+
+def test_clean_command_reads_a_document_and_names_an_unreadable_one(tmp_path: Path) -> None:
+    paras = gen.body(random.Random(12), 3)
+    (tmp_path / "a.docx").write_bytes(gen.docx_bytes(paras))
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    invoke = CliRunner().invoke
+    result = invoke(main, ["clean", str(tmp_path / "a.docx")], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output == twin_output(tmp_path, paras)
+    bad = invoke(main, ["clean", str(tmp_path / "old.doc")], catch_exceptions=False)
+    assert bad.exit_code == 2 and "old.doc" in bad.output and "soffice" in bad.output

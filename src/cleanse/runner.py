@@ -65,7 +65,6 @@ def clean_document(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[st
     """Read a .docx, web page or PDF into lines (:mod:`.readers`), clean them, write the text
     as ``.txt``; the entry names the format and where each removed or changed line was."""
     from . import readers
-    from .stages.encoding import flag_replacements
 
     try:
         extracted = readers.read_limited(rel, data, max_bytes=job.max_bytes)
@@ -74,7 +73,7 @@ def clean_document(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[st
         entry = problem_entry(rel, exc.status, message, reason=exc.reason, bytes_in=len(data))
         entry["format"] = readers.sniff(rel, data)
         return entry
-    doc = flag_replacements(cleaner.clean(readers.to_document(extracted, rel, len(data))))
+    doc = readers.clean_extracted(cleaner, extracted, rel, len(data))
     entry = readers.annotate(document_entry(rel, doc), extracted)
     return _write(job, rel, doc, entry, len(data))
 

@@ -8,8 +8,11 @@ from typing import Any
 
 import click
 
+from .. import readers
 from ..cli import cleaner_from, cleaning_options, document_json, handle_errors, rule_options, ruleset_from
+from ..errors import InputError
 from ..io import read_bytes
+from ..job import DEFAULT_MAX_BYTES
 
 
 @click.command()
@@ -24,13 +27,24 @@ def clean(file: Path, as_json: bool, **options: Any) -> None:
     """Clean one document (FILE, or - for stdin) and print the result.
 
     \b
+    A .docx, web page or PDF is read into lines first (see `cleanse run`).
+
+    \b
     Example:
       cleanse clean speech.txt --json | jq .removed
+      cleanse clean report.docx > report.txt
     """
     cleaner = cleaner_from(ruleset_from(options), options)
     source = "-" if str(file) == "-" else str(file)
     data = sys.stdin.buffer.read() if source == "-" else read_bytes(file)
-    doc = cleaner.clean_bytes(data, source=source)
+    if source != "-" and readers.is_document(source) and readers.sniff(source, data) != "text":
+        try:
+            extracted = readers.read_limited(source, data, max_bytes=DEFAULT_MAX_BYTES)
+        except readers.Unreadable as exc:
+            raise InputError(f"{file}: {exc}") from None
+        doc = readers.clean_extracted(cleaner, extracted, source, len(data))
+    else:
+        doc = cleaner.clean_bytes(data, source=source)
     if as_json:
         click.echo(document_json(doc))
     else:

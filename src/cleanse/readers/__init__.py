@@ -22,9 +22,12 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document, drop_lines
+
+if TYPE_CHECKING:
+    from ..pipeline import Cleaner
 
 # Suffix -> the format a file of that name is expected to be.
 SUFFIXES: Mapping[str, str] = {
@@ -237,6 +240,14 @@ def to_document(extracted: Extracted, rel: str, bytes_in: int) -> Document:
         },
     )
     return drop_lines(doc, extracted.drops)
+
+
+def clean_extracted(cleaner: Cleaner, extracted: Extracted, rel: str, bytes_in: int) -> Document:
+    """What ``cleaner`` makes of a document read into lines (decoder replacements flagged as
+    for text files)."""
+    from ..stages.encoding import flag_replacements
+
+    return flag_replacements(cleaner.clean(to_document(extracted, rel, bytes_in)))
 
 
 def annotate(entry: dict[str, Any], extracted: Extracted) -> dict[str, Any]:
