@@ -166,6 +166,28 @@ def test_html_reader_skips_scripts_keeps_rows_pre_and_breaks() -> None:
     assert got.where[0] == "block 1 <nav>" and got.where[4] == "block 5 <tr>"
 
 
+def test_html_gb2312_label_is_read_as_browsers_read_it() -> None:
+    page = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'
+    page += "<body><p>朱镕基同志的讲话。</p></body></html>"  # 镕 is GBK, not GB2312
+    got = readers.read_document("x.htm", page.encode("gbk"), max_bytes=1 << 30)
+    assert got.lines == ("朱镕基同志的讲话。",)
+    assert got.decoding["encoding"] == "gb18030" and got.decoding["decided_by"] == "declared"
+
+
+def test_a_zip_declaring_more_than_the_limit_is_refused_unread() -> None:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("word/document.xml", b"<w:document/>")
+    data = bytearray(archive.getvalue())
+    central = data.index(b"PK\x01\x02")
+    data[central + 24 : central + 28] = (4_000_000_000).to_bytes(4, "little")  # claims 4 GB
+    with pytest.raises(readers.Unreadable) as info:
+        word.check_archive(bytes(data), word.MAX_EXPANDED)
+    assert info.value.reason == "too-large" and "1 archive member would expand to 4,000,000,000 bytes" in str(
+        info.value
+    )
+
+
 def test_html_nested_a_thousand_deep_keeps_its_text() -> None:
     page = b"<html><body>" + b"<div>" * 1500 + "深处的文字。".encode() + b"</div>" * 1500
     assert readers.read_document("x.html", page, max_bytes=1 << 30).lines == ("深处的文字。",)

@@ -43,15 +43,35 @@ MAX_DEPTH = 2048  # libxml2's limit on nesting with huge_tree (256 without)
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 
 
+# Labels whose bytes browsers decode with a larger codec (the WHATWG Encoding Standard):
+# pages labelled gb2312 hold GBK characters (镕), latin-1 pages hold Windows-1252 quotes.
+_AS_BROWSERS_READ = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "big5": "big5hkscs",
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+}
+
+
 def declared_charset(data: bytes) -> str | None:
-    """The codec a page declares in its first 4 KB, when Python knows it."""
+    """The codec a page declares in its first 4 KB, when Python knows it, widened as browsers
+    widen it (gb2312 -> gb18030)."""
     m = _CHARSET.search(data[:4096])
     if m is None:
         return None
-    try:
-        return check_codec(m.group(1).decode("ascii"))
-    except (CleanseError, UnicodeDecodeError):
+    return known_codec(m.group(1).decode("ascii"))
+
+
+def known_codec(label: str | None) -> str | None:
+    """Python's codec for a declared charset label (None: unknown or not a text encoding)."""
+    if not label:
         return None
+    try:
+        codec = check_codec(label)
+    except CleanseError:
+        return None
+    return _AS_BROWSERS_READ.get(codec.replace("_", "-").lower(), codec)
 
 
 def decode_page(data: bytes, charset: str | None = None) -> tuple[str, dict[str, object]]:
@@ -93,7 +113,7 @@ def read_mhtml(data: bytes) -> Extracted:
         if part.get_content_type() == "text/html":
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
-                extracted = read_html(payload, _known(part.get_content_charset()))
+                extracted = read_html(payload, known_codec(part.get_content_charset()))
                 return Extracted(
                     "mhtml",
                     extracted.lines,
@@ -102,15 +122,6 @@ def read_mhtml(data: bytes) -> Extracted:
                     decoding=extracted.decoding,
                 )
     raise Unreadable("an MHTML archive without an HTML part", reason="not-a-document")
-
-
-def _known(charset: str | None) -> str | None:
-    if not charset:
-        return None
-    try:
-        return check_codec(charset)
-    except CleanseError:
-        return None
 
 
 def page_lines(text: str) -> tuple[list[str], list[str]]:

@@ -40,7 +40,8 @@ def check_archive(data: bytes, limit: int) -> None:
     total = sum(m.file_size for m in members)
     if len(members) > MAX_MEMBERS or total > limit:
         raise Unreadable(
-            f"refused before decompressing: its {len(members):,} archive members would expand to "
+            f"refused before decompressing: {len(members):,} archive "
+            f"member{'s' if len(members) != 1 else ''} would expand to "
             f"{total:,} bytes, more than the {limit:,} allowed (a ZIP bomb, or raise --max-bytes)",
             reason="too-large",
             status="skipped",
