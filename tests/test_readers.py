@@ -358,3 +358,35 @@ def test_clean_command_reads_a_document_and_names_an_unreadable_one(tmp_path: Pa
     assert result.output == twin_output(tmp_path, paras)
     bad = invoke(main, ["clean", str(tmp_path / "old.doc")], catch_exceptions=False)
     assert bad.exit_code == 2 and "old.doc" in bad.output and "soffice" in bad.output
+
+
+def test_damaged_documents_never_reach_an_internal_error(tmp_path: Path) -> None:
+    """Real files with bytes flipped, cut short or replaced: each is cleaned, skipped or failed
+    with a reason of its own, never an internal error (a bug), and never a traceback."""
+    rng = random.Random(21)
+    paras = gen.body(rng, 4)
+    originals = {
+        "docx": gen.docx_bytes(paras),
+        "pdf": gen.pdf_bytes(gen.pdf_paragraphs(rng, 4)),
+        "html": gen.html_bytes(paras, "gbk"),
+        "mhtml": gen.mhtml_bytes(paras),
+    }
+    files: dict[str, bytes] = {}
+    for suffix, data in originals.items():
+        for n in range(12):
+            damaged = bytearray(data)
+            if n % 3 == 0:
+                damaged = damaged[: rng.randrange(1, len(damaged))]
+            else:
+                for _ in range(1 + n):
+                    damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            files[f"{suffix}{n:02d}.{suffix}"] = bytes(damaged)
+        files[f"random.{suffix}"] = rng.randbytes(3000)
+    _, entries = clean_folder(tmp_path, files)
+    assert len(entries) == len(files)
+    internal = {path: e["error"] for path, e in entries.items() if e.get("reason") == "internal"}
+    assert not internal
+    for path, entry in entries.items():
+        assert entry["status"] in ("ok", "skipped", "failed")
+        if entry["status"] != "ok":
+            assert path in entry["error"] and entry["reason"]
