@@ -73,6 +73,13 @@ def read_pdf(data: bytes) -> Extracted:
     propagate, logger.propagate = logger.propagate, False
     try:
         extracted = _read(data)
+    except Unreadable as exc:
+        if exc.reason == "no-text-layer" and notes.notes:  # not a scan: a damaged file
+            raise Unreadable(
+                f"no text could be read from any page, and the file is damaged ({notes.notes[0]})",
+                reason="damaged",
+            ) from None
+        raise
     finally:
         logger.removeHandler(notes)
         logger.propagate = propagate
@@ -107,6 +114,8 @@ def _read(data: bytes) -> Extracted:
             text = ""
         text = text.replace("\r", "\n").strip("\n")  # a page break is not a blank line
         texts.append([line.rstrip() for line in text.split("\n")] if text else [])
+    if pages and len(warnings) == len(pages):
+        raise Unreadable(f"the text of no page could be read ({warnings[0]})", reason="damaged")
     if not any(line.strip() for page in texts for line in page):
         raise Unreadable(
             "no text layer (a scanned PDF?); run OCR first (e.g. ocrmypdf) and clean its output",
