@@ -4,6 +4,8 @@
   (``from ..matching import ...``), never one of its modules.
 - No two modules import each other (type-only imports included): each concern has one home
   and dependencies point one way.
+- No module is over :data:`MAX_LINES` lines: a module that grows past it holds two concerns,
+  and is split along its seam (with a module docstring saying why the new one is separate).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
+MAX_LINES = 400
 
 
 def _modules() -> dict[str, tuple[list[str], ast.Module]]:
@@ -70,3 +73,12 @@ def test_the_interface_exports_what_it_lists() -> None:
     import cleanse.matching as matching
 
     assert all(hasattr(matching, name) for name in matching.__all__)
+
+
+def test_no_module_is_over_the_line_limit() -> None:
+    sizes = {
+        str(path.relative_to(SRC)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted((SRC / "cleanse").rglob("*.py"))
+    }
+    over = {name: n for name, n in sizes.items() if n > MAX_LINES}
+    assert not over, f"modules over {MAX_LINES} lines (split each along a seam): {over}"

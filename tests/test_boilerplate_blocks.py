@@ -11,7 +11,7 @@ import pytest
 
 from cleanse import Cleaner, load_rules
 from cleanse.stages.blocks import blocks, body_bounds, is_body_like, protect_title
-from cleanse.stages.boilerplate import BoilerplateMatchers, line_hits
+from cleanse.stages.boilerplate_matchers import BoilerplateMatchers, line_hits
 from cleanse.stages.zones import plan_line_drops
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,8 +21,10 @@ from cleanse.errors import RuleTimeout
 from cleanse.matching.screen import KeyScreen, RuleTable
 from cleanse.rules import Rule
 from cleanse.stages import boilerplate as bp
+from cleanse.stages import boilerplate_matchers as bpm
 from cleanse.stages.blocks import body_evidence, content_len
-from cleanse.stages.boilerplate import BoilerplateMatchers, build_boilerplate, line_hits
+from cleanse.stages.boilerplate import build_boilerplate
+from cleanse.stages.boilerplate_matchers import BoilerplateMatchers, line_hits
 from cleanse.stages.zones import LONG_LINE, plan_line_drops
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,7 +181,7 @@ def reference_stage(doc: Document, m: BoilerplateMatchers) -> Document:
     from cleanse.stages.zones import reads_as_body
 
     lines = doc.lines
-    cut = [bp._cut_spans(line, m.spans) for line in lines]
+    cut = [bpm._cut_spans(line, m.spans) for line in lines]
     judged = [text if text.strip() else line for line, (text, _) in zip(lines, cut, strict=True)]
     extra = [tuple(r for r, _ in cuts) if cuts and not text.strip() else () for text, cuts in cut]
     n = len(judged)

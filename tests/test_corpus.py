@@ -8,7 +8,9 @@ import pytest
 
 from cleanse.corpus import AD, _ad_flags, is_content_line, normalize_line
 from cleanse.corpus_count import Corpus, CountTable, PathTable, count_corpus
-from cleanse.corpus_rules import LearnOptions, learn_corpus, line_pattern
+from cleanse.corpus_findings import LearnOptions
+from cleanse.corpus_render import line_pattern
+from cleanse.corpus_rules import learn_corpus
 from cleanse.discovery import discover
 from cleanse.pipeline import Cleaner
 from cleanse.rules import compile_pattern, load_rules, with_rules

@@ -7,8 +7,9 @@ Corpus learning (``cleanse learn``, ``cleanse run --learn``) lives in three modu
   document (head zone, tail zone, next to a known ad) — :func:`document_keys`;
 - :mod:`cleanse.corpus_count` counts those keys across the corpus, in worker processes,
   exactly and in bounded memory;
-- :mod:`cleanse.corpus_rules` decides which counted lines are boilerplate and writes them as
-  a reviewable rule file (:func:`cleanse.corpus_rules.learn_corpus`).
+- :mod:`cleanse.corpus_rules` decides which counted lines are boilerplate
+  (:func:`cleanse.corpus_rules.learn_corpus`), and :mod:`cleanse.corpus_render` writes them
+  as a reviewable rule file.
 
 A platform stamps the same lines on every document it sells, so across a folder those lines
 repeat where real content does not.

@@ -11,7 +11,8 @@ import click
 
 from ..cli import cleaner_from, cleaning_options, handle_errors, rule_options, ruleset_from
 from ..errors import DecodeError
-from ..explain import full_view, render, stage_names, stage_views
+from ..explain import full_view, stage_names, stage_views
+from ..explain_render import render
 from ..io import read_bytes
 
 STAGES = ("whitespace", "boilerplate", "punctuation", "placeholders")

@@ -10,7 +10,9 @@ import click
 
 from ..cli import build_cleaner, echo_err, handle_errors, rule_options, ruleset_from
 from ..corpus_count import TABLE_CAP, Corpus
-from ..corpus_rules import Learned, LearnOptions, learn_corpus, show_table
+from ..corpus_findings import Learned, LearnOptions
+from ..corpus_render import show_table
+from ..corpus_rules import learn_corpus
 from ..discovery import DEFAULT_GLOBS, discover
 from ..io import write_atomic
 from ..pipeline import Cleaner

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 import click
 
 from ..cli import STARTED, cleaner_from, cleaning_options, echo_err, handle_errors, rule_options, ruleset_from
-from ..corpus_rules import LearnOptions
+from ..corpus_findings import LearnOptions
 from ..discovery import DEFAULT_GLOBS, PassedOver, discover, left_out_line
 from ..io import EntrySpool, check_artifact_paths, check_run_paths, remove_stale_temps, write_atomic
 from ..job import DEFAULT_MAX_BYTES, OUTPUT_ENCODINGS, Job

@@ -1,7 +1,7 @@
 """Which lines of a document go, and why: zones, blocks and runs of ad lines.
 
 Input: the lines and, for each, the ``drop-line`` rules that hit it (see
-:func:`cleanse.stages.boilerplate.line_hits`). Output: ``{line index: rule id or block
+:func:`cleanse.stages.boilerplate_matchers.line_hits`). Output: ``{line index: rule id or block
 reason}``. Pure functions, no regular expressions: the reasoning of the boilerplate stage
 (see its module docstring) lives here so that it can be read and tested on its own.
 """
