@@ -26,7 +26,7 @@ def test_importing_cleanse_and_integrations_loads_no_pipeline_library() -> None:
 
 @pytest.mark.parametrize(
     ("module", "extra"),
-    [("datatrove", "datatrove"), ("hf", "hf"), ("pandas", "pandas")],
+    [("datatrove", "datatrove"), ("hf", "hf"), ("pandas", "pandas"), ("datajuicer", "datajuicer")],
 )
 def test_a_missing_library_names_the_extra_to_install(module: str, extra: str) -> None:
     """With the library hidden, importing the integration says which pip command fixes it."""

@@ -1,0 +1,69 @@
+"""cleanse.integrations.datajuicer: the ``cleanse_mapper`` op run by data-juicer's own executor
+(``dj-process``) on the recipe in ``examples/datajuicer/``, compared with
+``cleanse run --format jsonl`` on the same records.
+
+data-juicer is heavy (hundreds of MB, and it installs torch on first use unless one is there),
+so these tests carry the ``datajuicer`` marker and are left out of the default run:
+``pip install -e '.[dev,datajuicer]' && pytest -m datajuicer``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ROOT
+from integration_data import TEXTS, as_bytes, cli_reference, read_jsonl, write_jsonl
+
+pytestmark = pytest.mark.datajuicer
+
+RECIPE = ROOT / "examples" / "datajuicer" / "recipe.yaml"
+DJ_TEXTS = [t for t in TEXTS if t]  # data-juicer drops samples with empty text before any op
+
+
+def run_recipe(tmp: Path, op_args: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run the example recipe (its op arguments updated by ``op_args``) with dj-process in
+    ``tmp`` on DJ_TEXTS; the exported records."""
+    yaml = pytest.importorskip("yaml")
+    pytest.importorskip("data_juicer")
+    recipe = yaml.safe_load(RECIPE.read_text(encoding="utf-8"))
+    recipe["process"][0]["cleanse_mapper"].update(op_args or {})
+    recipe["custom_operator_paths"] = [str(ROOT / p) for p in recipe["custom_operator_paths"]]
+    (tmp / "recipe.yaml").write_text(yaml.safe_dump(recipe, allow_unicode=True), encoding="utf-8")
+    write_jsonl(tmp / "corpus" / "docs.jsonl", [{"id": i, "text": t} for i, t in enumerate(DJ_TEXTS)])
+    done = subprocess.run(
+        [sys.executable, "-m", "data_juicer.tools.process_data", "--config", "recipe.yaml"],
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return read_jsonl(tmp / "clean" / "docs.jsonl")
+
+
+def test_example_recipe_cleans_like_the_cli(tmp_path: Path) -> None:
+    texts, entries = cli_reference(tmp_path, DJ_TEXTS)
+    out = sorted(run_recipe(tmp_path), key=lambda r: r["id"])
+    assert [r["id"] for r in out] == list(range(len(DJ_TEXTS)))
+    assert [r["text"] for r in out] == texts
+    reports = [json.loads(r["cleanse"]) for r in out]
+    assert [as_bytes(r) for r in reports] == [as_bytes(e) for e in entries]
+    assert any(e["removed"] for e in entries) and any(e["flags"] for e in entries)
+
+
+def test_recipe_options_reach_the_op(tmp_path: Path) -> None:
+    args = ["--disable", "ads.dist.no-spread", "--placeholders", "off"]
+    texts, _ = cli_reference(tmp_path, DJ_TEXTS, *args)
+    out = sorted(
+        run_recipe(tmp_path, {"disable": ["ads.dist.no-spread"], "placeholders": "off", "report_key": None}),
+        key=lambda r: r["id"],
+    )
+    assert [r["text"] for r in out] == texts
+    assert all("cleanse" not in r for r in out)
+    assert any("仅供学习" in t for t in texts)  # the disabled rule really left its line
