@@ -67,3 +67,25 @@ def test_recipe_options_reach_the_op(tmp_path: Path) -> None:
     assert [r["text"] for r in out] == texts
     assert all("cleanse" not in r for r in out)
     assert any("仅供学习" in t for t in texts)  # the disabled rule really left its line
+
+
+def test_readme_command_runs_the_example_recipe_as_written(tmp_path: Path) -> None:
+    """The README's data-juicer snippet, in a folder laid out as it expects."""
+    import shutil
+
+    pytest.importorskip("data_juicer")
+    from test_readme_pipelines import snippets
+
+    lang, code = snippets()["data-juicer"]
+    (command,) = [line for line in code.splitlines() if line and not line.startswith("#")]
+    assert lang == "bash" and command.startswith("dj-process ")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    write_jsonl(tmp_path / "corpus" / "docs.jsonl", [{"id": i, "text": t} for i, t in enumerate(DJ_TEXTS)])
+    texts, _ = cli_reference(tmp_path, DJ_TEXTS)
+    script = Path(sys.executable).parent / "dj-process"
+    done = subprocess.run(
+        [str(script), *command.split()[1:]], cwd=tmp_path, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = sorted(read_jsonl(tmp_path / "clean" / "docs.jsonl"), key=lambda r: r["id"])
+    assert [r["text"] for r in out] == texts
