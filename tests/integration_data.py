@@ -32,6 +32,20 @@ TEXTS: list[str] = [
 ]
 """Texts every integration can carry (datatrove needs a str in every document)."""
 
+USER_RULE = """
+[[rule]]
+id = "my.meeting"
+stage = "boilerplate"
+why = "A test rule: this site's sign-off line."
+pattern = '^各位同志'
+zone = "anywhere"
+action = "drop-line"
+long_lines = true
+examples.match = ["各位同志,今天开会"]
+examples.keep = ["同志们好"]
+"""
+"""A user rule file (like ``--rules my-site.toml``) that removes AD_DOC's body line."""
+
 MISSING: list[Any] = [None]
 """Cells that are not text: passed through unchanged, reported ``skipped``."""
 

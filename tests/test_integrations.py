@@ -12,7 +12,7 @@ import pytest
 
 from cleanse import Cleaner
 from cleanse.integrations.records import build_cleaner, clean_value, compact_entry
-from integration_data import AD_DOC, MISSING, PLACEHOLDER_DOC, TEXTS, as_bytes, cli_reference
+from integration_data import AD_DOC, MISSING, PLACEHOLDER_DOC, TEXTS, USER_RULE, as_bytes, cli_reference
 
 
 def test_importing_cleanse_and_integrations_loads_no_pipeline_library() -> None:
@@ -79,6 +79,11 @@ def test_compact_entry_counts_records_by_rule() -> None:
 
 
 def test_build_cleaner_takes_rules_disable_and_options(tmp_path: Path) -> None:
+    rules = tmp_path / "my.toml"
+    rules.write_text(USER_RULE, encoding="utf-8")
+    texts, _ = cli_reference(tmp_path, [AD_DOC], "--rules", str(rules))
+    assert build_cleaner(rules=rules).clean(AD_DOC).text == texts[0]
+    assert "各位同志" not in texts[0] and "各位同志" in build_cleaner().clean(AD_DOC).text
     plain = build_cleaner()
     no_ads = build_cleaner(disable=["ads.dist.no-spread"], placeholders="off")
     assert "仅供学习" not in plain.clean(AD_DOC).text

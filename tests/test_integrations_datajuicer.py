@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from conftest import ROOT
-from integration_data import TEXTS, as_bytes, cli_reference, read_jsonl, write_jsonl
+from integration_data import TEXTS, USER_RULE, as_bytes, cli_reference, read_jsonl, write_jsonl
 
 pytestmark = pytest.mark.datajuicer
 
@@ -58,15 +58,21 @@ def test_example_recipe_cleans_like_the_cli(tmp_path: Path) -> None:
 
 
 def test_recipe_options_reach_the_op(tmp_path: Path) -> None:
-    args = ["--disable", "ads.dist.no-spread", "--placeholders", "off"]
+    rules = tmp_path / "my.toml"
+    rules.write_text(USER_RULE, encoding="utf-8")
+    args = ["--rules", str(rules), "--disable", "ads.dist.no-spread", "--placeholders", "off"]
     texts, _ = cli_reference(tmp_path, DJ_TEXTS, *args)
-    out = sorted(
-        run_recipe(tmp_path, {"disable": ["ads.dist.no-spread"], "placeholders": "off", "report_key": None}),
-        key=lambda r: r["id"],
-    )
+    options = {
+        "rules": [str(rules)],
+        "disable": ["ads.dist.no-spread"],
+        "placeholders": "off",
+        "report_key": None,
+    }
+    out = sorted(run_recipe(tmp_path, options), key=lambda r: r["id"])
     assert [r["text"] for r in out] == texts
     assert all("cleanse" not in r for r in out)
     assert any("仅供学习" in t for t in texts)  # the disabled rule really left its line
+    assert not any("各位同志" in t for t in texts)  # the user rule removed its line
 
 
 def test_readme_command_runs_the_example_recipe_as_written(tmp_path: Path) -> None:
