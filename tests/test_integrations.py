@@ -169,3 +169,18 @@ def test_series_accessor_equals_clean_series() -> None:
     again, _ = clean_series(frame["text"], placeholders="off")
     assert cleaned.equals(again) and cleaned.dtype == frame["text"].dtype
     assert report["flags"].sum() == 0 and report.index.equals(frame.index)
+
+
+def test_counts_include_records_past_the_per_rule_cap() -> None:
+    """A document keeps 2,000 change records per rule and counts the rest in ``omitted``; the
+    compact report and the pandas counts add them back."""
+    text = "正文,内容" * 2500
+    _, entry = clean_value(Cleaner(), text, "d")
+    assert entry["omitted"]["punct.comma"] > 0
+    commas = sum(r["rule"] == "punct.comma" for r in entry["changes"]) + entry["omitted"]["punct.comma"]
+    assert compact_entry(entry)["changes"]["punct.comma"] == commas == text.count(",")
+    pd = pytest.importorskip("pandas")
+    from cleanse.integrations.pandas import clean_series
+
+    _, report = clean_series(pd.Series([text]))
+    assert report.loc[0, "changes"] == len(entry["changes"]) + sum(entry["omitted"].values())

@@ -12,8 +12,9 @@ built-in op::
           report_key: cleanse            # a column with each sample's report entry (JSON)
 
 The text and report of each sample are those of ``cleanse run --format jsonl`` for the same
-record; a sample whose text is missing or whose cleaning fails is left as it was and
-reported, never dropped, so the op never stops a recipe.
+record (``path`` being the sample's position in its batch: data-juicer gives samples no id,
+so carry your own id field to join reports back); a sample whose text is missing or whose
+cleaning fails is left as it was and reported, never dropped, so the op never stops a recipe.
 """
 
 from __future__ import annotations
