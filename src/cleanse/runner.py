@@ -63,7 +63,8 @@ def clean_data(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, A
 
 def clean_document(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[str, Any]:
     """Read a .docx, web page or PDF into lines (:mod:`.readers`), clean them, write the text
-    as ``.txt``; the entry names the format and where each removed or changed line was."""
+    as ``.txt``; the entry names the format and where each removed or changed line was. A
+    document whose bytes are plain text (a ``.doc`` that is a text file) is cleaned as text."""
     from . import readers
 
     try:
@@ -71,8 +72,10 @@ def clean_document(cleaner: Cleaner, job: Job, rel: str, data: bytes) -> dict[st
     except readers.Unreadable as exc:
         message = f"{job.source(rel)}: {exc}"
         entry = problem_entry(rel, exc.status, message, reason=exc.reason, bytes_in=len(data))
-        entry["format"] = readers.sniff(rel, data)
+        entry["format"] = exc.format
         return entry
+    if extracted is None:
+        return clean_data(cleaner, job, rel, data)
     doc = readers.clean_extracted(cleaner, extracted, rel, len(data))
     entry = readers.annotate(document_entry(rel, doc), extracted)
     return _write(job, rel, doc, entry, len(data))
@@ -160,7 +163,7 @@ def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
         return _result(rel, [problem_entry(rel, "skipped", str(exc), reason="binary")])
     except InputError as exc:
         return _result(rel, [problem_entry(rel, "failed", str(exc), reason="unreadable")])
-    if document and _sniff(rel, data) != "text":
+    if document:
         entries = _guarded(rel, lambda: [clean_document(cleaner, job, rel, data)])
     elif text:
         entries = _guarded(rel, lambda: [clean_data(cleaner, job, rel, data)])
@@ -172,12 +175,6 @@ def process(cleaner: Cleaner, job: Job, rel: str) -> Result:
 
     lines = to_jsonl(entries)
     return rel, [tally(e) for e in entries], lines, manifest_line(src, rel, data, entries, lines)
-
-
-def _sniff(rel: str, data: bytes) -> str:
-    from .readers import sniff
-
-    return sniff(rel, data)
 
 
 _WORKER: tuple[Cleaner, Job] | None = None

@@ -37,14 +37,16 @@ def clean(file: Path, as_json: bool, **options: Any) -> None:
     cleaner = cleaner_from(ruleset_from(options), options)
     source = "-" if str(file) == "-" else str(file)
     data = sys.stdin.buffer.read() if source == "-" else read_bytes(file)
-    if source != "-" and readers.is_document(source) and readers.sniff(source, data) != "text":
+    extracted = None
+    if source != "-" and readers.is_document(source):
         try:
             extracted = readers.read_limited(source, data, max_bytes=DEFAULT_MAX_BYTES)
         except readers.Unreadable as exc:
             raise InputError(f"{file}: {exc}") from None
-        doc = readers.clean_extracted(cleaner, extracted, source, len(data))
-    else:
+    if extracted is None:  # plain text, or a document whose bytes are plain text
         doc = cleaner.clean_bytes(data, source=source)
+    else:
+        doc = readers.clean_extracted(cleaner, extracted, source, len(data))
     if as_json:
         click.echo(document_json(doc))
     else:

@@ -55,17 +55,20 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 .doc, WPS .wps, .xls
 _HTML_START = re.compile(
     rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body|title)\b", re.I | re.S
 )
+_BLOCK_START = re.compile(rb"\s*<(?:div|p|table|span|h[1-6])\b", re.I)
 _MIME_START = re.compile(rb"(?:[\w-]+:[^\r\n]*\r?\n)*?MIME-Version:", re.I)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 class Unreadable(Exception):
-    """A document that is not cleaned: ``status`` (skipped or failed), ``reason`` for the report."""
+    """A document that is not cleaned: ``status`` (skipped or failed), ``reason`` for the report,
+    ``format`` the reader it was meant for (set by :func:`read_document`)."""
 
     def __init__(self, message: str, *, reason: str, status: str = "failed") -> None:
         super().__init__(message)
         self.reason = reason
         self.status = status
+        self.format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,7 @@ def sniff(rel: str, data: bytes) -> str:
 
 def _looks_like_markup(head: bytes) -> bool:
     """A page saved without a doctype or <html> tag still opens with common block tags."""
-    return re.match(rb"\s*<(?:div|p|table|span|h[1-6])\b", head, re.I) is not None
+    return _BLOCK_START.match(head) is not None
 
 
 def missing_extra(fmt: str) -> str | None:
@@ -152,9 +155,18 @@ def available_globs() -> tuple[str, ...]:
     return tuple(globs)
 
 
-def read_document(rel: str, data: bytes, *, max_bytes: int) -> Extracted:
-    """Read one document; :class:`Unreadable` says why it cannot be (skipped or failed)."""
+def read_document(rel: str, data: bytes, *, max_bytes: int) -> Extracted | None:
+    """Read one document; None when its bytes are plain text (a ``.doc`` that is a text file),
+    :class:`Unreadable` (with the format it was read as) when it cannot be read."""
     fmt = sniff(rel, data)
+    try:
+        return _read_as(fmt, data, max_bytes)
+    except Unreadable as exc:
+        exc.format = fmt
+        raise
+
+
+def _read_as(fmt: str, data: bytes, max_bytes: int) -> Extracted | None:
     if fmt == "legacy" or fmt == "rtf":
         kind = "RTF" if fmt == "rtf" else "a legacy Word/WPS binary document"
         raise Unreadable(
@@ -166,7 +178,7 @@ def read_document(rel: str, data: bytes, *, max_bytes: int) -> Extracted:
     if fmt == "zip":
         raise Unreadable("a ZIP archive that is not a Word .docx document", reason="not-a-document")
     if fmt == "text":
-        return Extracted("text", (), ())
+        return None
     install = missing_extra(fmt)
     if install:
         raise Unreadable(
@@ -207,7 +219,7 @@ READ_SECONDS = 60.0
 file: pypdf on a broken content stream can otherwise run for minutes)."""
 
 
-def read_limited(rel: str, data: bytes, *, max_bytes: int) -> Extracted:
+def read_limited(rel: str, data: bytes, *, max_bytes: int) -> Extracted | None:
     """:func:`read_document` under a CPU budget where one can be armed (see :mod:`..budget`)."""
     from .. import budget
 
