@@ -294,9 +294,10 @@ class EntrySpool:
     """
 
     def __init__(self) -> None:
-        self._count = 0
-        self._size = 0  # bytes of whole lines in the file
-        self._memory: list[bytes] = []  # lines kept here once the file cannot grow
+        # (entries, bytes) of the whole lines in the file, replaced in one assignment after each
+        # write, so a Ctrl-C landing anywhere in ``append`` leaves count and content agreeing.
+        self._filed = (0, 0)
+        self._memory: list[tuple[bytes, int]] = []  # (lines, entries) kept here once the file cannot grow
         try:
             self._fh: Any = tempfile.TemporaryFile(prefix="cleanse-entries-", buffering=0)  # noqa: SIM115
         except OSError as exc:
@@ -311,34 +312,39 @@ class EntrySpool:
         )
 
     def append(self, lines: bytes, count: int = 1) -> None:
-        """Add ``count`` entries, already encoded as JSON lines."""
-        self._count += count
+        """Add ``count`` entries, already encoded as JSON lines.
+
+        The entries count only once their bytes are all in: an interruption part-way leaves
+        them out of both ``len()`` and the content (the next write starts over
+        where the whole lines end)."""
         if self._fh is None or self._memory:
-            self._memory.append(lines)
+            self._memory.append((lines, count))
             return
+        filed, size = self._filed
         try:
+            self._fh.seek(size)
             view = memoryview(lines)
             while view:
                 view = view[self._fh.write(view) :]
-            self._size += len(lines)
-        except OSError as exc:  # a full TMPDIR: cut the partial line, go on in memory
-            with _suppress_oserror():
-                os.ftruncate(self._fh.fileno(), self._size)
-                self._fh.seek(self._size)
-            self._memory.append(lines)
+        except OSError as exc:  # a full TMPDIR: go on in memory; bytes past ``size`` are never read
+            self._memory.append((lines, count))
             self._spill_failed(exc)
+            return
+        self._filed = (filed + count, size + len(lines))
 
     def __len__(self) -> int:
-        return self._count
+        return self._filed[0] + sum(count for _, count in self._memory)
 
     def _chunks(self) -> Iterator[bytes]:
         """The spooled bytes in order: the file's, then those kept in memory."""
         if self._fh is not None:
+            size = self._filed[1]
             with open(self._fh.fileno(), "rb", closefd=False) as reader:
                 reader.seek(0)
-                while self._size > reader.tell():
-                    yield reader.read(min(1 << 20, self._size - reader.tell()))
-        yield from self._memory
+                while size > reader.tell():
+                    yield reader.read(min(1 << 20, size - reader.tell()))
+        for lines, _ in self._memory:
+            yield lines
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         rest = b""
@@ -352,7 +358,7 @@ class EntrySpool:
 
     def __getitem__(self, index: int) -> dict[str, Any]:
         if index < 0:
-            index += self._count
+            index += len(self)
         for i, entry in enumerate(self):
             if i == index:
                 return entry
