@@ -54,6 +54,18 @@ def docx_bytes(paras: list[str]) -> bytes:
     return out.getvalue()
 
 
+def docx_lines_bytes(lines: list[str]) -> bytes:
+    """A .docx with one paragraph per line (an empty paragraph for a blank line), no header."""
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def html_bytes(paras: list[str], encoding: str = "utf-8") -> bytes:
     """A page declaring its charset, with scripts, a stamp above and one below the text."""
     blocks = "\n".join(f"<p>{par}</p>" for par in paras)

@@ -189,3 +189,43 @@ def test_char_diff_rebuilds_both_sides(before: str, after: str) -> None:
     segments = char_diff(before, after)
     assert "".join(t for s, t in segments if s != "ins") == before
     assert "".join(t for s, t in segments if s != "del") == after
+
+
+def _removed_rows(output: str) -> dict[int, str]:
+    return {r.number: r.rule for r in parse(output) if r.mark == "-"}
+
+
+def test_explain_reads_a_pdf_as_the_run_does_and_shows_its_furniture_removed(tmp_path: Path) -> None:
+    """explain decoded a PDF's bytes as text (or refused it); it now shows the lines the
+    reader extracts, with the running headers and page numbers removed under their rule ids,
+    and exactly the removals ``cleanse clean --json`` reports for the same file."""
+    pytest.importorskip("pypdf")
+    import random
+
+    from documents_gen import pdf_bytes, pdf_paragraphs
+
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(pdf_bytes(pdf_paragraphs(random.Random(3), 24), per_page=12))
+    out = explain(str(path))
+    assert out.splitlines()[0] == f"{path}: read as pdf"
+    removed = _removed_rows(out)
+    assert "pdf.running-header" in removed.values() and "pdf.page-number" in removed.values()
+    doc = records(str(path))
+    assert removed == {r["line"]: r["rule"] for r in doc["removed"]}
+    kept = [r.text for r in parse(out) if r.mark != "-"]
+    assert "\n".join(kept) + "\n" == doc["text"]
+
+
+def test_explain_reads_a_docx_and_names_an_unreadable_document(tmp_path: Path) -> None:
+    pytest.importorskip("docx")
+    from documents_gen import FOOTER, HEADER, docx_bytes, paragraphs
+
+    path = tmp_path / "speech.docx"
+    path.write_bytes(docx_bytes(paragraphs()[:3]))
+    rows = parse(explain(str(path)))
+    assert [r.text for r in rows if r.mark == "-"] == [HEADER, FOOTER]
+    legacy = tmp_path / "old.doc"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    result = CliRunner().invoke(main, ["explain", str(legacy)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert str(legacy) in result.output and "soffice --headless --convert-to docx" in result.output

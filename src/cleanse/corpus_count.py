@@ -35,9 +35,11 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import overload
 
+from . import readers
 from .corpus import AD, HEAD, TAIL, TEMPLATE_BIT, TITLE, document_keys, split_text
 from .errors import CleanseError
 from .io import read_bytes, source_path
+from .job import DEFAULT_MAX_BYTES
 from .matching import RuleMatcher
 from .pipeline import Cleaner
 
@@ -237,14 +239,22 @@ class Corpus:
     root: Path
     paths: PathTable
     cleaner: Cleaner
+    documents: bool = True
+    """Read .docx, web pages and PDF through their readers (as ``cleanse run`` does in its
+    default ``auto`` format); False reads every file as text (``--format text``)."""
 
     @classmethod
-    def of(cls, root: Path, paths: Iterable[str], cleaner: Cleaner) -> Corpus:
+    def of(cls, root: Path, paths: Iterable[str], cleaner: Cleaner, *, documents: bool = True) -> Corpus:
         """Paths are sorted here, so the order they were listed in never matters."""
-        return cls(root, PathTable(paths), cleaner)
+        return cls(root, PathTable(paths), cleaner, documents)
 
     def read_lines(self, index: int, rel: str | None = None) -> list[str] | None:
-        """The lines of one document, decoded like ``cleanse run`` does; None if unreadable.
+        """The lines of one document as the cleaning stages will see them; None if unreadable.
+
+        A text file is decoded like ``cleanse run`` does. A .docx, web page or PDF is read
+        into its lines, less the page furniture its reader already removes (a PDF's running
+        headers): learning from a page's markup or a PDF's bytes would propose rules that
+        never match the text being cleaned.
 
         Workers pass ``rel`` themselves: reading ``self.paths`` in a forked worker would
         copy the parent's pages holding the path list.
@@ -252,8 +262,12 @@ class Corpus:
         rel = self.paths[index] if rel is None else rel
         try:
             data = read_bytes(source_path(self.root, rel))
+            if self.documents and readers.is_document(rel):
+                extracted = readers.read_limited(rel, data, max_bytes=DEFAULT_MAX_BYTES)
+                if extracted is not None:
+                    return [line for i, line in enumerate(extracted.lines) if i not in extracted.drops]
             return split_text(self.cleaner.decode(data, source=rel).text)
-        except CleanseError:
+        except (CleanseError, readers.Unreadable):
             return None
 
 

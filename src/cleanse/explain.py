@@ -80,9 +80,12 @@ def _added(before: Document, after: Document, title: str, kept: dict[int, str] |
     )
 
 
-def full_view(cleaner: Cleaner, decoded: Document) -> View:
-    """Every stage at once: the decoded input against the cleaned output."""
-    doc, kept = replace_lone_surrogates(decoded), {}
+def full_view(cleaner: Cleaner, decoded: Document, *, start: Document | None = None) -> View:
+    """Every stage at once: the decoded input against the cleaned output.
+
+    ``start``: what the stages start from when a reader already removed lines of ``decoded``
+    (a PDF's running headers); its removals are shown with the stages'."""
+    doc, kept = replace_lone_surrogates(decoded if start is None else start), {}
     for stage in cleaner.stages:
         doc = stage(doc)
         if stage.name == "boilerplate":

@@ -135,6 +135,8 @@ def header(doc: Document) -> str:
     how = f"confidence {confidence:.2f}" if isinstance(confidence, float) else ""
     if meta.get("decided_by"):
         how += f", by {meta['decided_by']}"
+    if doc.encoding is None and meta.get("decided_by") in ("docx", "pdf"):
+        return f"{doc.source or '-'}: read as {meta['decided_by']}"  # no encoding to speak of
     return f"{doc.source or '-'}: {doc.encoding or 'text'}" + (f" ({how.strip(', ')})" if how else "")
 
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
+from .. import readers
 from ..cli import cleaner_from, cleaning_options, handle_errors, rule_options, ruleset_from
-from ..errors import DecodeError
+from ..document import Document
+from ..errors import DecodeError, InputError
 from ..explain import full_view, stage_names, stage_views
 from ..explain_render import render
 from ..io import read_bytes
+from ..job import DEFAULT_MAX_BYTES
+from ..pipeline import Cleaner
 
 STAGES = ("whitespace", "boilerplate", "punctuation", "placeholders")
 
@@ -23,6 +28,28 @@ def use_color(choice: str) -> bool:
     if choice == "auto":
         return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     return choice == "always"
+
+
+def read_for_explain(cleaner: Cleaner, source: str, data: bytes) -> tuple[Document, Document]:
+    """The text shown, and the document the stages start from: one and the same for a text
+    file. A .docx, web page or PDF is read into lines first, as ``cleanse run`` reads it; the
+    page furniture its reader removes (a PDF's running headers) is shown removed, with its
+    rule id, so the lines shown are all the document's lines."""
+    if source != "-" and readers.is_document(source):
+        try:
+            extracted = readers.read_limited(source, data, max_bytes=DEFAULT_MAX_BYTES)
+        except readers.Unreadable as exc:
+            raise InputError(f"{source}: {exc}") from None
+        if extracted is not None:
+            whole = readers.to_document(replace(extracted, drops={}), source, len(data))
+            return whole, readers.to_document(extracted, source, len(data))
+    try:
+        decoded = cleaner.decode(data, source=source)
+    except DecodeError as exc:
+        raise click.UsageError(
+            f"{source}: {exc}; explain shows text files, .docx, web pages and PDF (try --encoding NAME)"
+        ) from None
+    return decoded, decoded
 
 
 @click.command()
@@ -72,18 +99,15 @@ def explain(
     cleaner = cleaner_from(ruleset_from(options), options)
     source = "-" if str(file) == "-" else str(file)
     data = sys.stdin.buffer.read() if source == "-" else read_bytes(file)
-    try:
-        decoded = cleaner.decode(data, source=source)
-    except DecodeError as exc:
-        raise click.UsageError(f"{source}: {exc}; explain shows text files (try --encoding NAME)") from None
+    decoded, start = read_for_explain(cleaner, source, data)
     if stage is None:
-        views = [full_view(cleaner, decoded)]
+        views = [full_view(cleaner, decoded, start=start)]
     elif stage not in stage_names(cleaner):
         raise click.UsageError(
             f"stage {stage!r} does not run with these options "
             f"(running: {', '.join(stage_names(cleaner))}); drop --keep-boilerplate or --placeholders off"
         )
     else:
-        views = stage_views(cleaner, decoded, stage)
+        views = stage_views(cleaner, start, stage)
     colored = use_color(color)
     click.echo(render(decoded, views, color=colored, context=context), nl=False, color=colored)

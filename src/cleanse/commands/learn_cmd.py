@@ -16,6 +16,7 @@ from ..corpus_rules import learn_corpus
 from ..discovery import DEFAULT_GLOBS, discover
 from ..io import write_atomic
 from ..pipeline import Cleaner
+from ..readers import available_globs
 from ..runner import default_jobs
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,15 +45,24 @@ def learn_folder(
     cleaner: Cleaner,
     options: LearnOptions,
     *,
-    globs: tuple[str, ...] = DEFAULT_GLOBS,
+    globs: tuple[str, ...] | None = None,
+    documents: bool = True,
     jobs: int | None = None,
     follow_symlinks: bool = False,
     cap: int = TABLE_CAP,
     source: str = "learned.toml",
 ) -> Learned:
-    """Learn from the files ``cleanse run`` would clean, decoded the same way."""
-    corpus = Corpus.of(input_path, discover(input_path, globs, follow_symlinks=follow_symlinks), cleaner)
+    """Learn from the files ``cleanse run`` would clean, read the same way (``documents``:
+    .docx, web pages and PDF through their readers, as in ``run``'s default ``auto`` format)."""
+    paths = discover(input_path, globs or learn_globs(), follow_symlinks=follow_symlinks)
+    corpus = Corpus.of(input_path, paths, cleaner, documents=documents)
     return learn_corpus(corpus, options, jobs=jobs or default_jobs(), cap=cap, source=source)
+
+
+def learn_globs() -> tuple[str, ...]:
+    """The names learned from by default: the text files and the documents (each format whose
+    extra is installed) that ``cleanse run`` cleans by default."""
+    return DEFAULT_GLOBS + available_globs()
 
 
 def learned_line(learned: Learned, target: str) -> str:
@@ -75,7 +85,14 @@ def learned_line(learned: Learned, target: str) -> str:
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores]."
 )
-@click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="File names to read (repeatable).")
+@click.option(
+    "--glob",
+    "globs",
+    multiple=True,
+    metavar="PATTERN",
+    help="File names to read (repeatable) [default: those `cleanse run` cleans: *.txt *.md, "
+    "and .docx, web pages and PDF where their extra is installed].",
+)
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links under INPUT.")
 @click.option(
     "--max-lines",
@@ -128,7 +145,7 @@ def learn(
         input_path,
         cleaner,
         options,
-        globs=globs or DEFAULT_GLOBS,
+        globs=globs or None,
         jobs=jobs,
         follow_symlinks=follow_symlinks,
         cap=max_lines,
@@ -141,7 +158,7 @@ def learn(
     elif output is None:
         click.echo(learned.text, nl=False)
     if not learned.documents:
-        echo_err(f"warning: no readable files matching {' '.join(globs or DEFAULT_GLOBS)} under {input_path}")
+        echo_err(f"warning: no readable files matching {' '.join(globs or learn_globs())} under {input_path}")
     if not quiet:
         echo_err(learned_line(learned, str(output or "stdout")))
 

@@ -216,13 +216,19 @@ def run(
     if str(output_path) == "-":
         raise click.UsageError("OUTPUT - (stdout) needs INPUT - (JSONL from stdin); give an output folder")
     run_engine = pick_engine(engine, ray_address, verbose)  # before the manifest: fail early
+    if learn and fmt in ("jsonl", "parquet"):
+        raise click.UsageError(
+            f"--learn reads text files and documents, not {fmt} records; learn from a folder of "
+            "the texts (cleanse learn DIR -o learned.toml), then run with --rules learned.toml"
+        )
     if learn:
         target = learned_rules_path(report_path, output_path)
         learned = learn_folder(
             input_path,
             cleaner,
             LearnOptions(min_docs=min_docs, min_share=min_share),
-            globs=globs or DEFAULT_GLOBS,
+            globs=globs or None,
+            documents=fmt == "auto",
             jobs=jobs,
             follow_symlinks=follow_symlinks,
             source=str(target),
