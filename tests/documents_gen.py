@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import itertools
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +65,50 @@ def docx_lines_bytes(lines: list[str]) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+_NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def docx_xml_bytes(body_xml: str, footnotes: Sequence[str] = ()) -> bytes:
+    """A .docx whose body is ``body_xml`` (WordprocessingML blocks, ``w:``/``mc:``/``wps:``/``v:``
+    prefixes as Word writes them) and, given ``footnotes``, a footnotes part holding Word's two
+    separator notes and then one note per string."""
+    import re
+    import zipfile
+
+    package = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_lines_bytes(["@@"]))) as src, zipfile.ZipFile(package, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                text = re.sub(
+                    r"<w:body>.*?(<w:sectPr)", lambda m: "<w:body>" + body_xml + m[1], text, flags=re.S
+                )
+                data = text.encode("utf-8")
+            elif footnotes and item.filename == "word/_rels/document.xml.rels":
+                rel = f'<Relationship Id="rId99" Type="{_REL}/footnotes" Target="footnotes.xml"/>'
+                data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+            elif footnotes and item.filename == "[Content_Types].xml":
+                kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+                override = f'<Override PartName="/word/footnotes.xml" ContentType="{kind}"/>'
+                data = data.replace(b"</Types>", override.encode() + b"</Types>")
+            out.writestr(item, data)
+        if footnotes:
+            notes = "".join(
+                f'<w:footnote w:id="{i}"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote>'
+                for i, text in enumerate(footnotes, 1)
+            )
+            out.writestr(
+                "word/footnotes.xml",
+                f'<w:footnotes xmlns:w="{_NS_W}">'
+                '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+                '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+                f"</w:r></w:p></w:footnote>{notes}</w:footnotes>",
+            )
+    return package.getvalue()
 
 
 def html_bytes(paras: list[str], encoding: str = "utf-8") -> bytes:

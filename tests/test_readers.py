@@ -390,3 +390,71 @@ def test_damaged_documents_never_reach_an_internal_error(tmp_path: Path) -> None
         assert entry["status"] in ("ok", "skipped", "failed")
         if entry["status"] != "ok":
             assert path in entry["error"] and entry["reason"]
+
+
+def _p(inner: str) -> str:
+    return f"<w:p>{inner}</w:p>"
+
+
+def _r(text: str) -> str:
+    return f"<w:r><w:t xml:space='preserve'>{text}</w:t></w:r>"
+
+
+def _box(*paragraphs: str) -> str:
+    content = "".join(_p(_r(t)) for t in paragraphs)
+    return f"<w:txbxContent>{content}</w:txbxContent>"
+
+
+def test_docx_reads_every_run_word_shows_and_none_it_hides() -> None:
+    """python-docx's paragraph.text and body walk missed tracked insertions, fields, content
+    controls, text boxes, nested tables and footnotes: real sentences lost from the output.
+    Deleted text, field codes and the fallback copy of a text box must stay out."""
+    choice = f"<wps:txbx>{_box('文本框里的正文。')}</wps:txbx>"
+    fallback = f"<w:pict><v:shape><v:textbox>{_box('文本框里的正文。')}</v:textbox></v:shape></w:pict>"
+    drawing = (
+        f"<w:r><mc:AlternateContent><mc:Choice Requires='wps'><w:drawing>{choice}</w:drawing></mc:Choice>"
+        f"<mc:Fallback>{fallback}</mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    cell = f"<w:tc>{_p(_r('外层'))}<w:tbl><w:tr><w:tc>{_p(_r('内层表格'))}</w:tc></w:tr></w:tbl></w:tc>"
+    body = "".join(
+        [
+            _p(_r("保留") + f"<w:ins w:id='1' w:author='a'>{_r('插入的字')}</w:ins>"
+               + "<w:del w:id='2' w:author='a'><w:r><w:delText>删掉的字</w:delText></w:r></w:del>" + _r("。")),
+            _p("<w:r><w:fldChar w:fldCharType='begin'/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>"
+               "<w:r><w:fldChar w:fldCharType='separate'/></w:r>" + _r("域结果") + "<w:r><w:fldChar w:fldCharType='end'/></w:r>"
+               + "<w:fldSimple w:instr='DATE'>" + _r("简单域") + "</w:fldSimple>"),
+            f"<w:sdt><w:sdtPr><w:alias w:val='标题'/></w:sdtPr><w:sdtContent>{_p(_r('控件里的段落。'))}</w:sdtContent></w:sdt>",
+            _p(_r("有文本框的段落。") + drawing),
+            f"<w:tbl><w:tr>{cell}<w:tc>{_p(_r('右格'))}</w:tc></w:tr></w:tbl>",
+            _p(_r("第一行") + "<w:r><w:br/><w:t>第二行</w:t><w:tab/><w:t>制表</w:t></w:r>"),
+        ]
+    )  # fmt: skip
+    data = gen.docx_xml_bytes(body, footnotes=["参见《人民日报》2020年5月1日第一版。", "同上。"])
+    got = readers.read_document("a.docx", data, max_bytes=1 << 30)
+    assert got.lines == (
+        "保留插入的字。", "域结果简单域", "控件里的段落。", "有文本框的段落。", "文本框里的正文。",
+        "外层 内层表格\t右格", "第一行", "第二行\t制表",
+        "参见《人民日报》2020年5月1日第一版。", "同上。",
+    )  # fmt: skip
+    assert got.where == (
+        "paragraph 1", "paragraph 2", "paragraph 3", "paragraph 4", "text box in paragraph 4",
+        "table 1, row 1", "paragraph 5", "paragraph 5", "footnote 1", "footnote 2",
+    )  # fmt: skip
+    assert got.counts == {"paragraphs": 5, "notes": 2}
+
+
+def test_docx_footnotes_and_text_boxes_survive_cleaning(tmp_path: Path) -> None:
+    """Read lines are content: a real footnote and a text box's sentence are kept by a run,
+    and a stamp in a text box is removed like any other ad line."""
+    paras = gen.body(random.Random(8), 3)
+    stamp = _p(
+        _r("正文段落。")
+        + f"<w:r><w:pict><v:shape><v:textbox>{_box(gen.FOOTER)}</v:textbox></v:shape></w:pict></w:r>"
+    )
+    body = "".join(_p(_r(par)) for par in paras) + stamp
+    notes = ["参见《中国共产党章程》第二章第八条。", "数据来源：国家统计局2022年统计公报。"]
+    texts, entries = clean_folder(tmp_path, {"n.docx": gen.docx_xml_bytes(body, footnotes=notes)})
+    text = texts["n.txt"]
+    assert all(note in text for note in notes) and all(par[:30] in text for par in paras)
+    removed = {r["text"]: r["where"] for r in entries["n.docx"]["removed"]}
+    assert removed.get(gen.FOOTER) == "text box in paragraph 4"

@@ -1,9 +1,11 @@
-"""Word .docx: headers, body paragraphs and tables in reading order, then footers.
+"""Word .docx: headers, body paragraphs and tables in reading order, notes, then footers.
 
 Ads on material-sharing sites live in a .docx's section headers and footers as often as in
 its first and last paragraphs, so those are read too: each section's own header first, then
-the body, then each section's own footer (a header linked to the previous section's is the
-same text and is read once). A table row is one line, its cells joined by a tab. List
+the body (each paragraph followed by its text boxes), footnotes and endnotes, then each
+section's own footer (a header linked to the previous section's is the same text and is read
+once). Which runs a paragraph shows is :mod:`.word_text`'s business. A table row is one line,
+its cells joined by a tab. List
 numbering that Word draws (``1.``, ``一、``, ``(a)``) is not in the paragraph's text; it is
 rebuilt from the numbering definitions so the line reads as the document shows it.
 
@@ -20,6 +22,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import Extracted, Unreadable
+from .word_text import blocks, paragraph_text, table_rows, text_boxes
+from .word_text import lines as text_lines
 
 MAX_EXPANDED = 256 * 1024 * 1024
 """Bytes a .docx may expand to (all members together); real documents hold a few MB of XML
@@ -52,6 +56,7 @@ def read_docx(data: bytes, *, max_bytes: int) -> Extracted:
     """The lines of a .docx with their places (``header``, ``paragraph 3``, ``table 1, row 2``)."""
     check_archive(data, min(MAX_EXPANDED, max_bytes))
     import docx
+    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -68,18 +73,30 @@ def read_docx(data: bytes, *, max_bytes: int) -> Extracted:
 
     for text, place in _edges(document, "header"):
         add(text, place)
+    body = document._body
     paragraphs = tables = 0
-    for item in document.iter_inner_content():
-        if item.__class__.__name__ == "Table":
+    for block in blocks(body._element):
+        if block.tag == f"{_W}tbl":
             tables += 1
-            for r, row in enumerate(_rows(item), 1):
+            for r, row in enumerate(table_rows(block), 1):
                 add(row, f"table {tables}, row {r}")
-        else:
-            paragraphs += 1
-            add(numbers.label(item) + item.text, f"paragraph {paragraphs}")
+            continue
+        paragraphs += 1
+        add(numbers.label(Paragraph(block, body)) + paragraph_text(block), f"paragraph {paragraphs}")
+        for box in text_boxes(block):
+            for line in text_lines(box):
+                if line.strip():
+                    add(line, f"text box in paragraph {paragraphs}")
+    notes = 0
+    for kind, note in _notes(document):
+        notes += 1
+        for line in text_lines(note):
+            if line.strip():
+                add(line, f"{kind} {notes}")
     for text, place in _edges(document, "footer"):
         add(text, place)
-    return Extracted("docx", tuple(lines), tuple(where), counts={"paragraphs": paragraphs})
+    counts = {"paragraphs": paragraphs} | ({"notes": notes} if notes else {})
+    return Extracted("docx", tuple(lines), tuple(where), counts=counts)
 
 
 def _edges(document: Any, kind: str) -> Iterator[tuple[str, str]]:
@@ -95,25 +112,30 @@ def _edges(document: Any, kind: str) -> Iterator[tuple[str, str]]:
         for part in parts:
             if part.is_linked_to_previous:
                 continue
-            for item in part.iter_inner_content():
-                texts = list(_rows(item)) if item.__class__.__name__ == "Table" else [item.text]
-                for text in texts:
-                    if text.strip() and text not in seen:
-                        seen.add(text)
-                        yield text, place
+            for text in text_lines(part._element):
+                if text.strip() and text not in seen:
+                    seen.add(text)
+                    yield text, place
 
 
-def _rows(table: Any) -> Iterator[str]:
-    """Each row's cells joined by a tab (a merged cell once; a cell's paragraphs by a space)."""
-    for row in table.rows:
-        cells: list[str] = []
-        last = None
-        for cell in row.cells:
-            if cell._tc is last:
+_NOTE_PARTS = (("footnote", "/footnotes"), ("endnote", "/endnotes"))
+_NOT_NOTES = frozenset({"separator", "continuationSeparator", "continuationNotice"})
+
+
+def _notes(document: Any) -> Iterator[tuple[str, Any]]:
+    """Footnotes, then endnotes, in the order their parts hold them (Word numbers them in
+    order), without the separator lines Word keeps among them."""
+    from docx.oxml.parser import parse_xml
+
+    rels = [rel for rel in document.part.rels.values() if not rel.is_external]
+    for kind, suffix in _NOTE_PARTS:
+        for rel in rels:
+            if not rel.reltype.endswith(suffix):
                 continue
-            last = cell._tc
-            cells.append(" ".join(p.strip() for p in cell.text.split("\n") if p.strip()))
-        yield "\t".join(cells)
+            root = parse_xml(rel.target_part.blob)
+            for note in root.iterchildren(f"{_W}{kind}"):
+                if note.get(f"{_W}type") not in _NOT_NOTES:
+                    yield kind, note
 
 
 # -- list numbering -----------------------------------------------------------------------------
