@@ -114,8 +114,8 @@ def read_templates(corpus: Corpus, groups: Sequence[Finding], negatives: Sequenc
     """
     wanted: dict[int, set[int]] = {}
     for group in groups:
-        for line, doc in group.variants:
-            wanted.setdefault(doc, set()).add(line)
+        for key, doc in group.variants:
+            wanted.setdefault(doc, set()).add(key)
     texts: dict[int, str] = {}
     documents: dict[int, list[str]] = {}
     for doc in sorted(wanted):

@@ -25,11 +25,12 @@ class RuleFileError(CleanseError):
 class RuleTimeout(CleanseError):
     """A rule's pattern ran past its time limit on one piece of text."""
 
-    def __init__(self, rule_id: str, seconds: float) -> None:
+    def __init__(self, rule_id: str, seconds: float | None) -> None:
         self.rule_id = rule_id
         self.seconds = seconds
+        limit = "time limit" if seconds is None else f"{seconds:g} s time limit"
         super().__init__(
-            f"rule {rule_id!r} ran past its {seconds:g} s time limit and was skipped for this "
+            f"rule {rule_id!r} ran past its {limit} and was skipped for this "
             "document; simplify its pattern (nested quantifiers such as (a+)+ backtrack "
             "catastrophically) or disable it with --disable " + rule_id
         )

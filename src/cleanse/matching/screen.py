@@ -137,7 +137,7 @@ class RuleTable:
     def __init__(self, groups: Sequence[RuleMatcher], *, dedupe: bool = False) -> None:
         self._args = (tuple(groups), dedupe)
         rules: list[Rule] = []
-        timeouts: list[float] = []
+        timeouts: list[float | None] = []
         index: dict[str, list[int]] = {}
         rests: list[_Rest] = []
         for group in groups:
