@@ -458,3 +458,22 @@ def test_docx_footnotes_and_text_boxes_survive_cleaning(tmp_path: Path) -> None:
     assert all(note in text for note in notes) and all(par[:30] in text for par in paras)
     removed = {r["text"]: r["where"] for r in entries["n.docx"]["removed"]}
     assert removed.get(gen.FOOTER) == "text box in paragraph 4"
+
+
+def test_docx_too_deep_or_with_a_broken_notes_part_is_failed_with_its_reason(tmp_path: Path) -> None:
+    inner = _p(_r("深处"))
+    for _ in range(300):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl>"
+    with pytest.raises(readers.Unreadable) as deep:
+        readers.read_document("a.docx", gen.docx_xml_bytes(inner), max_bytes=1 << 30)
+    assert deep.value.reason == "too-deep"
+    broken = gen.docx_xml_bytes(_p(_r("正文。")), footnotes=["注释。"])
+    package = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(broken)) as src, zipfile.ZipFile(package, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            out.writestr(item, data[:-20] if item.filename == "word/footnotes.xml" else data)
+    _, entries = clean_folder(tmp_path, {"n.docx": package.getvalue()})
+    entry = entries["n.docx"]
+    assert entry["status"] == "failed" and entry["reason"] == "damaged"
+    assert "footnotes part" in entry["error"] and "n.docx" in entry["error"]

@@ -61,7 +61,7 @@ def read_docx(data: bytes, *, max_bytes: int) -> Extracted:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds on a broken package
-        raise Unreadable(f"not a readable .docx ({type(exc).__name__}: {exc})", reason="damaged") from None
+        raise _unreadable(exc) from None
     numbers = Numbering(document)
     lines: list[str] = []
     where: list[str] = []
@@ -99,6 +99,17 @@ def read_docx(data: bytes, *, max_bytes: int) -> Extracted:
     return Extracted("docx", tuple(lines), tuple(where), counts=counts)
 
 
+def _unreadable(exc: Exception, where: str = "") -> Unreadable:
+    """A damaged package, or XML nested deeper than the parser reads (libxml2's 256 levels
+    without its "huge" option: no real document comes near it)."""
+    if "Excessive depth" in str(exc):
+        return Unreadable(
+            f"{where}elements nested deeper than the XML parser reads (256 levels); not cleaned",
+            reason="too-deep",
+        )
+    return Unreadable(f"not a readable .docx ({where}{type(exc).__name__}: {exc})", reason="damaged")
+
+
 def _edges(document: Any, kind: str) -> Iterator[tuple[str, str]]:
     """Each section's own headers (or footers), once each; the place names the section when
     the document has several."""
@@ -132,7 +143,10 @@ def _notes(document: Any) -> Iterator[tuple[str, Any]]:
         for rel in rels:
             if not rel.reltype.endswith(suffix):
                 continue
-            root = parse_xml(rel.target_part.blob)
+            try:
+                root = parse_xml(rel.target_part.blob)
+            except Exception as exc:  # lxml's XMLSyntaxError, or a part python-docx cannot give
+                raise _unreadable(exc, f"its {kind}s part: ") from None
             for note in root.iterchildren(f"{_W}{kind}"):
                 if note.get(f"{_W}type") not in _NOT_NOTES:
                     yield kind, note
