@@ -138,3 +138,29 @@ def test_report_on_a_file_that_is_not_a_report_says_so(tmp_path: Path, content: 
     path.write_text(content, encoding="utf-8")
     result = CliRunner().invoke(main, ["report", str(path), "-o", str(tmp_path / "p.html")])
     assert result.exit_code == 2 and f"{path}:1: not a report entry" in result.output
+
+
+def test_documents_whose_reader_is_missing_say_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without python-docx, .docx files were 'left out by the glob' with a --glob list to add
+    them, which only got them skipped; the summary now names the extra to install."""
+    from cleanse import readers
+
+    real = readers.missing_extra
+    monkeypatch.setattr(
+        readers, "missing_extra", lambda fmt: "pip install 'cleanse[docx]'" if fmt == "docx" else real(fmt)
+    )
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("a.txt", "c.docx", "d.docx", "README"):
+        (src / name).write_text("正文。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(src), str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert (
+        "2 documents not read (2 *.docx): their reader is an optional extra; pip install 'cleanse[docx]', then run again"
+        in lines
+    )
+    left = next(line for line in lines if "left out by the glob" in line)
+    assert left.startswith("1 file left out") and "docx" not in left

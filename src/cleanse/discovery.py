@@ -103,21 +103,42 @@ def discover(
     return sorted(found)
 
 
-def left_out_line(left_out: Counter[str], globs: Iterable[str]) -> str | None:
-    """What the summary says of files the globs left out (None when there were none)."""
-    total = sum(left_out.values())
-    if not total:
-        return None
-    kinds = ", ".join(
-        f"{n} *{ext}" if ext else f"{n} without extension" for ext, n in left_out.most_common(5)
-    )
-    more = ", …" if len(left_out) > 5 else ""
-    example = next((ext for ext, _ in left_out.most_common() if ext), None)
-    wanted = [*globs, f"*{example}" if example else "*"]
-    return (
-        f"{total} file{'s' if total != 1 else ''} left out by the glob ({kinds}{more}); "
-        f"to clean them too, give every pattern: {' '.join(f'--glob {g!r}' for g in wanted)}"
-    )
+def left_out_lines(left_out: Counter[str], globs: Iterable[str]) -> list[str]:
+    """What the summary says of files the globs left out: documents whose reader is not
+    installed first (adding their glob would only skip them), then the others."""
+    unread = {ext: n for ext, n in left_out.items() if _install_for(ext)}
+    lines = []
+    if unread:
+        total = sum(unread.values())
+        commands = sorted({_install_for(ext) for ext in unread})
+        install = commands[0] if len(commands) == 1 else "pip install 'cleanse[documents]'"
+        lines.append(
+            f"{total} document{'s' if total != 1 else ''} not read ({_kinds(Counter(unread))}): "
+            f"their reader is an optional extra; {install}, then run again"
+        )
+    rest = Counter({ext: n for ext, n in left_out.items() if ext not in unread})
+    total = sum(rest.values())
+    if total:
+        example = next((ext for ext, _ in rest.most_common() if ext), None)
+        wanted = [*globs, f"*{example}" if example else "*"]
+        lines.append(
+            f"{total} file{'s' if total != 1 else ''} left out by the glob ({_kinds(rest)}); "
+            f"to clean them too, give every pattern: {' '.join(f'--glob {g!r}' for g in wanted)}"
+        )
+    return lines
+
+
+def _kinds(counts: Counter[str]) -> str:
+    kinds = ", ".join(f"{n} *{ext}" if ext else f"{n} without extension" for ext, n in counts.most_common(5))
+    return kinds + (", …" if len(counts) > 5 else "")
+
+
+def _install_for(ext: str) -> str:
+    """The install command a document extension's reader needs ("" when none is needed)."""
+    from .readers import format_of_name, missing_extra
+
+    fmt = format_of_name(f"x{ext}")
+    return (missing_extra(fmt) or "") if fmt else ""
 
 
 class PassedOver(NamedTuple):

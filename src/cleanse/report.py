@@ -292,7 +292,9 @@ class Summary:
         """The one-line summary printed at the end of a run."""
         mb = self.bytes_in / 1e6
         rate = mb / self.seconds if self.seconds > 0 else 0.0
-        removed = f"{self.removed} ad line{'s' if self.removed != 1 else ''} or spans removed"
+        removed = (
+            f"{self.removed} ad lines or spans removed" if self.removed != 1 else "1 ad line or span removed"
+        )
         return (
             f"{self.cleaned} cleaned, {self.unchanged} unchanged, {self.skipped} skipped, "
             f"{self.failed} failed; {removed}; in {self.seconds:.1f}s ({mb:.1f} MB, {rate:.1f} MB/s)"

@@ -13,7 +13,7 @@ import click
 
 from ..cli import STARTED, cleaner_from, cleaning_options, echo_err, handle_errors, rule_options, ruleset_from
 from ..corpus_findings import LearnOptions
-from ..discovery import DEFAULT_GLOBS, PassedOver, discover, left_out_line
+from ..discovery import DEFAULT_GLOBS, PassedOver, discover, left_out_lines
 from ..io import EntrySpool, check_artifact_paths, check_run_paths, remove_stale_temps, write_atomic
 from ..job import DEFAULT_MAX_BYTES, OUTPUT_ENCODINGS, Job
 from ..report import Summary, Tally, problem_entry, summary_table, write_report, write_summary
@@ -247,8 +247,7 @@ def run(
         paths = _without_clashes(paths, passed_over, input_path, output_path)
     if not paths:
         echo_err(f"warning: no files matching {' '.join(globs)} under {input_path}")
-        left = left_out_line(left_out, globs)
-        if left:
+        for left in left_out_lines(left_out, globs):
             echo_err(left)
     if not dry_run:
         for folder in (output_path, skip_flagged):
@@ -305,8 +304,7 @@ def run(
         write_page(html_path, entries, summary=summary, title=f"cleanse review: {input_path}")
     if not quiet:
         _print_summary(summary, entries, top=top, skip_flagged=skip_flagged, output_path=output_path)
-        left = left_out_line(left_out, globs) if paths else None
-        if left:
+        for left in left_out_lines(left_out, globs) if paths else []:
             echo_err(left)
     if summary.failed or report_failed:
         sys.exit(1)
