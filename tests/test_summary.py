@@ -164,3 +164,12 @@ def test_documents_whose_reader_is_missing_say_what_to_install(
     )
     left = next(line for line in lines if "left out by the glob" in line)
     assert left.startswith("1 file left out") and "docx" not in left
+
+
+@pytest.mark.parametrize(
+    ("removed", "words"), [(0, "0 ad lines or spans"), (1, "1 ad line or span"), (2, "2 ad lines or spans")]
+)
+def test_summary_line_counts_ad_removals_in_good_english(removed: int, words: str) -> None:
+    from cleanse.report import Summary
+
+    assert f"; {words} removed;" in Summary(cleaned=1, removed=removed).line()
