@@ -321,13 +321,14 @@ def test_run_goes_on_past_legacy_broken_clashing_and_hostile_files(tmp_path: Pat
 def test_summary_lists_formats_and_cleaned_output_is_stable(tmp_path: Path) -> None:
     paras = gen.body(random.Random(11), 4)
     files = {"a.docx": gen.docx_bytes(paras), "b.html": gen.html_bytes(paras), "c.txt": b"text\n"}
+    files["d.docx"] = b"PK\x03\x04 not really a package"  # failed: not counted as read
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     for rel, data in files.items():
         (src / rel).write_bytes(data)
     summary = tmp_path / "summary.json"
     result = run(src, out, "--summary", summary)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert json.loads(summary.read_text())["formats"] == {"docx": 1, "html": 1}
     assert "documents read by format: " in result.output
     again = run(out, tmp_path / "again", "-q")  # cleaning the cleaned text changes nothing

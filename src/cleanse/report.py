@@ -263,7 +263,7 @@ class Summary:
     def add_tally(self, t: Tally) -> None:
         """Count one entry from its :class:`Tally` (what a worker sends instead of the entry)."""
         self.bytes_in += t.bytes_in
-        if t.format is not None:
+        if t.format is not None and t.status == "ok":  # read; a skipped or failed one was not
             self.formats[t.format] += 1
         if t.status != "ok":
             self.skipped += t.status == "skipped"
