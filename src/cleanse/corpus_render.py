@@ -166,9 +166,9 @@ def render_file(
     blocks: Sequence[Sequence[Finding]], total: int, corpus: Corpus, options: LearnOptions
 ) -> str:
     """The whole rule file: a header a reviewer reads first, then one rule per block."""
+    files = f"{len(corpus.paths):,} file{'s' if len(corpus.paths) != 1 else ''}"
     header = [
-        f"# Learned by `cleanse learn` from {len(corpus.paths):,} files ({total:,} read): "
-        f"{len(blocks)} rule(s).",
+        f"# Learned by `cleanse learn` from {files} ({total:,} read): {len(blocks)} rule(s).",
         f"# Settings: min_docs={options.min_docs}, min_share={options.min_share:g}, "
         f"edge_share={options.edge_share:g}. Ordered by how many documents each rule removes lines from.",
         "# Review every rule: delete any that removes content, add real lines to examples.keep,",

@@ -67,7 +67,8 @@ def learn_globs() -> tuple[str, ...]:
 
 def learned_line(learned: Learned, target: str) -> str:
     """A one-line summary for people."""
-    return f"learned {len(learned.rules)} rule(s) from {learned.documents:,} documents -> {target}"
+    documents = f"{learned.documents:,} document{'s' if learned.documents != 1 else ''}"
+    return f"learned {len(learned.rules)} rule(s) from {documents} -> {target}"
 
 
 @click.command()
