@@ -91,14 +91,14 @@ def blocks(container: Any) -> Iterator[Any]:
 
 def text_boxes(paragraph: Any) -> list[Any]:
     """The text boxes anchored in a paragraph (outermost ones: a box's own boxes are read with
-    it), without the ``mc:Fallback`` copies."""
+    it), without the ``mc:Fallback`` copies and those in deleted or moved-away runs."""
     found: list[Any] = []
     stack = [iter(paragraph)]
     while stack:
         for node in stack[-1]:
             if node.tag == _TEXT_BOX:
                 found.append(node)
-            elif node.tag != _MC_FALLBACK and isinstance(node.tag, str) and len(node):
+            elif node.tag not in _NOT_SHOWN and isinstance(node.tag, str) and len(node):
                 stack.append(iter(node))
                 break
         else:
