@@ -1,0 +1,107 @@
+"""Property: a web page's reader loses no text a browser shows and shows none it hides.
+
+Hypothesis builds pages of valid nesting — sections, lists, tables (with tables in cells),
+paragraphs of inline elements and line breaks, ``<pre>`` — with a unique token in every text
+node, and puts tokens where a browser shows nothing: scripts, styles, ``<noscript>``,
+``<template>``, SVG, comments and the ``<head>``. Every shown token must come out once; no
+hidden one may.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("lxml")
+
+from cleanse.readers.web import page_lines
+
+EXAMPLES = int(os.environ.get("CLEANSE_PROPERTY_EXAMPLES", "150"))
+
+
+class Tokens:
+    def __init__(self) -> None:
+        self.counter = itertools.count(1)
+        self.shown: list[str] = []
+        self.hidden: list[str] = []
+
+    def text(self, shown: bool = True) -> str:
+        token = f"字{next(self.counter)}号"
+        (self.shown if shown else self.hidden).append(token)
+        return token
+
+
+HIDDEN = ("script", "style", "noscript", "template", "svg", "comment")
+phrasing = st.lists(st.sampled_from(["text", "span", "b", "a", "br", *HIDDEN]), min_size=1, max_size=5)
+
+
+def extend(flows: st.SearchStrategy) -> st.SearchStrategy:
+    children = st.lists(flows, min_size=1, max_size=3)
+    return st.one_of(
+        st.tuples(st.sampled_from(["div", "section", "blockquote", "footer"]), children),
+        st.tuples(st.just("ul"), children),
+        st.tuples(
+            st.just("table"), st.lists(st.lists(children, min_size=1, max_size=3), min_size=1, max_size=3)
+        ),
+    )
+
+
+flow = st.recursive(st.tuples(st.sampled_from(["p", "pre", "h2", "bare"]), phrasing), extend, max_leaves=12)
+
+
+def render_phrasing(items: list[str], tokens: Tokens) -> str:
+    out = []
+    for item in items:
+        if item == "text":
+            out.append(tokens.text())
+        elif item == "br":
+            out.append("<br>")
+        elif item == "comment":
+            out.append(f"<!-- {tokens.text(False)} -->")
+        elif item == "svg":
+            out.append(f"<svg><text>{tokens.text(False)}</text></svg>")
+        elif item in ("script", "style", "noscript", "template"):
+            out.append(f"<{item}>{tokens.text(False)}</{item}>")
+        else:
+            out.append(f"<{item}>{tokens.text()}</{item}>")
+    return " ".join(out)
+
+
+def render(node: tuple, tokens: Tokens) -> str:
+    kind, children = node
+    if kind == "bare":
+        return render_phrasing(children, tokens)
+    if kind in ("p", "pre", "h2"):
+        return f"<{kind}>{render_phrasing(children, tokens)}</{kind}>"
+    if kind == "ul":
+        return "<ul>" + "".join(f"<li>{render(c, tokens)}</li>" for c in children) + "</ul>"
+    if kind == "table":
+        rows = "".join(
+            "<tr>"
+            + "".join("<td>" + "".join(render(c, tokens) for c in cell) + "</td>" for cell in row)
+            + "</tr>"
+            for row in children
+        )
+        return f"<table>{rows}</table>"
+    return f"<{kind}>" + "".join(render(c, tokens) for c in children) + f"</{kind}>"
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(flow, min_size=1, max_size=4))
+def test_every_shown_text_comes_out_once_and_no_hidden_one(body: list) -> None:
+    tokens = Tokens()
+    head = f"<head><title>{tokens.text(False)}</title><style>{tokens.text(False)}</style></head>"
+    page = (
+        f"<!DOCTYPE html><html>{head}<body>" + "\n".join(render(n, tokens) for n in body) + "</body></html>"
+    )
+    lines, where = page_lines(page)
+    assert len(lines) == len(where)
+    text = "\n".join(lines)
+    lost = [t for t in tokens.shown if text.count(t) != 1]
+    assert not lost, f"lost or doubled {lost} from {page}"
+    leaked = [t for t in tokens.hidden if t in text]
+    assert not leaked, f"showed hidden {leaked} from {page}"
