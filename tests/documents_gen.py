@@ -71,13 +71,23 @@ _NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def docx_xml_bytes(body_xml: str, footnotes: Sequence[str] = ()) -> bytes:
+def docx_xml_bytes(body_xml: str, footnotes: Sequence[str] = (), endnotes: Sequence[str] = ()) -> bytes:
     """A .docx whose body is ``body_xml`` (WordprocessingML blocks, ``w:``/``mc:``/``wps:``/``v:``
-    prefixes as Word writes them) and, given ``footnotes``, a footnotes part holding Word's two
-    separator notes and then one note per string."""
+    prefixes as Word writes them) and, given notes, a footnotes (endnotes) part holding Word's
+    two separator notes and then one note per string."""
     import re
     import zipfile
 
+    parts = {kind: texts for kind, texts in (("footnote", footnotes), ("endnote", endnotes)) if texts}
+    rels = "".join(
+        f'<Relationship Id="rId9{n}" Type="{_REL}/{kind}s" Target="{kind}s.xml"/>'
+        for n, kind in enumerate(parts)
+    )
+    types = "".join(
+        f'<Override PartName="/word/{kind}s.xml" '
+        f'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml"/>'
+        for kind in parts
+    )
     package = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(docx_lines_bytes(["@@"]))) as src, zipfile.ZipFile(package, "w") as out:
         for item in src.infolist():
@@ -88,25 +98,22 @@ def docx_xml_bytes(body_xml: str, footnotes: Sequence[str] = ()) -> bytes:
                     r"<w:body>.*?(<w:sectPr)", lambda m: "<w:body>" + body_xml + m[1], text, flags=re.S
                 )
                 data = text.encode("utf-8")
-            elif footnotes and item.filename == "word/_rels/document.xml.rels":
-                rel = f'<Relationship Id="rId99" Type="{_REL}/footnotes" Target="footnotes.xml"/>'
-                data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
-            elif footnotes and item.filename == "[Content_Types].xml":
-                kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-                override = f'<Override PartName="/word/footnotes.xml" ContentType="{kind}"/>'
-                data = data.replace(b"</Types>", override.encode() + b"</Types>")
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", rels.encode() + b"</Relationships>")
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", types.encode() + b"</Types>")
             out.writestr(item, data)
-        if footnotes:
+        for kind, texts in parts.items():
             notes = "".join(
-                f'<w:footnote w:id="{i}"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote>'
-                for i, text in enumerate(footnotes, 1)
+                f'<w:{kind} w:id="{i}"><w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t>{text}</w:t></w:r></w:p></w:{kind}>'
+                for i, text in enumerate(texts, 1)
             )
             out.writestr(
-                "word/footnotes.xml",
-                f'<w:footnotes xmlns:w="{_NS_W}">'
-                '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-                '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
-                f"</w:r></w:p></w:footnote>{notes}</w:footnotes>",
+                f"word/{kind}s.xml",
+                f'<w:{kind}s xmlns:w="{_NS_W}">'
+                f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+                f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+                f"</w:r></w:p></w:{kind}>{notes}</w:{kind}s>",
             )
     return package.getvalue()
 

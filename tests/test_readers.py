@@ -430,18 +430,20 @@ def test_docx_reads_every_run_word_shows_and_none_it_hides() -> None:
             _p(_r("第一行") + "<w:r><w:br/><w:t>第二行</w:t><w:tab/><w:t>制表</w:t></w:r>"),
         ]
     )  # fmt: skip
-    data = gen.docx_xml_bytes(body, footnotes=["参见《人民日报》2020年5月1日第一版。", "同上。"])
+    data = gen.docx_xml_bytes(
+        body, footnotes=["参见《人民日报》2020年5月1日第一版。", "同上。"], endnotes=["全文完。"]
+    )
     got = readers.read_document("a.docx", data, max_bytes=1 << 30)
     assert got.lines == (
         "保留插入的字。", "域结果简单域", "控件里的段落。", "有文本框的段落。", "文本框里的正文。",
         "外层 内层表格\t右格", "第一行", "第二行\t制表",
-        "参见《人民日报》2020年5月1日第一版。", "同上。",
+        "参见《人民日报》2020年5月1日第一版。", "同上。", "全文完。",
     )  # fmt: skip
     assert got.where == (
         "paragraph 1", "paragraph 2", "paragraph 3", "paragraph 4", "text box in paragraph 4",
-        "table 1, row 1", "paragraph 5", "paragraph 5", "footnote 1", "footnote 2",
+        "table 1, row 1", "paragraph 5", "paragraph 5", "footnote 1", "footnote 2", "endnote 1",
     )  # fmt: skip
-    assert got.counts == {"paragraphs": 5, "notes": 2}
+    assert got.counts == {"paragraphs": 5, "notes": 3}
 
 
 def test_docx_footnotes_and_text_boxes_survive_cleaning(tmp_path: Path) -> None:

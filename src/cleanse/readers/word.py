@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -87,12 +88,13 @@ def read_docx(data: bytes, *, max_bytes: int) -> Extracted:
             for line in text_lines(box):
                 if line.strip():
                     add(line, f"text box in paragraph {paragraphs}")
-    notes = 0
+    numbered: Counter[str] = Counter()  # footnotes and endnotes are numbered apart, as Word does
     for kind, note in _notes(document):
-        notes += 1
+        numbered[kind] += 1
         for line in text_lines(note):
             if line.strip():
-                add(line, f"{kind} {notes}")
+                add(line, f"{kind} {numbered[kind]}")
+    notes = numbered.total()
     for text, place in _edges(document, "footer"):
         add(text, place)
     counts = {"paragraphs": paragraphs} | ({"notes": notes} if notes else {})
