@@ -361,6 +361,20 @@ def test_clean_command_reads_a_document_and_names_an_unreadable_one(tmp_path: Pa
     assert bad.exit_code == 2 and "old.doc" in bad.output and "soffice" in bad.output
 
 
+def test_clean_json_of_a_document_carries_what_the_run_report_does(tmp_path: Path) -> None:
+    """`clean --json a.pdf` gave the records without `format`, `pages` or `where`: a user
+    checking one file saw less than the run's report says of it."""
+    data = gen.pdf_bytes(gen.pdf_paragraphs(random.Random(13), 20), per_page=10)
+    (tmp_path / "a.pdf").write_bytes(data)
+    single = json.loads(CliRunner().invoke(main, ["clean", "--json", str(tmp_path / "a.pdf")]).output)
+    _, entries = clean_folder(tmp_path / "run", {"a.pdf": data})
+    entry = entries["a.pdf"]
+    assert single["format"] == entry["format"] == "pdf" and single["pages"] == entry["pages"]
+    for key in ("removed", "changes", "flags"):
+        assert single[key] == entry[key], key
+    assert single["removed"] and all("where" in r for r in single["removed"])
+
+
 def test_damaged_documents_never_reach_an_internal_error(tmp_path: Path) -> None:
     """Real files with bytes flipped, cut short or replaced: each is cleaned, skipped or failed
     with a reason of its own, never an internal error (a bug), and never a traceback."""

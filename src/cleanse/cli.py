@@ -262,23 +262,26 @@ def echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def document_json(doc: Any) -> str:
-    """A Document as JSON: text, encoding, removed, changes, flags (records as in the report)."""
+def document_json(doc: Any, extracted: Any = None) -> str:
+    """A Document as JSON: text, encoding, removed, changes, flags (records as in the report);
+    for a document a reader read (``extracted``), also its ``format``, counts and each
+    record's ``where``, as the run report gives them."""
     from .report import removal_record
 
-    return json.dumps(
-        {
-            "source": doc.source,
-            "encoding": doc.encoding,
-            "text": doc.text,
-            "removed": [removal_record(r) for r in doc.removed],
-            "changes": [asdict(c) for c in doc.changes],
-            "flags": [asdict(f) for f in doc.flags],
-            "warnings": list(doc.meta.get("warnings", ())),
-        },
-        ensure_ascii=False,
-        indent=1,
-    )
+    record: dict[str, Any] = {
+        "source": doc.source,
+        "encoding": doc.encoding,
+        "text": doc.text,
+        "removed": [removal_record(r) for r in doc.removed],
+        "changes": [asdict(c) for c in doc.changes],
+        "flags": [asdict(f) for f in doc.flags],
+        "warnings": list(doc.meta.get("warnings", ())),
+    }
+    if extracted is not None:
+        from .readers import annotate
+
+        record = annotate(record, extracted)
+    return json.dumps(record, ensure_ascii=False, indent=1)
 
 
 _register()

@@ -48,6 +48,6 @@ def clean(file: Path, as_json: bool, **options: Any) -> None:
     else:
         doc = readers.clean_extracted(cleaner, extracted, source, len(data))
     if as_json:
-        click.echo(document_json(doc))
+        click.echo(document_json(doc, extracted))
     else:
         click.echo(doc.text, nl=False)
