@@ -187,6 +187,41 @@ def pdf_bytes(paras: list[str], *, per_page: int = 30, text_layer: bool = True) 
     return out.getvalue()
 
 
+def pdf_without_unicode_map(paras: list[str]) -> bytes:
+    """A PDF whose font is a subset without a ToUnicode map, as many Chinese PDFs made by
+    older tools are: glyphs are numbered 1, 2, 3 ... in order of first use, and a text layer
+    read from it gives those numbers as characters (mostly control characters and ASCII)."""
+    numbers: dict[str, int] = {}
+    shows = []
+    for k, par in enumerate(paras):
+        glyphs = "".join(f"{numbers.setdefault(ch, len(numbers) + 1):04X}" for ch in par)
+        shows.append(f"BT /F1 12 Tf 50 {800 - 20 * k} Td <{glyphs}> Tj ET")
+    content = "\n".join(shows).encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SimSun /Encoding /Identity-H "
+        b"/DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SimSun /CIDSystemInfo "
+        b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
 def pdf_paragraphs(rng: random.Random, count: int) -> list[str]:
     """Paragraphs whose typeset lines rejoin exactly: each wrapped line but the last ends in
     Chinese text and the next starts with it (digits or Latin at a break stay a break)."""

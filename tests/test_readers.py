@@ -494,3 +494,27 @@ def test_docx_too_deep_or_with_a_broken_notes_part_is_failed_with_its_reason(tmp
     entry = entries["n.docx"]
     assert entry["status"] == "failed" and entry["reason"] == "damaged"
     assert "footnotes part" in entry["error"] and "n.docx" in entry["error"]
+
+
+def test_pdf_whose_text_layer_is_not_text_is_skipped_for_ocr(tmp_path: Path) -> None:
+    """A font subset without a Unicode map reads as control characters and ASCII soup; it was
+    cleaned and written out as if it were the document. It is now skipped like a scan."""
+    data = gen.pdf_without_unicode_map(gen.body(random.Random(14), 8))
+    texts, entries = clean_folder(
+        tmp_path, {"g.pdf": data, "ok.pdf": gen.pdf_bytes(gen.body(random.Random(15), 3))}
+    )
+    entry = entries["g.pdf"]
+    assert (entry["status"], entry["reason"]) == ("skipped", "garbled-text-layer")
+    assert "ocrmypdf" in entry["error"] and "g.pdf" in entry["error"]
+    assert "g.txt" not in texts and entries["ok.pdf"]["status"] == "ok"
+
+
+def test_garbled_share_spares_bullets_and_names_a_garbled_page() -> None:
+    from cleanse.readers.pdf import garbled
+
+    prose = "十八大以来，习近平总书记站在党和国家事业全局高度，多次就老干部工作作出重要指示批示。"
+    bullets = [["\uf0b7 " + prose[:12] for _ in range(30)]]  # Symbol-font bullets: 1 in 13
+    assert garbled(bullets) == (garbled(bullets)[0], []) and garbled(bullets)[0] < 0.1
+    soup = "".join(chr(n) for n in range(1, 9)) * 6 + "ABC"
+    share, pages = garbled([[prose] * 10, [soup], [prose] * 10])
+    assert pages == [2] and share < 0.2

@@ -17,6 +17,13 @@
   joined. The report counts the lines rejoined (``rejoined``).
 - A PDF with no text on any page (a scan) is skipped with reason ``no-text-layer``: it needs
   OCR first.
+- A text layer that is not text is skipped with reason ``garbled-text-layer``. A font
+  subset without a ToUnicode map (common in Chinese PDFs from older tools) numbers its glyphs
+  1, 2, 3 … in order of first use, and reading it gives those numbers as characters: control
+  characters and ASCII soup, not the document. When a fifth or more of the characters read
+  are control characters, private-use characters or U+FFFD (a real text layer has almost
+  none: a Symbol-font bullet here and there), the file needs OCR like a scan. A page like
+  that in an otherwise readable file is kept, with a warning naming it.
 """
 
 from __future__ import annotations
@@ -45,6 +52,11 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _GOES_ON = re.compile(rf"[{_CJK}，、：；“‘（《〈「『]$")
 _STARTS_CJK = re.compile(rf"^[{_CJK}，、。：；！？”’）》〉」』]")
 _HYPHENATED = re.compile(r"[a-z]-$")
+
+GARBLED = 0.2  # share of a text layer's characters that are not text: past it, OCR the file
+MIN_GARBLED = 20  # fewer such characters say nothing (a few Symbol-font bullets)
+# C0/C1 controls (the line breaks pypdf writes are split off before), private use, U+FFFD
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 
 HEADER_RULE = "pdf.running-header"
 FOOTER_RULE = "pdf.running-footer"
@@ -122,7 +134,35 @@ def _read(data: bytes) -> Extracted:
             reason="no-text-layer",
             status="skipped",
         )
+    share, pages_garbled = garbled(texts)
+    if share >= GARBLED:
+        raise Unreadable(
+            f"its text layer is not text ({share:.0%} control or private-use characters: fonts "
+            "without a Unicode map); OCR it (e.g. ocrmypdf --force-ocr) and clean the output",
+            reason="garbled-text-layer",
+            status="skipped",
+        )
+    warnings += [
+        f"page {p}: its text layer looks garbled (fonts without a Unicode map?); kept as read"
+        for p in pages_garbled
+    ]
     return _assemble(texts, warnings)
+
+
+def garbled(texts: list[list[str]]) -> tuple[float, list[int]]:
+    """The share of the characters read that no text holds (controls, private use, U+FFFD),
+    and the pages where that share reaches :data:`GARBLED` (with enough characters to tell)."""
+    bad_total = seen_total = 0
+    pages: list[int] = []
+    for number, page in enumerate(texts, 1):
+        chars = "".join("".join(line.split()) for line in page)
+        bad = len(_NOT_TEXT.findall(chars))
+        bad_total, seen_total = bad_total + bad, seen_total + len(chars)
+        if bad >= MIN_GARBLED and bad >= GARBLED * len(chars):
+            pages.append(number)
+    if bad_total < MIN_GARBLED:
+        return 0.0, []
+    return bad_total / seen_total, pages
 
 
 def _assemble(texts: list[list[str]], warnings: list[str]) -> Extracted:
