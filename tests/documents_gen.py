@@ -71,10 +71,16 @@ _NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def docx_xml_bytes(body_xml: str, footnotes: Sequence[str] = (), endnotes: Sequence[str] = ()) -> bytes:
+def docx_xml_bytes(
+    body_xml: str,
+    footnotes: Sequence[str] = (),
+    endnotes: Sequence[str] = (),
+    chunks: Sequence[tuple[str, bytes]] = (),
+) -> bytes:
     """A .docx whose body is ``body_xml`` (WordprocessingML blocks, ``w:``/``mc:``/``wps:``/``v:``
     prefixes as Word writes them) and, given notes, a footnotes (endnotes) part holding Word's
-    two separator notes and then one note per string."""
+    two separator notes and then one note per string. ``chunks``: (content type, bytes) of
+    embedded "altChunk" parts, related as ``rIdC1``, ``rIdC2`` ... for the body to reference."""
     import re
     import zipfile
 
@@ -87,6 +93,14 @@ def docx_xml_bytes(body_xml: str, footnotes: Sequence[str] = (), endnotes: Seque
         f'<Override PartName="/word/{kind}s.xml" '
         f'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml"/>'
         for kind in parts
+    )
+    rels += "".join(
+        f'<Relationship Id="rIdC{n}" Type="{_REL}/aFChunk" Target="chunk{n}.bin"/>'
+        for n in range(1, len(chunks) + 1)
+    )
+    types += "".join(
+        f'<Override PartName="/word/chunk{n}.bin" ContentType="{kind}"/>'
+        for n, (kind, _) in enumerate(chunks, 1)
     )
     package = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(docx_lines_bytes(["@@"]))) as src, zipfile.ZipFile(package, "w") as out:
@@ -103,6 +117,8 @@ def docx_xml_bytes(body_xml: str, footnotes: Sequence[str] = (), endnotes: Seque
             elif item.filename == "[Content_Types].xml":
                 data = data.replace(b"</Types>", types.encode() + b"</Types>")
             out.writestr(item, data)
+        for n, (_, blob) in enumerate(chunks, 1):
+            out.writestr(f"word/chunk{n}.bin", blob)
         for kind, texts in parts.items():
             notes = "".join(
                 f'<w:{kind} w:id="{i}"><w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t>{text}</w:t></w:r></w:p></w:{kind}>'

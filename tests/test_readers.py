@@ -518,3 +518,28 @@ def test_garbled_share_spares_bullets_and_names_a_garbled_page() -> None:
     soup = "".join(chr(n) for n in range(1, 9)) * 6 + "ABC"
     share, pages = garbled([[prose] * 10, [soup], [prose] * 10])
     assert pages == [2] and share < 0.2
+
+
+def test_docx_reads_embedded_web_page_and_text_chunks_in_place() -> None:
+    """Office systems that export to Word often embed the body as an HTML "altChunk" that Word
+    shows in place; python-docx does not see it, so the whole body was lost."""
+    page = "<html><body><p>嵌入网页的第一段。</p><div>第二段，来自 OA 系统。</div><script>x()</script></body></html>"
+    body = _p(_r("标题")) + '<w:altChunk r:id="rIdC1"/>' + _p(_r("中间段落。"))
+    body += '<w:altChunk r:id="rIdC2"/><w:altChunk r:id="rIdC3"/><w:altChunk r:id="rIdC9"/>'
+    chunks = [
+        ("text/html", page.encode("gb18030").replace(b"<html>", b'<html><meta charset="gbk">')),
+        ("text/plain", "纯文本块第一行\n第二行\n".encode()),
+        ("application/rtf", b"{\\rtf1 text}"),
+    ]
+    got = readers.read_document("a.docx", gen.docx_xml_bytes(body, chunks=chunks), max_bytes=1 << 30)
+    assert got.lines == (
+        "标题",
+        "嵌入网页的第一段。",
+        "第二段，来自 OA 系统。",
+        "中间段落。",
+        "纯文本块第一行",
+        "第二行",
+    )
+    assert got.where[1:3] == ("embedded chunk 1", "embedded chunk 1") and got.where[4] == "embedded chunk 2"
+    assert any("application/rtf is not read" in w for w in got.warnings)
+    assert any("part is missing" in w for w in got.warnings)

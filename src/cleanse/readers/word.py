@@ -4,7 +4,8 @@ Ads on material-sharing sites live in a .docx's section headers and footers as o
 its first and last paragraphs, so those are read too: each section's own header first, then
 the body (each paragraph followed by its text boxes), footnotes and endnotes, then each
 section's own footer (a header linked to the previous section's is the same text and is read
-once). Which runs a paragraph shows is :mod:`.word_text`'s business. A table row is one line,
+once). Which runs a paragraph shows is :mod:`.word_text`'s business; a web page or text that a
+program embedded whole (``w:altChunk``) is read in place. A table row is one line,
 its cells joined by a tab. List
 numbering that Word draws (``1.``, ``一、``, ``(a)``) is not in the paragraph's text; it is
 rebuilt from the numbering definitions so the line reads as the document shows it.
@@ -22,8 +23,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from ..errors import CleanseError
 from . import Extracted, Unreadable
-from .word_text import blocks, paragraph_text, table_rows, text_boxes
+from .word_text import ALT_CHUNK, blocks, paragraph_text, table_rows, text_boxes
 from .word_text import lines as text_lines
 
 MAX_EXPANDED = 256 * 1024 * 1024
@@ -66,6 +68,7 @@ def read_docx(data: bytes, *, max_bytes: int) -> Extracted:
     numbers = Numbering(document)
     lines: list[str] = []
     where: list[str] = []
+    warnings: list[str] = []
 
     def add(text: str, place: str) -> None:
         for line in text.split("\n"):
@@ -76,7 +79,13 @@ def read_docx(data: bytes, *, max_bytes: int) -> Extracted:
         add(text, place)
     body = document._body
     paragraphs = tables = 0
+    chunks = 0
     for block in blocks(body._element):
+        if block.tag == ALT_CHUNK:
+            chunks += 1
+            for line in _chunk_lines(document, block, warnings):
+                add(line, f"embedded chunk {chunks}")
+            continue
         if block.tag == f"{_W}tbl":
             tables += 1
             for r, row in enumerate(table_rows(block), 1):
@@ -98,7 +107,40 @@ def read_docx(data: bytes, *, max_bytes: int) -> Extracted:
     for text, place in _edges(document, "footer"):
         add(text, place)
     counts = {"paragraphs": paragraphs} | ({"notes": notes} if notes else {})
-    return Extracted("docx", tuple(lines), tuple(where), counts=counts)
+    return Extracted("docx", tuple(lines), tuple(where), counts=counts, warnings=tuple(warnings))
+
+
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _chunk_lines(document: Any, chunk: Any, warnings: list[str]) -> list[str]:
+    """The lines of an "alternative format import" chunk: a web page, MHTML or plain text that
+    a program (often an office system exporting to Word) embedded whole, and Word shows in
+    place. Another kind (RTF, a nested .docx) is not read, and a warning says so."""
+    rel = document.part.rels.get(chunk.get(_R_ID) or "")
+    if rel is None or rel.is_external:
+        warnings.append("an embedded chunk whose part is missing was left out")
+        return []
+    part = rel.target_part
+    kind = (part.content_type or "").lower()
+    try:
+        if kind in ("text/html", "application/xhtml+xml"):
+            from .web import read_html
+
+            return list(read_html(part.blob).lines)
+        if kind in ("message/rfc822", "multipart/related", "application/x-mimearchive"):
+            from .web import read_mhtml
+
+            return list(read_mhtml(part.blob).lines)
+        if kind == "text/plain":
+            from ..stages.encoding import decode
+
+            return decode(part.blob).text.splitlines()
+    except (Unreadable, CleanseError) as exc:
+        warnings.append(f"an embedded chunk ({kind}) could not be read ({exc}); left out")
+        return []
+    warnings.append(f"an embedded chunk of type {kind or 'unknown'} is not read; left out")
+    return []
 
 
 def _unreadable(exc: Exception, where: str = "") -> Unreadable:

@@ -74,13 +74,17 @@ def paragraph_text(paragraph: Any) -> str:
     return "".join(out)
 
 
+ALT_CHUNK = f"{W}altChunk"
+_BLOCK_TAGS = frozenset({f"{W}p", f"{W}tbl", ALT_CHUNK})
+
+
 def blocks(container: Any) -> Iterator[Any]:
-    """The ``w:p`` and ``w:tbl`` elements of a body, cell, text box, header or note, in order,
-    those inside block content controls and custom XML included."""
+    """The ``w:p``, ``w:tbl`` and ``w:altChunk`` elements of a body, cell, text box, header or
+    note, in order, those inside block content controls and custom XML included."""
     stack = [iter(container)]
     while stack:
         for node in stack[-1]:
-            if node.tag in (f"{W}p", f"{W}tbl"):
+            if node.tag in _BLOCK_TAGS:
                 yield node
             elif node.tag in _BLOCK_WRAPPERS:
                 stack.append(iter(node))
@@ -126,6 +130,8 @@ def lines(container: Any) -> Iterator[str]:
     """Every line a container shows: each paragraph's lines, then its text boxes' lines; each
     table row as one line."""
     for block in blocks(container):
+        if block.tag == ALT_CHUNK:
+            continue  # a part of its own: the body reads it (word.read_docx); see _chunk_lines
         if block.tag == f"{W}tbl":
             yield from table_rows(block)
             continue
