@@ -543,3 +543,21 @@ def test_docx_reads_embedded_web_page_and_text_chunks_in_place() -> None:
     assert got.where[1:3] == ("embedded chunk 1", "embedded chunk 1") and got.where[4] == "embedded chunk 2"
     assert any("application/rtf is not read" in w for w in got.warnings)
     assert any("part is missing" in w for w in got.warnings)
+
+
+def test_docx_reads_first_page_and_even_page_headers_too() -> None:
+    import docx
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "奇数页页眉"
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = "首页页眉"
+    document.settings.odd_and_even_pages_header_footer = True
+    section.even_page_header.paragraphs[0].text = "偶数页页眉"
+    section.even_page_footer.paragraphs[0].text = "偶数页页脚"
+    document.add_paragraph("正文。")
+    out = io.BytesIO()
+    document.save(out)
+    got = readers.read_document("a.docx", out.getvalue(), max_bytes=1 << 30)
+    assert got.lines == ("奇数页页眉", "首页页眉", "偶数页页眉", "正文。", "偶数页页脚")

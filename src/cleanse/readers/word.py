@@ -155,15 +155,18 @@ def _unreadable(exc: Exception, where: str = "") -> Unreadable:
 
 
 def _edges(document: Any, kind: str) -> Iterator[tuple[str, str]]:
-    """Each section's own headers (or footers), once each; the place names the section when
-    the document has several."""
+    """Each section's own headers (or footers) — the first page's and the even pages' too where
+    the document has them — once each; the place names the section when it has several."""
     seen: set[str] = set()
     sections = list(document.sections)
+    even_pages = document.settings.odd_and_even_pages_header_footer
     for n, section in enumerate(sections, 1):
         place = kind if len(sections) == 1 else f"{kind} (section {n})"
         parts = [getattr(section, kind)]
         if section.different_first_page_header_footer:
             parts.append(getattr(section, f"first_page_{kind}"))
+        if even_pages:
+            parts.append(getattr(section, f"even_page_{kind}"))
         for part in parts:
             if part.is_linked_to_previous:
                 continue
