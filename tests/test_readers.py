@@ -561,3 +561,20 @@ def test_docx_reads_first_page_and_even_page_headers_too() -> None:
     document.save(out)
     got = readers.read_document("a.docx", out.getvalue(), max_bytes=1 << 30)
     assert got.lines == ("奇数页页眉", "首页页眉", "偶数页页眉", "正文。", "偶数页页脚")
+
+
+def test_docx_numbering_comes_through_a_base_style_and_not_from_an_unknown_one() -> None:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    mine = document.styles.add_style("我的列表", WD_STYLE_TYPE.PARAGRAPH)
+    mine.base_style = document.styles["List Number"]
+    document.add_paragraph("甲项", style=mine)
+    document.add_paragraph("乙项", style=mine)
+    plain = document.add_paragraph("普通段落")
+    plain._p.get_or_add_pPr().get_or_add_pStyle().val = "NoSuchStyle"  # read as the default style
+    out = io.BytesIO()
+    document.save(out)
+    got = readers.read_document("a.docx", out.getvalue(), max_bytes=1 << 30)
+    assert got.lines == ("1. 甲项", "2. 乙项", "普通段落")
