@@ -244,3 +244,25 @@ def test_sort_from_the_url(small_run: tuple[Path, list[dict]], tmp_path: Path) -
         e["path"] for e in sorted(entries, key=lambda e: (len(e["removed"]), e["path"]), reverse=True)
     ]
     assert rows(dom(page, "sort=removed&desc=1", tmp_path)) == expected
+
+
+def test_a_documents_records_show_where_they_were(tmp_path: Path) -> None:
+    """A PDF's removed running header shows its page and line next to its line number, as the
+    report's `where` says; a text file's rows stay plain line numbers."""
+    pytest.importorskip("pypdf")
+    import random
+
+    import documents_gen as gen
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.pdf").write_bytes(gen.pdf_bytes(gen.pdf_paragraphs(random.Random(4), 12), per_page=6))
+    (src / "b.txt").write_text("仅供学习 禁止外传\n正文第一段内容，这是一个完整的句子。\n", encoding="utf-8")
+    page = tmp_path / "page.html"
+    result = CliRunner().invoke(
+        main, ["run", str(src), str(tmp_path / "out"), "-j", "1", "-q", "--html", str(page)]
+    )
+    assert result.exit_code == 0, result.output
+    labels = dom(page, "open=a.pdf", tmp_path / "p1").texts.get("td.ln", [])
+    assert "L1 · page 1, line 1" in labels and any("· page 2, line" in label for label in labels)
+    assert dom(page, "open=b.txt", tmp_path / "p2").texts.get("td.ln", []) == ["L1"]

@@ -95,8 +95,15 @@ def _details(entry: Mapping[str, Any], strings: Strings, names: dict[str, Names]
     """[removed, changes, flags, left out] of one document, texts as string indexes."""
     rules, tags = names["rules"], names["tags"]
     out: list[list[list[int]]] = [[], [], []]
-    for r in entry.get("removed", ())[:limit]:
-        out[0].append([r["line"], rules.add(r["rule"]), strings.add(r["text"])])
+    for r in entry.get("removed", ())[:limit]:  # where: a document's place ("page 3, line 1")
+        out[0].append(
+            [
+                r["line"],
+                rules.add(r["rule"]),
+                strings.add(r["text"]),
+                strings.add(r.get("where"), context=True),
+            ]
+        )
     for c in entry.get("changes", ())[:limit]:
         out[1].append(
             [
@@ -105,6 +112,7 @@ def _details(entry: Mapping[str, Any], strings: Strings, names: dict[str, Names]
                 strings.add(c["before"]),
                 strings.add(c["after"]),
                 strings.add(c.get("context"), context=True),
+                strings.add(c.get("where"), context=True),
             ]
         )
     for f in entry.get("flags", ())[:limit]:
