@@ -20,7 +20,7 @@ import documents_gen as gen
 from cleanse import readers
 from cleanse.cli import main
 from cleanse.readers import pdf as pdf_reader
-from cleanse.readers import word
+from cleanse.readers import word, word_numbering
 
 pytest.importorskip("docx")
 pytest.importorskip("lxml")
@@ -152,7 +152,7 @@ def test_docx_reads_tables_numbering_and_each_header_once() -> None:
     ],
 )  # fmt: skip
 def test_word_number_formats(n: int, fmt: str, text: str) -> None:
-    assert word.format_number(n, fmt) == text
+    assert word_numbering.format_number(n, fmt) == text
 
 
 def test_html_reader_skips_scripts_keeps_rows_pre_and_breaks() -> None:
