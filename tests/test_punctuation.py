@@ -309,3 +309,28 @@ examples.keep = ['c']
     out, records = convert_line(line, RuleMatcher(load_rules([rules]).for_stage("punctuation")))
     assert out in {line, line.translate(str.maketrans("ab", "ba"))}
     assert len(records) <= 3 * len(line)  # two or three passes, not hundreds
+
+
+def test_cjk_radicals_map_to_the_ideographs_unicode_names() -> None:
+    """punct.cjk-radicals: every Kangxi radical goes where NFKC takes it, every mapped
+    supplement radical to a unified ideograph, and nothing else is touched."""
+    import unicodedata
+
+    rule = load_rules().get("punct.cjk-radicals")
+    assert rule is not None
+    assert rule.translate is not None
+    src, dst = rule.translate
+    assert len(src) == len(dst) == 328 and len(set(src)) == 328
+    for a, b in zip(src, dst, strict=True):
+        assert unicodedata.name(b).startswith("CJK UNIFIED IDEOGRAPH"), hex(ord(a))
+        if 0x2F00 <= ord(a) <= 0x2FD5:
+            assert unicodedata.normalize("NFKC", a) == b, hex(ord(a))
+        assert rule.compiled.fullmatch(a), hex(ord(a))
+    assert not rule.compiled.search("\u2e80\u2e9a一二三"), "radicals without an equivalent stay"
+    doc = Cleaner().clean("这是PDF里的⻓城与⼀个⼈。\n")
+    assert doc.text == "这是PDF里的长城与一个人。\n"
+    assert [(c.rule, c.before, c.after) for c in doc.changes] == [
+        ("punct.cjk-radicals", "⻓", "长"),
+        ("punct.cjk-radicals", "⼀", "一"),
+        ("punct.cjk-radicals", "⼈", "人"),
+    ]
