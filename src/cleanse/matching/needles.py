@@ -16,11 +16,13 @@ examples must each hold a needle, as a safety net.
 
 :func:`first_chars` reads the same parse for the characters every match starts with (the
 ``,`` of ``punct.comma``), which lets the stage find all of a rule's matches in a line with
-one timed regex call (see ``punctuation._scanner``).
+one timed regex call (see ``punctuation._scanner``); :func:`first_class` gives them as a
+character class of any size, which screens documents and lines for a rule without index keys.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from re import _constants as C  # type: ignore[attr-defined]
 from typing import Any
@@ -149,3 +151,54 @@ def first_chars(rule: Rule) -> str | None:
         members = class_members(arg, MAX_NEEDLES)
         return "".join(sorted(members)) if members else None
     return None
+
+
+def first_class(rule: Rule) -> str | None:
+    """A stdlib character class (``[⺁-⻳]``) holding the first character every match of
+    ``rule`` consumes, of any size; None when the pattern does not start with one provably.
+
+    A line none of whose characters is in it holds no match, so a stage can skip the line
+    with one C-speed search of its document for the class (see ``RuleMatcher.rows_holding``):
+    a rule of one large class (``punct.cjk-radicals``) has no index keys to skip lines by.
+    Only literals and ranges count (a category such as ``\\w`` reads differently in ``regex``),
+    and only without case folding; each match example must hold a member.
+    """
+    if rule.ignore_case:
+        return None
+    parsed = parse_pattern(rule.pattern)
+    if parsed is None or not len(parsed):
+        return None
+    members = _first_members(parsed[0])
+    if not members:
+        return None
+    parts = []
+    for op, arg in members:
+        if op is C.LITERAL:
+            parts.append(_escaped(arg))
+        elif op is C.RANGE:
+            parts.append(f"{_escaped(arg[0])}-{_escaped(arg[1])}")
+        else:
+            return None
+    text = "[" + "".join(parts) + "]"
+    first = re.compile(text)
+    if any(not first.search(example) for example in rule.examples_match):
+        return None
+    return text
+
+
+def _first_members(item: tuple[Any, Any]) -> list[tuple[Any, Any]] | None:
+    """The class members (literals and ranges) the item's first consumed character is one of."""
+    op, arg = item
+    if op is C.LITERAL:
+        return [(C.LITERAL, arg)]
+    if op is C.IN:
+        return None if any(o is C.NEGATE for o, _ in arg) else list(arg)
+    if op in _REPEATS and arg[0] >= 1 and len(arg[2]):
+        return _first_members(arg[2][0])
+    if op is C.SUBPATTERN and not (arg[1] & _OPAQUE_FLAGS) and len(arg[3]):
+        return _first_members(arg[3][0])
+    return None
+
+
+def _escaped(code: int) -> str:
+    return re.escape(chr(code))
