@@ -203,6 +203,25 @@ def pdf_bytes(paras: list[str], *, per_page: int = 30, text_layer: bool = True) 
     return out.getvalue()
 
 
+def pdf_per_glyph(lines: list[str]) -> bytes:
+    """A PDF that draws each character in a text object of its own, as some converters do:
+    pypdf's plain reading gives one character per line."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    pdf.setFont("STSong-Light", 12)
+    for k, line in enumerate(lines):
+        for n, char in enumerate(line):
+            pdf.drawString(50 + 12.5 * n, 760 - 20 * k, char)
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
 def pdf_without_unicode_map(paras: list[str]) -> bytes:
     """A PDF whose font is a subset without a ToUnicode map, as many Chinese PDFs made by
     older tools are: glyphs are numbered 1, 2, 3 ... in order of first use, and a text layer

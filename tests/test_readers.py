@@ -578,3 +578,35 @@ def test_docx_numbering_comes_through_a_base_style_and_not_from_an_unknown_one()
     document.save(out)
     got = readers.read_document("a.docx", out.getvalue(), max_bytes=1 << 30)
     assert got.lines == ("1. 甲项", "2. 乙项", "普通段落")
+
+
+def test_pdf_drawn_glyph_by_glyph_is_read_by_position(tmp_path: Path) -> None:
+    """A file placing each character in its own text object read as one character per line
+    (a sentence became a column no later step joins); such a page is re-read by position."""
+    lines = ["第一句话在这里结束。", "第二句，排版时逐字放置。", "第三行。"]
+    texts, entries = clean_folder(tmp_path, {"g.pdf": gen.pdf_per_glyph(lines)})
+    assert texts["g.txt"] == "第一句话在这里结束。\n第二句，排版时逐字放置。\n第三行。\n"
+    assert entries["g.pdf"]["relaid"] == 1
+
+
+def test_relaying_a_page_never_loses_a_character() -> None:
+    from cleanse.readers.pdf import _by_position, shattered
+
+    prose = ["十八大以来，习近平总书记站在党和国家事业全局高度。", "第二段。", "（三）标题", "1"]
+    assert not shattered(prose * 3)
+    assert shattered(list("一二三四五六七八九十"))
+
+    class Page:
+        def __init__(self, layout: str) -> None:
+            self.layout = layout
+
+        def extract_text(self, extraction_mode: str = "plain") -> str:
+            return self.layout
+
+    plain = list("一二三四五六七八九十")
+    assert _by_position(Page("   一二三四五\n\n\n   六七八九十  \n"), plain) == [
+        "一二三四五",
+        "",
+        "六七八九十",
+    ]
+    assert _by_position(Page("一二三四五\n六七八九"), plain) is None, "a character short: plain stands"

@@ -15,6 +15,9 @@
   that starts with Chinese text; an English word hyphenated at a line end is joined without
   its hyphen. Short lines (headings, list items, the last line of a paragraph) are never
   joined. The report counts the lines rejoined (``rejoined``).
+- **Shattered pages.** A file that puts each glyph in a text object of its own reads in
+  pypdf's plain mode as one character per line; such a page is read again by glyph position
+  (layout mode), kept only when that holds exactly the same characters (``relaid``).
 - A PDF with no text on any page (a scan) is skipped with reason ``no-text-layer``: it needs
   OCR first.
 - A text layer that is not text is skipped with reason ``garbled-text-layer``. A font
@@ -34,6 +37,7 @@ import itertools
 import logging
 import re
 from collections import Counter
+from typing import Any
 
 from . import Extracted, Unreadable
 
@@ -53,6 +57,8 @@ _GOES_ON = re.compile(rf"[{_CJK}，、：；“‘（《〈「『]$")
 _STARTS_CJK = re.compile(rf"^[{_CJK}，、。：；！？”’）》〉」』]")
 _HYPHENATED = re.compile(r"[a-z]-$")
 
+SHATTERED_MIN_LINES = 8  # a page with fewer lines is not judged
+SHATTERED_SHARE = 0.6  # of its lines holding at most two characters: read it by position
 GARBLED = 0.2  # share of a text layer's characters that are not text: past it, OCR the file
 MIN_GARBLED = 20  # fewer such characters say nothing (a few Symbol-font bullets)
 # C0/C1 controls (the line breaks pypdf writes are split off before), private use, U+FFFD
@@ -118,6 +124,7 @@ def _read(data: bytes) -> Extracted:
         )
     texts: list[list[str]] = []
     warnings: list[str] = []
+    relaid_pages = 0
     for number, page in enumerate(pages, 1):
         try:
             text = page.extract_text() or ""
@@ -125,7 +132,13 @@ def _read(data: bytes) -> Extracted:
             warnings.append(f"page {number}: its text could not be read ({type(exc).__name__}); left out")
             text = ""
         text = text.replace("\r", "\n").strip("\n")  # a page break is not a blank line
-        texts.append([line.rstrip() for line in text.split("\n")] if text else [])
+        lines = [line.rstrip() for line in text.split("\n")] if text else []
+        if shattered(lines):
+            relaid = _by_position(page, lines)
+            if relaid is not None:
+                lines = relaid
+                relaid_pages += 1
+        texts.append(lines)
     if pages and len(warnings) == len(pages):
         raise Unreadable(f"the text of no page could be read ({warnings[0]})", reason="damaged")
     if not any(line.strip() for page in texts for line in page):
@@ -146,7 +159,41 @@ def _read(data: bytes) -> Extracted:
         f"page {p}: its text layer looks garbled (fonts without a Unicode map?); kept as read"
         for p in pages_garbled
     ]
-    return _assemble(texts, warnings)
+    extracted = _assemble(texts, warnings)
+    if relaid_pages:
+        extracted = dataclasses.replace(extracted, counts={**extracted.counts, "relaid": relaid_pages})
+    return extracted
+
+
+def shattered(lines: list[str]) -> bool:
+    """Does a page read as a character or two per line? A file that places each glyph in a
+    text object of its own (some converters do) reads that way in pypdf's plain mode: a
+    sentence becomes a column of single characters that no later step can join."""
+    shown = [line for line in lines if line.strip()]
+    if len(shown) < SHATTERED_MIN_LINES:
+        return False
+    short = sum(len("".join(line.split())) <= 2 for line in shown)
+    return short >= SHATTERED_SHARE * len(shown)
+
+
+def _by_position(page: Any, plain: list[str]) -> list[str] | None:
+    """The page's lines rebuilt from where its glyphs sit (pypdf's layout mode), spaces at the
+    line ends and runs of blank lines trimmed; None unless that is no longer shattered and
+    holds every character the plain reading did (nothing may be lost by the retry)."""
+    try:
+        text = page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # the plain reading stands
+        return None
+    lines: list[str] = []
+    for line in text.replace("\r", "\n").split("\n"):
+        line = line.strip()
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    if shattered(lines) or sorted("".join("".join(plain).split())) != sorted("".join("".join(lines).split())):
+        return None
+    return lines
 
 
 def garbled(texts: list[list[str]]) -> tuple[float, list[int]]:
