@@ -610,3 +610,17 @@ def test_relaying_a_page_never_loses_a_character() -> None:
         "六七八九十",
     ]
     assert _by_position(Page("一二三四五\n六七八九"), plain) is None, "a character short: plain stands"
+
+
+def test_forum_copy_poisoning_junk_is_left_out_of_a_page(tmp_path: Path) -> None:
+    """Discuz inserts random characters after each line break of a post, hidden from readers
+    (`<font class="jammer">`, `<span style="display:none">`); they reached the output as junk
+    lines and tails. A collapsed block (text a script shows) stays."""
+    post = (
+        '<html><head><meta charset="utf-8"></head><body><div class="t_f">第一段正文，完整的句子。<br />\n'
+        '<font class="jammer">. From 1point 3acres bbs</font>\n第二段正文。<br />\n'
+        '<span style="display:none">x8 Y% a@#</span>第三段。'
+        '<div style="display:none">展开后可见的正文段落。</div></div></body></html>'
+    )
+    texts, _ = clean_folder(tmp_path, {"post.html": post.encode("utf-8")})
+    assert texts["post.txt"] == "第一段正文，完整的句子。\n第二段正文。\n第三段。\n展开后可见的正文段落。\n"

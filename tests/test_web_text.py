@@ -3,8 +3,9 @@
 Hypothesis builds pages of valid nesting — sections, lists, tables (with tables in cells),
 paragraphs of inline elements and line breaks, ``<pre>`` — with a unique token in every text
 node, and puts tokens where a browser shows nothing: scripts, styles, ``<noscript>``,
-``<template>``, SVG, comments and the ``<head>``. Every shown token must come out once; no
-hidden one may.
+``<template>``, SVG, comments, the ``<head>``, and inline copy-poisoning junk (Discuz's
+``<font class="jammer">``, ``<span style="display:none">``). Every shown token must come out
+once; no hidden one may. A hidden block (collapsed text a script expands) counts as shown.
 """
 
 from __future__ import annotations
@@ -35,14 +36,14 @@ class Tokens:
         return token
 
 
-HIDDEN = ("script", "style", "noscript", "template", "svg", "comment")
+HIDDEN = ("script", "style", "noscript", "template", "svg", "comment", "jammer", "span-none", "hidden-attr")
 phrasing = st.lists(st.sampled_from(["text", "span", "b", "a", "br", *HIDDEN]), min_size=1, max_size=5)
 
 
 def extend(flows: st.SearchStrategy) -> st.SearchStrategy:
     children = st.lists(flows, min_size=1, max_size=3)
     return st.one_of(
-        st.tuples(st.sampled_from(["div", "section", "blockquote", "footer"]), children),
+        st.tuples(st.sampled_from(["div", "section", "blockquote", "footer", "collapsed"]), children),
         st.tuples(st.just("ul"), children),
         st.tuples(
             st.just("table"), st.lists(st.lists(children, min_size=1, max_size=3), min_size=1, max_size=3)
@@ -66,6 +67,12 @@ def render_phrasing(items: list[str], tokens: Tokens) -> str:
             out.append(f"<svg><text>{tokens.text(False)}</text></svg>")
         elif item in ("script", "style", "noscript", "template"):
             out.append(f"<{item}>{tokens.text(False)}</{item}>")
+        elif item == "jammer":  # Discuz's copy-poisoning junk
+            out.append(f'<font class="jammer">{tokens.text(False)}</font>')
+        elif item == "span-none":
+            out.append(f'<span style="display: none">{tokens.text(False)}</span>')
+        elif item == "hidden-attr":
+            out.append(f"<b hidden>{tokens.text(False)}</b>")
         else:
             out.append(f"<{item}>{tokens.text()}</{item}>")
     return " ".join(out)
@@ -87,6 +94,8 @@ def render(node: tuple, tokens: Tokens) -> str:
             for row in children
         )
         return f"<table>{rows}</table>"
+    if kind == "collapsed":  # a hidden block: text a script shows ("展开全文"), kept
+        return '<div style="display:none">' + "".join(render(c, tokens) for c in children) + "</div>"
     return f"<{kind}>" + "".join(render(c, tokens) for c in children) + f"</{kind}>"
 
 

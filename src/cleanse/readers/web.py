@@ -7,7 +7,8 @@ browser would (a broken page still gives its text); the walk over it is iterativ
 nesting cannot exhaust the stack, and a page nested deeper than the parser reads (2,048
 levels) fails with that reason rather than losing the text below that depth. Scripts, styles and other
 non-text elements are left out, and so is the ``<head>`` (its ``<title>`` is the browser tab's, often
-the site's name); the page chrome (navigation, footers) is kept as lines, since
+the site's name), and copy-poisoning junk hidden from readers (see :func:`_hidden`); the page
+chrome (navigation, footers) is kept as lines, since
 the stamps a site adds sit there and the boilerplate stage removes them with their rule ids.
 A table row is one line with its cells joined by a tab; ``<br>`` breaks a line; ``<pre>``
 keeps its own lines and spacing; elsewhere runs of spaces and newlines are one space, as a
@@ -39,6 +40,31 @@ _BLOCKS = frozenset((
 ))
 # fmt: on
 _CELLS = frozenset(("td", "th"))
+# fmt: off
+_INLINE = frozenset((
+    "span", "font", "a", "b", "i", "em", "strong", "small", "big", "u", "s", "strike", "sub", "sup",
+    "label", "abbr", "cite", "code", "kbd", "mark", "q", "samp", "tt", "var", "ins", "del",
+))
+# fmt: on
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
+
+
+def _hidden(tag: str, node: Any) -> bool:
+    """Text a browser never shows, inserted to poison copying: Discuz forums (the most common
+    Chinese forum software) put random characters after line breaks in every post, as
+    ``<font class="jammer">`` (hidden by its stylesheet) or ``<span style="display:none">``.
+    Inline elements hidden by their own ``style`` or ``hidden`` attribute, and any element of
+    class ``jammer``, are left out. A hidden *block* is kept: collapsed text ("展开全文") is
+    real content that a script shows."""
+    classes = node.get("class")
+    if classes and "jammer" in classes.split():
+        return True
+    if tag not in _INLINE:
+        return False
+    style = node.get("style")
+    return node.get("hidden") is not None or (style is not None and _DISPLAY_NONE.search(style) is not None)
+
+
 MAX_DEPTH = 2048  # libxml2's limit on nesting with huge_tree (256 without)
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 
@@ -188,7 +214,7 @@ class _Walk:
             self.where.append(f"block {self.blocks} <{self.tag}>")
 
     def start(self, tag: str, node: Any) -> None:
-        if self.skip or tag in _SKIP:
+        if self.skip or tag in _SKIP or _hidden(tag, node):
             self.skip += 1
             return
         if tag == "tr":
