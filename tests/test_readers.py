@@ -624,3 +624,22 @@ def test_forum_copy_poisoning_junk_is_left_out_of_a_page(tmp_path: Path) -> None
     )
     texts, _ = clean_folder(tmp_path, {"post.html": post.encode("utf-8")})
     assert texts["post.txt"] == "第一段正文，完整的句子。\n第二段正文。\n第三段。\n展开后可见的正文段落。\n"
+
+
+def test_pdf_watermark_across_the_page_is_removed_with_its_rule(tmp_path: Path) -> None:
+    """A watermark drawn at 45° on every page ("内部资料 严禁外传") came out in the middle of
+    the body text, where no edge rule reaches it; slanted text is now furniture
+    (`pdf.watermark`, each copy in the report). Text at 90° is not slanted and stays."""
+    paras = gen.pdf_paragraphs(random.Random(16), 20)
+    data = gen.pdf_bytes(paras, per_page=10, watermark="内部资料 严禁外传")
+    texts, entries = clean_folder(tmp_path, {"w.pdf": data, "plain.pdf": gen.pdf_bytes(paras, per_page=10)})
+    assert "内部资料" not in texts["w.txt"]
+    assert texts["w.txt"] == texts["plain.txt"], "the body reads as without the watermark"
+    marks = [r for r in entries["w.pdf"]["removed"] if r["rule"] == "pdf.watermark"]
+    assert len(marks) == entries["w.pdf"]["pages"] and all(r["where"].startswith("page ") for r in marks)
+    from cleanse.readers.pdf import _slanted
+
+    assert _slanted([0.71, 0.71, -0.71, 0.71, 0, 0], [1, 0, 0, 1, 0, 0])
+    assert not _slanted([0, 1, -1, 0, 0, 0], [1, 0, 0, 1, 0, 0]) and not _slanted(
+        [1, 0, 0, 1, 0, 0], [1, 0, 0, 1, 5, 5]
+    )

@@ -15,6 +15,8 @@
   that starts with Chinese text; an English word hyphenated at a line end is joined without
   its hyphen. Short lines (headings, list items, the last line of a paragraph) are never
   joined. The report counts the lines rejoined (``rejoined``).
+- **Watermarks.** Text drawn at a slant (a stamp across the page at 45°) is removed as
+  ``pdf.watermark``: pypdf reads it among the body lines, where no edge rule reaches it.
 - **Shattered pages.** A file that puts each glyph in a text object of its own reads in
   pypdf's plain mode as one character per line; such a page is read again by glyph position
   (layout mode), kept only when that holds exactly the same characters (``relaid``).
@@ -35,6 +37,7 @@ import dataclasses
 import io
 import itertools
 import logging
+import math
 import re
 from collections import Counter
 from typing import Any
@@ -64,6 +67,8 @@ MIN_GARBLED = 20  # fewer such characters say nothing (a few Symbol-font bullets
 # C0/C1 controls (the line breaks pypdf writes are split off before), private use, U+FFFD
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 
+SLANT = 10.0  # degrees off the axes past which drawn text is a watermark
+WATERMARK_RULE = "pdf.watermark"
 HEADER_RULE = "pdf.running-header"
 FOOTER_RULE = "pdf.running-footer"
 PAGE_NUMBER_RULE = "pdf.page-number"
@@ -125,9 +130,12 @@ def _read(data: bytes) -> Extracted:
     texts: list[list[str]] = []
     warnings: list[str] = []
     relaid_pages = 0
+    watermarks: list[set[str]] = []
     for number, page in enumerate(pages, 1):
+        tilted: set[str] = set()
+        watermarks.append(tilted)
         try:
-            text = page.extract_text() or ""
+            text = page.extract_text(visitor_text=_tilted_into(tilted)) or ""
         except Exception as exc:  # one damaged page loses its text, not the document
             warnings.append(f"page {number}: its text could not be read ({type(exc).__name__}); left out")
             text = ""
@@ -159,10 +167,35 @@ def _read(data: bytes) -> Extracted:
         f"page {p}: its text layer looks garbled (fonts without a Unicode map?); kept as read"
         for p in pages_garbled
     ]
-    extracted = _assemble(texts, warnings)
+    extracted = _assemble(texts, warnings, watermarks)
     if relaid_pages:
         extracted = dataclasses.replace(extracted, counts={**extracted.counts, "relaid": relaid_pages})
     return extracted
+
+
+def _tilted_into(found: set[str]) -> Any:
+    """A pypdf text visitor adding to ``found`` each text drawn at a slant: a watermark
+    ("内部资料 严禁外传" across the page at 45°), which pypdf's plain reading puts among the
+    body lines. Text at 0°, 90°, 180° or 270° (vertical labels, rotated tables) is not slanted."""
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip() and _slanted(cm, tm):
+            found.add(text.strip())
+
+    return visit
+
+
+def _slanted(cm: Any, tm: Any) -> bool:
+    """Is the text matrix times the current transformation more than 10° off every axis?"""
+    try:
+        a = tm[0] * cm[0] + tm[1] * cm[2]
+        b = tm[0] * cm[1] + tm[1] * cm[3]
+    except (TypeError, IndexError):
+        return False
+    if a == 0 and b == 0:
+        return False
+    angle = math.degrees(math.atan2(b, a)) % 90
+    return SLANT < angle < 90 - SLANT
 
 
 def shattered(lines: list[str]) -> bool:
@@ -212,20 +245,26 @@ def garbled(texts: list[list[str]]) -> tuple[float, list[int]]:
     return bad_total / seen_total, pages
 
 
-def _assemble(texts: list[list[str]], warnings: list[str]) -> Extracted:
-    """Number the lines, mark the furniture, rejoin wrapped lines."""
+def _assemble(
+    texts: list[list[str]], warnings: list[str], watermarks: list[set[str]] | None = None
+) -> Extracted:
+    """Number the lines, mark the watermarks and the furniture, rejoin wrapped lines."""
     lines: list[str] = []
     where: list[str] = []
-    pages: list[list[int]] = []  # per page, indexes of its non-blank lines
+    pages: list[list[int]] = []  # per page, indexes of its non-blank lines (watermarks aside)
+    marked: dict[int, str] = {}
     for p, page in enumerate(texts, 1):
         own: list[int] = []
+        tilted = watermarks[p - 1] if watermarks else set()
         for n, line in enumerate(page, 1):
-            if line.strip():
+            if line.strip() in tilted:
+                marked[len(lines)] = WATERMARK_RULE
+            elif line.strip():
                 own.append(len(lines))
             lines.append(line)
             where.append(f"page {p}, line {n}")
         pages.append(own)
-    drops = furniture(lines, pages)
+    drops = {**marked, **furniture(lines, pages)}
     taken = _rejoin(lines, pages, drops)
     kept = [i for i in range(len(lines)) if i not in taken]
     index = {old: new for new, old in enumerate(kept)}
