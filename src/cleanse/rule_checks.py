@@ -15,6 +15,8 @@ from typing import Any
 
 import regex
 
+from .record_ids import RESERVED
+
 STAGES = ("whitespace", "boilerplate", "punctuation", "placeholders")
 ZONES = ("head", "tail", "edges", "anywhere")
 # keep: what a stage leaves alone; score: a learned model scores lines (boilerplate only)
@@ -152,18 +154,9 @@ def _check_template(template: str, compiled: regex.Pattern[str], where: str) -> 
     return problems
 
 
-# Ids of records the stages make themselves: a rule taking one would be mistaken for them.
-RESERVED_IDS = frozenset(
-    {
-        "whitespace.blank-lines",
-        "whitespace.line-endings",
-        "whitespace.final-newline",
-        "whitespace.indent",
-        "whitespace.tabs",
-        "encoding.lone-surrogate",
-        "encoding.replacement",
-    }
-)
+# Ids of records the stages and readers make themselves: a rule taking one would be mistaken
+# for them (their one list: record_ids.BUILT_IN).
+RESERVED_IDS = RESERVED
 _ID = regex.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 

@@ -10,6 +10,7 @@ import click
 
 from ..cli import echo_err, rule_options, ruleset_from
 from ..errors import RuleFileError
+from ..record_ids import RESERVED, describe
 from ..rule_checks import unknown_rule
 from ..rules import default_rules_dir, example_failures, parse_rule_file, rule_files
 
@@ -52,7 +53,12 @@ def show_rule(rule_id: str, **options: Any) -> None:
     ruleset = ruleset_from(options)
     rule = ruleset.get(rule_id)
     if rule is None:
-        raise click.UsageError(unknown_rule(rule_id, (r.id for r in ruleset.all_rules or ruleset.rules)))
+        built_in = describe(rule_id)
+        if built_in is not None:  # an id the stages or readers record themselves
+            click.echo(f"{rule_id}  (built into cleanse, not a rule file)\n  why: {built_in}")
+            return
+        known = [*(r.id for r in ruleset.all_rules or ruleset.rules), *RESERVED]
+        raise click.UsageError(unknown_rule(rule_id, known))
     lines = [
         f"{rule.id}  ({rule.where})",
         f"  stage: {rule.stage}   zone: {rule.zone}   action: {rule.action}"
