@@ -276,3 +276,16 @@ def test_one_file_into_a_file_name_writes_that_file(tmp_path: Path) -> None:
     assert (tmp_path / "outdir" / "a.txt").is_file()
     resumed = CliRunner().invoke(main, ["run", str(text), str(tmp_path / "c.txt"), "--resume"])
     assert resumed.exit_code == 2 and "--resume" in resumed.output and not (tmp_path / "c.txt").exists()
+
+
+def test_clean_names_a_file_it_cannot_read_and_a_missing_one(tmp_path: Path) -> None:
+    """`cleanse clean /bin/ls` said "binary data …" without the file; a missing file was said
+    to have "vanished before it could be read"."""
+    binary = tmp_path / "image.bin"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    result = CliRunner().invoke(main, ["clean", str(binary)])
+    assert result.exit_code == 2 and f"{binary}: binary data" in result.output
+    missing = tmp_path / "nope.txt"
+    for command in ("clean", "explain"):
+        result = CliRunner().invoke(main, [command, str(missing)])
+        assert result.exit_code == 2 and "does not exist" in result.output and "vanished" not in result.output

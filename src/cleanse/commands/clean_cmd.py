@@ -10,13 +10,15 @@ import click
 
 from .. import readers
 from ..cli import cleaner_from, cleaning_options, document_json, handle_errors, rule_options, ruleset_from
-from ..errors import InputError
+from ..errors import DecodeError, InputError
 from ..io import read_bytes
 from ..job import DEFAULT_MAX_BYTES
 
 
 @click.command()
-@click.argument("file", default="-", type=click.Path(allow_dash=True, path_type=Path))
+@click.argument(
+    "file", default="-", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path)
+)
 @rule_options
 @cleaning_options
 @click.option(
@@ -44,7 +46,10 @@ def clean(file: Path, as_json: bool, **options: Any) -> None:
         except readers.Unreadable as exc:
             raise InputError(f"{file}: {exc}") from None
     if extracted is None:  # plain text, or a document whose bytes are plain text
-        doc = cleaner.clean_bytes(data, source=source)
+        try:
+            doc = cleaner.clean_bytes(data, source=source)
+        except DecodeError as exc:  # name the file: the decoder's message is about bytes
+            raise InputError(f"{source}: {exc}") from None
     else:
         doc = readers.clean_extracted(cleaner, extracted, source, len(data))
     if as_json:

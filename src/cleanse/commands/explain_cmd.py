@@ -53,7 +53,7 @@ def read_for_explain(cleaner: Cleaner, source: str, data: bytes) -> tuple[Docume
 
 
 @click.command()
-@click.argument("file", type=click.Path(allow_dash=True, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @rule_options
 @cleaning_options
 @click.option(
