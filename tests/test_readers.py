@@ -643,3 +643,35 @@ def test_pdf_watermark_across_the_page_is_removed_with_its_rule(tmp_path: Path) 
     assert not _slanted([0, 1, -1, 0, 0, 0], [1, 0, 0, 1, 0, 0]) and not _slanted(
         [1, 0, 0, 1, 0, 0], [1, 0, 0, 1, 5, 5]
     )
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",  # the SDK's
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ],
+)
+def test_docx_with_an_embedded_docx_reads_its_body_in_place(content_type: str) -> None:
+    """Merging tools embed whole .docx packages as altChunks, declared as Word's main document;
+    python-docx parsed that part as XML and the whole file failed as damaged — every sentence
+    lost. It is now re-declared and its body read in place (headers and footers left out, as
+    Word shows it); a .docx nested one level deeper is warned, not read."""
+    import docx
+
+    inner_doc = docx.Document()
+    inner_doc.sections[0].header.paragraphs[0].text = "内层页眉"
+    for text in ("内层文档第一段。", "内层第二段。"):
+        inner_doc.add_paragraph(text)
+    buffer = io.BytesIO()
+    inner_doc.save(buffer)
+    inner = buffer.getvalue()
+    deeper = gen.docx_xml_bytes(
+        _p(_r("中层。")) + '<w:altChunk r:id="rIdC1"/>', chunks=[(content_type, inner)]
+    )
+    body = _p(_r("外层。")) + '<w:altChunk r:id="rIdC1"/>' + _p(_r("尾段。")) + '<w:altChunk r:id="rIdC2"/>'
+    data = gen.docx_xml_bytes(body, chunks=[(content_type, inner), (content_type, deeper)])
+    got = readers.read_document("a.docx", data, max_bytes=1 << 30)
+    assert got.lines == ("外层。", "内层文档第一段。", "内层第二段。", "尾段。", "中层。")
+    assert got.where[1:3] == ("embedded chunk 1", "embedded chunk 1") and got.where[4] == "embedded chunk 2"
+    assert any("a .docx inside an embedded .docx is not read" in w for w in got.warnings)

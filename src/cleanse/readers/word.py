@@ -22,8 +22,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import CleanseError
 from . import Extracted, Unreadable
+from .word_chunks import chunk_lines, packages_as_parts
 from .word_numbering import Numbering
 from .word_text import ALT_CHUNK, blocks, paragraph_text, table_rows, text_boxes
 from .word_text import W as _W
@@ -54,13 +54,16 @@ def check_archive(data: bytes, limit: int) -> None:
         )
 
 
-def read_docx(data: bytes, *, max_bytes: int) -> Extracted:
-    """The lines of a .docx with their places (``header``, ``paragraph 3``, ``table 1, row 2``)."""
+def read_docx(data: bytes, *, max_bytes: int, nested: bool = False) -> Extracted:
+    """The lines of a .docx with their places (``header``, ``paragraph 3``, ``table 1, row 2``).
+
+    ``nested``: the document is itself an embedded chunk of another (its own chunks are not
+    read, so a package cannot nest without end)."""
     check_archive(data, min(MAX_EXPANDED, max_bytes))
     import docx
 
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(packages_as_parts(data)))
     except Exception as exc:  # python-docx raises many kinds on a broken package
         raise _unreadable(exc) from None
     numbers = Numbering(document)
@@ -81,7 +84,7 @@ def read_docx(data: bytes, *, max_bytes: int) -> Extracted:
     for block in blocks(body._element):
         if block.tag == ALT_CHUNK:
             chunks += 1
-            for line in _chunk_lines(document, block, warnings):
+            for line in chunk_lines(document, block, warnings, max_bytes=max_bytes, nested=nested):
                 add(line, f"embedded chunk {chunks}")
             continue
         if block.tag == f"{_W}tbl":
@@ -106,39 +109,6 @@ def read_docx(data: bytes, *, max_bytes: int) -> Extracted:
         add(text, place)
     counts = {"paragraphs": paragraphs} | ({"notes": notes} if notes else {})
     return Extracted("docx", tuple(lines), tuple(where), counts=counts, warnings=tuple(warnings))
-
-
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-
-
-def _chunk_lines(document: Any, chunk: Any, warnings: list[str]) -> list[str]:
-    """The lines of an "alternative format import" chunk: a web page, MHTML or plain text that
-    a program (often an office system exporting to Word) embedded whole, and Word shows in
-    place. Another kind (RTF, a nested .docx) is not read, and a warning says so."""
-    rel = document.part.rels.get(chunk.get(_R_ID) or "")
-    if rel is None or rel.is_external:
-        warnings.append("an embedded chunk whose part is missing was left out")
-        return []
-    part = rel.target_part
-    kind = (part.content_type or "").lower()
-    try:
-        if kind in ("text/html", "application/xhtml+xml"):
-            from .web import read_html
-
-            return list(read_html(part.blob).lines)
-        if kind in ("message/rfc822", "multipart/related", "application/x-mimearchive"):
-            from .web import read_mhtml
-
-            return list(read_mhtml(part.blob).lines)
-        if kind == "text/plain":
-            from ..stages.encoding import decode
-
-            return decode(part.blob).text.splitlines()
-    except (Unreadable, CleanseError) as exc:
-        warnings.append(f"an embedded chunk ({kind}) could not be read ({exc}); left out")
-        return []
-    warnings.append(f"an embedded chunk of type {kind or 'unknown'} is not read; left out")
-    return []
 
 
 def _unreadable(exc: Exception, where: str = "") -> Unreadable:
