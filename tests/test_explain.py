@@ -214,6 +214,10 @@ def test_explain_reads_a_pdf_as_the_run_does_and_shows_its_furniture_removed(tmp
     assert removed == {r["line"]: r["rule"] for r in doc["removed"]}
     kept = [r.text for r in parse(out) if r.mark != "-"]
     assert "\n".join(kept) + "\n" == doc["text"]
+    rows = parse(out)  # each removed or changed line says where it was, as the report does
+    places = {r["line"]: r["where"] for r in doc["removed"]}
+    assert all(f"at {places[r.number]}" in r.notes for r in rows if r.mark == "-")
+    assert not any(n.startswith("at ") for r in rows if r.mark == " " for n in r.notes)
 
 
 def test_explain_reads_a_docx_and_names_an_unreadable_document(tmp_path: Path) -> None:

@@ -192,6 +192,7 @@ def _append(out: list[tuple[str, str]], style: str, text: str) -> None:
 def build_rows(view: View) -> tuple[list[Row], list[tuple[str, str]]]:
     """Rows for every "before" line, and notes for records that name no line of it."""
     before_lines, before_origins = view.before.lines, view.before.line_origins()
+    places = view.before.meta.get("places") or ()  # a document's: "page 2, line 3" per line read
     after_lines, after_origins = view.after.lines, view.after.line_origins()
     after_by_origin = {o: i for i, o in enumerate(after_origins)}
     removals = _by_line(view.removed)
@@ -216,6 +217,8 @@ def build_rows(view: View) -> tuple[list[Row], list[tuple[str, str]]]:
         )
         if index is not None and origin in view.kept:
             rows[-1].notes.append(("kept", view.kept[origin]))
+        if places and rows[-1].mark != " " and 0 < origin <= len(places):
+            rows[-1].notes.insert(0, ("where", f"at {places[origin - 1]}"))
     leftover = [_removal_note(r) for rs in removals.values() for r in rs]
     leftover += _change_notes([c for cs in changes.values() for c in cs])
     leftover += [_flag_note(f) for fs in flags.values() for f in fs]

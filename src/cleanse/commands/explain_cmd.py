@@ -40,9 +40,11 @@ def read_for_explain(cleaner: Cleaner, source: str, data: bytes) -> tuple[Docume
             extracted = readers.read_limited(source, data, max_bytes=DEFAULT_MAX_BYTES)
         except readers.Unreadable as exc:
             raise InputError(f"{source}: {exc}") from None
-        if extracted is not None:
+        if extracted is not None:  # each line's place in the document goes along (notes)
+            places = extracted.where
             whole = readers.to_document(replace(extracted, drops={}), source, len(data))
-            return whole, readers.to_document(extracted, source, len(data))
+            start = readers.to_document(extracted, source, len(data))
+            return whole.with_meta(places=places), start.with_meta(places=places)
     try:
         decoded = cleaner.decode(data, source=source)
     except DecodeError as exc:
