@@ -285,3 +285,26 @@ def pdf_paragraphs(rng: random.Random, count: int) -> list[str]:
         ):
             good.append(par)
     return [rng.choice(good) for _ in range(count)]
+
+
+class Tokens:
+    """Unique text for each run of a generated document, remembering which ones a reader
+    must show and which it must hide (the readers' property tests)."""
+
+    def __init__(self) -> None:
+        self.counter = itertools.count(1)
+        self.shown: list[str] = []
+        self.hidden: list[str] = []
+
+    def text(self, shown: bool = True) -> str:
+        token = f"字{next(self.counter)}号"
+        (self.shown if shown else self.hidden).append(token)
+        return token
+
+    def lost_or_doubled(self, text: str) -> list[str]:
+        """Shown tokens that ``text`` does not hold exactly once."""
+        return [t for t in self.shown if text.count(t) != 1]
+
+    def leaked(self, text: str) -> list[str]:
+        """Hidden tokens that ``text`` holds."""
+        return [t for t in self.hidden if t in text]
