@@ -38,11 +38,21 @@ MAX_MEMBERS = 10_000
 def check_archive(data: bytes, limit: int) -> None:
     """Refuse an archive whose declared members would expand past ``limit`` bytes, before
     decompressing anything; :class:`Unreadable` for a damaged archive."""
+    _checked(data, limit)
+
+
+def _checked(data: bytes, limit: int) -> bytes:
+    """:func:`check_archive`, then the package as python-docx can open it
+    (:func:`.word_chunks.packages_as_parts`), from one reading of the ZIP directory."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
+            _check_members(archive.infolist(), limit)
+            return packages_as_parts(archive, data)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise Unreadable(f"not a readable .docx (damaged ZIP archive: {exc})", reason="damaged") from None
+
+
+def _check_members(members: list[zipfile.ZipInfo], limit: int) -> None:
     total = sum(m.file_size for m in members)
     if len(members) > MAX_MEMBERS or total > limit:
         raise Unreadable(
@@ -59,11 +69,11 @@ def read_docx(data: bytes, *, max_bytes: int, nested: bool = False) -> Extracted
 
     ``nested``: the document is itself an embedded chunk of another (its own chunks are not
     read, so a package cannot nest without end)."""
-    check_archive(data, min(MAX_EXPANDED, max_bytes))
+    package = _checked(data, min(MAX_EXPANDED, max_bytes))
     import docx
 
     try:
-        document = docx.Document(io.BytesIO(packages_as_parts(data)))
+        document = docx.Document(io.BytesIO(package))
     except Exception as exc:  # python-docx raises many kinds on a broken package
         raise _unreadable(exc) from None
     numbers = Numbering(document)

@@ -25,36 +25,34 @@ PACKAGE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docume
 _PACKAGE_TYPES = (MAIN_XML, PACKAGE)
 
 
-def packages_as_parts(data: bytes) -> bytes:
-    """``data`` with every part that is declared as Word's main document but holds a ZIP
-    package (an embedded .docx) re-declared as a .docx package; ``data`` itself when there is
-    none (the common case costs one read of ``[Content_Types].xml``)."""
+def packages_as_parts(archive: zipfile.ZipFile, data: bytes) -> bytes:
+    """``data`` (the bytes ``archive`` is open on) with every part that is declared as Word's
+    main document but holds a ZIP package (an embedded .docx) re-declared as a .docx package;
+    ``data`` itself when there is none (the common case costs one read of
+    ``[Content_Types].xml``)."""
     from lxml import etree
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            types = archive.read("[Content_Types].xml")
-            if types.count(MAIN_XML.encode()) < 2:
-                return data  # only the document itself
-            root = etree.fromstring(types, etree.XMLParser(resolve_entities=False, no_network=True))
-            changed = False
-            for override in root.iterchildren(f"{_TYPES}Override"):
-                name = (override.get("PartName") or "").lstrip("/")
-                if override.get("ContentType") == MAIN_XML and name in archive.namelist():
-                    with archive.open(name) as part:
-                        if part.read(4) == b"PK\x03\x04":
-                            override.set("ContentType", PACKAGE)
-                            changed = True
-            if not changed:
-                return data
-            out = io.BytesIO()
-            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rebuilt:
-                for item in archive.infolist():
-                    body = (
-                        etree.tostring(root) if item.filename == "[Content_Types].xml" else archive.read(item)
-                    )
-                    rebuilt.writestr(item, body)
-            return out.getvalue()
+        types = archive.read("[Content_Types].xml")
+        if types.count(MAIN_XML.encode()) < 2:
+            return data  # only the document itself
+        root = etree.fromstring(types, etree.XMLParser(resolve_entities=False, no_network=True))
+        changed = False
+        for override in root.iterchildren(f"{_TYPES}Override"):
+            name = (override.get("PartName") or "").lstrip("/")
+            if override.get("ContentType") == MAIN_XML and name in archive.namelist():
+                with archive.open(name) as part:
+                    if part.read(4) == b"PK\x03\x04":
+                        override.set("ContentType", PACKAGE)
+                        changed = True
+        if not changed:
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rebuilt:
+            for item in archive.infolist():
+                types_part = item.filename == "[Content_Types].xml"
+                rebuilt.writestr(item, etree.tostring(root) if types_part else archive.read(item))
+        return out.getvalue()
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, etree.XMLSyntaxError):
         return data  # python-docx then says what is wrong with the package
 
