@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ._version import __version__
-from .errors import CleanseError, RuleFileError
+from .errors import CleanseError, InputError, RuleFileError
 
 if TYPE_CHECKING:  # the pipeline loads only when a command runs (quick --version and --help)
     from .pipeline import Cleaner
@@ -260,6 +260,21 @@ def _register() -> None:
 def echo_err(message: str) -> None:
     """A message for people, on stderr."""
     click.echo(message, err=True)
+
+
+def read_document_arg(source: str, data: bytes) -> Any:
+    """The lines of a FILE argument that is a .docx, web page or PDF (``readers.Extracted``),
+    read as ``cleanse run`` reads it; None for text (stdin, a text name, or a document whose
+    bytes are plain text). An unreadable document is an InputError naming the file."""
+    from . import readers
+    from .job import DEFAULT_MAX_BYTES
+
+    if source == "-" or not readers.is_document(source):
+        return None
+    try:
+        return readers.read_limited(source, data, max_bytes=DEFAULT_MAX_BYTES)
+    except readers.Unreadable as exc:
+        raise InputError(f"{source}: {exc}") from None
 
 
 def document_json(doc: Any, extracted: Any = None) -> str:

@@ -9,10 +9,17 @@ from typing import Any
 import click
 
 from .. import readers
-from ..cli import cleaner_from, cleaning_options, document_json, handle_errors, rule_options, ruleset_from
+from ..cli import (
+    cleaner_from,
+    cleaning_options,
+    document_json,
+    handle_errors,
+    read_document_arg,
+    rule_options,
+    ruleset_from,
+)
 from ..errors import DecodeError, InputError
 from ..io import read_bytes
-from ..job import DEFAULT_MAX_BYTES
 
 
 @click.command()
@@ -39,12 +46,7 @@ def clean(file: Path, as_json: bool, **options: Any) -> None:
     cleaner = cleaner_from(ruleset_from(options), options)
     source = "-" if str(file) == "-" else str(file)
     data = sys.stdin.buffer.read() if source == "-" else read_bytes(file)
-    extracted = None
-    if source != "-" and readers.is_document(source):
-        try:
-            extracted = readers.read_limited(source, data, max_bytes=DEFAULT_MAX_BYTES)
-        except readers.Unreadable as exc:
-            raise InputError(f"{file}: {exc}") from None
+    extracted = read_document_arg(source, data)
     if extracted is None:  # plain text, or a document whose bytes are plain text
         try:
             doc = cleaner.clean_bytes(data, source=source)

@@ -11,13 +11,12 @@ from typing import Any
 import click
 
 from .. import readers
-from ..cli import cleaner_from, cleaning_options, handle_errors, rule_options, ruleset_from
+from ..cli import cleaner_from, cleaning_options, handle_errors, read_document_arg, rule_options, ruleset_from
 from ..document import Document
-from ..errors import DecodeError, InputError
+from ..errors import DecodeError
 from ..explain import full_view, stage_names, stage_views
 from ..explain_render import render
 from ..io import read_bytes
-from ..job import DEFAULT_MAX_BYTES
 from ..pipeline import Cleaner
 
 STAGES = ("whitespace", "boilerplate", "punctuation", "placeholders")
@@ -35,16 +34,12 @@ def read_for_explain(cleaner: Cleaner, source: str, data: bytes) -> tuple[Docume
     file. A .docx, web page or PDF is read into lines first, as ``cleanse run`` reads it; the
     page furniture its reader removes (a PDF's running headers) is shown removed, with its
     rule id, so the lines shown are all the document's lines."""
-    if source != "-" and readers.is_document(source):
-        try:
-            extracted = readers.read_limited(source, data, max_bytes=DEFAULT_MAX_BYTES)
-        except readers.Unreadable as exc:
-            raise InputError(f"{source}: {exc}") from None
-        if extracted is not None:  # each line's place in the document goes along (notes)
-            places = extracted.where
-            whole = readers.to_document(replace(extracted, drops={}), source, len(data))
-            start = readers.to_document(extracted, source, len(data))
-            return whole.with_meta(places=places), start.with_meta(places=places)
+    extracted = read_document_arg(source, data)
+    if extracted is not None:  # each line's place in the document goes along (notes)
+        places = extracted.where
+        whole = readers.to_document(replace(extracted, drops={}), source, len(data))
+        start = readers.to_document(extracted, source, len(data))
+        return whole.with_meta(places=places), start.with_meta(places=places)
     try:
         decoded = cleaner.decode(data, source=source)
     except DecodeError as exc:
