@@ -167,10 +167,7 @@ def _read(data: bytes) -> Extracted:
         f"page {p}: its text layer looks garbled (fonts without a Unicode map?); kept as read"
         for p in pages_garbled
     ]
-    extracted = _assemble(texts, warnings, watermarks)
-    if relaid_pages:
-        extracted = dataclasses.replace(extracted, counts={**extracted.counts, "relaid": relaid_pages})
-    return extracted
+    return _assemble(texts, warnings, watermarks, relaid_pages)
 
 
 def _tilted_into(found: set[str]) -> Any:
@@ -246,16 +243,17 @@ def garbled(texts: list[list[str]]) -> tuple[float, list[int]]:
 
 
 def _assemble(
-    texts: list[list[str]], warnings: list[str], watermarks: list[set[str]] | None = None
+    texts: list[list[str]], warnings: list[str], watermarks: list[set[str]], relaid: int
 ) -> Extracted:
-    """Number the lines, mark the watermarks and the furniture, rejoin wrapped lines."""
+    """Number the lines, mark the watermarks and the furniture, rejoin wrapped lines; ``relaid``
+    pages were read by glyph position (a count for the report)."""
     lines: list[str] = []
     where: list[str] = []
     pages: list[list[int]] = []  # per page, indexes of its non-blank lines (watermarks aside)
     marked: dict[int, str] = {}
     for p, page in enumerate(texts, 1):
         own: list[int] = []
-        tilted = watermarks[p - 1] if watermarks else set()
+        tilted = watermarks[p - 1]
         for n, line in enumerate(page, 1):
             if line.strip() in tilted:
                 marked[len(lines)] = WATERMARK_RULE
@@ -271,6 +269,8 @@ def _assemble(
     counts = {"pages": len(texts)}
     if taken:
         counts["rejoined"] = len(taken)
+    if relaid:
+        counts["relaid"] = relaid
     return Extracted(
         "pdf",
         tuple(lines[i] for i in kept),
