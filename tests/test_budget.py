@@ -81,9 +81,6 @@ def test_results_equal_the_per_call_path(paths: list[str]) -> None:
     assert budgeted == per_call
 
 
-# The timer may fire inside a finalizer (regex's SetBase.__del__), where Python prints the
-# exception instead of raising it; the budget re-fires every REPEAT seconds for exactly that.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_hostile_rule_runs_out_of_budget_and_is_named_as_on_the_per_call_path(
     tmp_path: Path, paths: list[str]
 ) -> None:
